@@ -1,0 +1,56 @@
+package org.segearth.spi.config;
+
+import java.util.List;
+import org.segearth.api.SegEarthException;
+
+/**
+ * A PEFT LoRA {@code adapter_config.json}.
+ *
+ * @param r the rank
+ * @param loraAlpha the scaling numerator: scale = alpha / r (alpha / sqrt(r) with rsLoRA)
+ * @param loraDropout dropout on the adapter's input while training
+ * @param targetModules module names (last path component) the adapter wraps
+ * @param useRslora rank-stabilised scaling
+ * @param fanInFanOut whether weights are stored transposed (Conv1D layouts)
+ */
+public record LoraConfig(int r, double loraAlpha, double loraDropout, List<String> targetModules,
+        boolean useRslora, boolean fanInFanOut) {
+
+    public LoraConfig {
+        targetModules = List.copyOf(targetModules);
+        if (r <= 0) {
+            throw new SegEarthException("LoRA config: r must be positive, found " + r);
+        }
+        if (targetModules.isEmpty()) {
+            throw new SegEarthException("LoRA config: target_modules is empty");
+        }
+    }
+
+    /** Reads a PEFT {@code adapter_config.json}; DoRA and non-LoRA adapters are refused. */
+    public static LoraConfig from(JsonConfig c) {
+        String type = c.getString("peft_type", "LORA");
+        if (!"LORA".equals(type)) {
+            throw c.invalid("peft_type", "is '" + type + "'; only LORA adapters are supported");
+        }
+        if (c.getBoolean("use_dora", false)) {
+            throw c.invalid("use_dora", "is true; DoRA adapters are not supported");
+        }
+        return new LoraConfig(
+                c.getInt("r"),
+                c.getDouble("lora_alpha", 8),
+                c.getDouble("lora_dropout", 0.0),
+                c.getStringListOrString("target_modules", List.of()),
+                c.getBoolean("use_rslora", false),
+                c.getBoolean("fan_in_fan_out", false));
+    }
+
+    /** The factor applied to {@code B A x}. */
+    public double scale() {
+        return useRslora ? loraAlpha / Math.sqrt(r) : loraAlpha / r;
+    }
+
+    /** SegEarth-R2's training default: r 8, alpha 16, dropout 0.05 on q_proj and v_proj. */
+    public static LoraConfig segEarthDefault() {
+        return new LoraConfig(8, 16, 0.05, List.of("q_proj", "v_proj"), false, false);
+    }
+}

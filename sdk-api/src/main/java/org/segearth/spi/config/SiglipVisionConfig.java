@@ -1,0 +1,54 @@
+package org.segearth.spi.config;
+
+import org.segearth.api.SegEarthException;
+
+/** SigLIP vision tower configuration (Hugging Face {@code SiglipVisionConfig} fields). */
+public record SiglipVisionConfig(
+        int hiddenSize,
+        int intermediateSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int numChannels,
+        int imageSize,
+        int patchSize,
+        String hiddenAct,
+        double layerNormEps) {
+
+    public SiglipVisionConfig {
+        if (hiddenSize % numAttentionHeads != 0) {
+            throw new SegEarthException("SigLIP config: hidden_size " + hiddenSize
+                    + " must be a multiple of num_attention_heads " + numAttentionHeads);
+        }
+        if (imageSize % patchSize != 0) {
+            throw new SegEarthException("SigLIP config: image_size " + imageSize
+                    + " must be a multiple of patch_size " + patchSize);
+        }
+    }
+
+    /** Reads a SigLIP {@code config.json} (or its {@code vision_config} object). */
+    public static SiglipVisionConfig from(JsonConfig c) {
+        if (c.has("vision_config") && !c.has("hidden_size")) {
+            c = c.object("vision_config");
+        }
+        return new SiglipVisionConfig(
+                c.getInt("hidden_size", 768),
+                c.getInt("intermediate_size", 3072),
+                c.getInt("num_hidden_layers", 12),
+                c.getInt("num_attention_heads", 12),
+                c.getInt("num_channels", 3),
+                c.getInt("image_size", 224),
+                c.getInt("patch_size", 16),
+                c.getString("hidden_act", "gelu_pytorch_tanh"),
+                c.getDouble("layer_norm_eps", 1e-6));
+    }
+
+    /** Patches per side. */
+    public int gridSize() {
+        return imageSize / patchSize;
+    }
+
+    /** Image tokens per image. */
+    public int numPatches() {
+        return gridSize() * gridSize();
+    }
+}

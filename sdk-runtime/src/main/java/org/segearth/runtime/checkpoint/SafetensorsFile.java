@@ -1,0 +1,297 @@
+package org.segearth.runtime.checkpoint;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.segearth.api.SegEarthException;
+
+/**
+ * One safetensors file, its header validated up front and its tensor data memory-mapped on demand
+ * (nothing is copied to the Java heap). Offsets are 64-bit: files and offsets beyond 2 GiB work;
+ * a single tensor is limited to 2 GiB, the limit of one mapping.
+ *
+ * <p>Hostile files fail here with a {@link SegEarthException}: a header length past the end of the
+ * file or above {@link #MAX_HEADER_BYTES}, invalid JSON, unknown dtypes, negative dimensions,
+ * ranges that are reversed, overlap, leave gaps, reach outside the data area, or do not match
+ * shape x dtype.
+ */
+public final class SafetensorsFile implements AutoCloseable {
+
+    /** The largest header accepted (the format's own readers use 100 MB). */
+    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Map<String, TensorInfo> tensors;
+    private final Map<String, String> metadata;
+    private final long dataStart;
+
+    private SafetensorsFile(Path path, FileChannel channel, Map<String, TensorInfo> tensors,
+            Map<String, String> metadata, long dataStart) {
+        this.path = path;
+        this.channel = channel;
+        this.tensors = tensors;
+        this.metadata = metadata;
+        this.dataStart = dataStart;
+    }
+
+    /** Opens and validates {@code path}. */
+    public static SafetensorsFile open(Path path) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new SegEarthException("safetensors file " + path + " does not exist");
+        } catch (IOException e) {
+            throw new SegEarthException("cannot open safetensors file " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(path, channel);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new SegEarthException("cannot read safetensors file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SafetensorsFile parse(Path path, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size < 8) {
+            throw new SegEarthException(path + " is not a safetensors file: " + size
+                    + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, lengthBytes, 0);
+        long headerLength = lengthBytes.flip().getLong();
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw new SegEarthException(path + ": header length " + Long.toUnsignedString(headerLength)
+                    + " is absurd (limit " + MAX_HEADER_BYTES + " bytes); the file is corrupt or not safetensors");
+        }
+        if (headerLength > size - 8) {
+            throw new SegEarthException(path + ": header length " + headerLength + " reaches past the end of the file ("
+                    + size + " bytes); the file is truncated or corrupt");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, headerBytes, 8);
+        String headerText;
+        try {
+            headerText = StandardCharsets.UTF_8.newDecoder().decode(headerBytes.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw new SegEarthException(path + ": header is not valid UTF-8");
+        }
+        JsonObject header = parseHeader(path, headerText);
+        long dataStart = 8 + headerLength;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<TensorInfo> list = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                readMetadata(path, e.getValue(), metadata);
+            } else {
+                list.add(readEntry(path, e.getKey(), e.getValue(), dataStart));
+            }
+        }
+        checkRanges(path, list, dataStart, size);
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        list.stream().sorted(Comparator.comparing(TensorInfo::name)).forEach(t -> tensors.put(t.name(), t));
+        return new SafetensorsFile(path, channel, Collections.unmodifiableMap(tensors),
+                Collections.unmodifiableMap(metadata), dataStart);
+    }
+
+    private static JsonObject parseHeader(Path path, String text) {
+        JsonElement element;
+        try {
+            element = JsonParser.parseString(text.stripTrailing());
+        } catch (JsonParseException e) {
+            throw new SegEarthException(path + ": header is not valid JSON (" + e.getMessage() + ")");
+        }
+        if (!element.isJsonObject()) {
+            throw new SegEarthException(path + ": header must be a JSON object");
+        }
+        return element.getAsJsonObject();
+    }
+
+    private static void readMetadata(Path path, JsonElement value, Map<String, String> into) {
+        if (!value.isJsonObject()) {
+            throw new SegEarthException(path + ": __metadata__ must be an object of strings");
+        }
+        for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
+            JsonElement v = m.getValue();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                throw new SegEarthException(path + ": __metadata__." + m.getKey() + " must be a string");
+            }
+            into.put(m.getKey(), v.getAsString());
+        }
+    }
+
+    private static TensorInfo readEntry(Path path, String name, JsonElement value, long dataStart) {
+        String where = path + ": tensor '" + name + "'";
+        if (!value.isJsonObject()) {
+            throw new SegEarthException(where + " must be an object with dtype, shape and data_offsets");
+        }
+        JsonObject o = value.getAsJsonObject();
+        for (String field : List.of("dtype", "shape", "data_offsets")) {
+            if (!o.has(field)) {
+                throw new SegEarthException(where + " lacks '" + field + "'");
+            }
+        }
+        if (!o.get("dtype").isJsonPrimitive()) {
+            throw new SegEarthException(where + ": dtype must be a string");
+        }
+        DType dtype = DType.parse(o.get("dtype").getAsString(), name, path.toString());
+        long[] shape = longs(where + ": shape", o.get("shape"));
+        long[] offsets = longs(where + ": data_offsets", o.get("data_offsets"));
+        if (offsets.length != 2) {
+            throw new SegEarthException(where + ": data_offsets must hold two numbers, found " + offsets.length);
+        }
+        if (offsets[0] > offsets[1]) {
+            throw new SegEarthException(where + ": data_offsets [" + offsets[0] + ", " + offsets[1]
+                    + "] are not sorted (begin after end)");
+        }
+        long numel = 1;
+        try {
+            for (long d : shape) {
+                numel = Math.multiplyExact(numel, d);
+            }
+            long expected = Math.multiplyExact(numel, dtype.bytes());
+            if (expected != offsets[1] - offsets[0]) {
+                throw new SegEarthException(where + ": shape " + java.util.Arrays.toString(shape) + " x " + dtype
+                        + " needs " + expected + " bytes but data_offsets span " + (offsets[1] - offsets[0]));
+            }
+            return new TensorInfo(name, dtype, shape, Math.addExact(dataStart, offsets[0]),
+                    Math.addExact(dataStart, offsets[1]));
+        } catch (ArithmeticException e) {
+            throw new SegEarthException(where + ": shape " + java.util.Arrays.toString(shape) + " overflows");
+        }
+    }
+
+    private static long[] longs(String where, JsonElement e) {
+        if (!e.isJsonArray()) {
+            throw new SegEarthException(where + " must be an array of non-negative integers");
+        }
+        long[] out = new long[e.getAsJsonArray().size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement v = e.getAsJsonArray().get(i);
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+                throw new SegEarthException(where + " must be an array of non-negative integers, found " + e);
+            }
+            java.math.BigDecimal d = v.getAsBigDecimal();
+            if (d.signum() < 0 || d.stripTrailingZeros().scale() > 0
+                    || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new SegEarthException(where + " must be an array of non-negative integers, found " + e);
+            }
+            out[i] = d.longValueExact();
+        }
+        return out;
+    }
+
+    /** Sorted by offset, the ranges must tile the data area exactly: no overlap, gap or overhang. */
+    private static void checkRanges(Path path, List<TensorInfo> list, long dataStart, long fileSize) {
+        List<TensorInfo> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+        long expected = dataStart;
+        TensorInfo previous = null;
+        for (TensorInfo t : sorted) {
+            if (t.end() > fileSize) {
+                throw new SegEarthException(path + ": tensor '" + t.name() + "' ends at data offset "
+                        + (t.end() - dataStart) + ", outside the data area of " + (fileSize - dataStart) + " bytes");
+            }
+            if (t.begin() < expected) {
+                throw new SegEarthException(path + ": tensor '" + t.name() + "' overlaps tensor '"
+                        + (previous == null ? "?" : previous.name()) + "' (data offsets "
+                        + (t.begin() - dataStart) + " < " + (expected - dataStart) + ")");
+            }
+            if (t.begin() > expected) {
+                throw new SegEarthException(path + ": " + (t.begin() - expected) + " bytes before tensor '"
+                        + t.name() + "' belong to no tensor; the header does not describe the data");
+            }
+            expected = t.end();
+            previous = t;
+        }
+        if (expected != fileSize) {
+            throw new SegEarthException(path + ": the data area holds " + (fileSize - dataStart)
+                    + " bytes but the tensors cover " + (expected - dataStart));
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        long pos = position;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Tensors by key, sorted by key. */
+    public Map<String, TensorInfo> tensors() {
+        return tensors;
+    }
+
+    /** The header's {@code __metadata__}. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** File offset where tensor data starts. */
+    public long dataStart() {
+        return dataStart;
+    }
+
+    /**
+     * Maps the bytes of {@code tensor} read-only, little endian.
+     */
+    public ByteBuffer map(TensorInfo tensor) {
+        if (tensor.byteLength() > Integer.MAX_VALUE) {
+            throw new SegEarthException(path + ": tensor '" + tensor.name() + "' holds " + tensor.byteLength()
+                    + " bytes; a single tensor over 2 GiB is not supported");
+        }
+        try {
+            if (tensor.byteLength() == 0) {
+                return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, tensor.begin(), tensor.byteLength());
+            return buffer.order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot map tensor '" + tensor.name() + "' of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to recover
+        }
+    }
+}

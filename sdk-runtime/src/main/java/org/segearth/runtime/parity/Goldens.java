@@ -1,0 +1,32 @@
+package org.segearth.runtime.parity;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.segearth.api.SegEarthException;
+
+/**
+ * Locates the reference dumps kept in the repository's {@code testdata/goldens} folder; the build
+ * passes the folder to tests as the system property {@code segearth.testdata}.
+ */
+public final class Goldens {
+
+    private Goldens() {}
+
+    /** The dump folder {@code name} (e.g. {@code "phi"}). */
+    public static Path dir(String name) {
+        String root = System.getProperty("segearth.testdata");
+        if (root == null) {
+            throw new SegEarthException("system property segearth.testdata is not set; run the tests through Maven");
+        }
+        Path dir = Path.of(root, "goldens", name);
+        if (!Files.isDirectory(dir)) {
+            throw new SegEarthException("reference dump " + dir + " does not exist");
+        }
+        return dir;
+    }
+
+    /** The repository's test data folder. */
+    public static Path testdata() {
+        return dir("..").getParent().normalize();
+    }
+}
