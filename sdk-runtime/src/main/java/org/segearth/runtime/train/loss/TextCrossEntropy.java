@@ -1,6 +1,7 @@
 package org.segearth.runtime.train.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Next-token cross-entropy of a causal language model: {@code logits[:, :-1]} against
@@ -29,15 +30,15 @@ public final class TextCrossEntropy {
                     + logits.getShape() + " and " + labels.getShape());
         }
         NDArray shiftedLogits = logits.get(":, :-1, :");
-        NDArray shiftedLabels = labels.get(":, 1:").toType(ai.djl.ndarray.types.DataType.INT64, false);
+        NDArray shiftedLabels = labels.get(":, 1:").toType(DataType.INT64, false);
         NDArray valid = shiftedLabels.neq(IGNORE_INDEX);
-        NDArray safeLabels = shiftedLabels.mul(valid.toType(ai.djl.ndarray.types.DataType.INT64, false));
+        NDArray safeLabels = shiftedLabels.mul(valid.toType(DataType.INT64, false));
         NDArray logProbs = shiftedLogits.logSoftmax(-1);
         NDArray picked = logProbs.gather(safeLabels.expandDims(-1), -1).squeeze(-1);
         NDArray weights = valid.toType(picked.getDataType(), false);
-        long count = weights.sum().getFloat() > 0 ? (long) weights.sum().getFloat() : 0;
+        long count = valid.countNonzero().getLong();
         if (count == 0) {
-            return picked.sum().mul(0f);
+            return picked.mul(weights).sum(); // 0, still attached to the graph
         }
         return picked.mul(weights).sum().neg().div((float) count);
     }
