@@ -100,6 +100,22 @@ class ImageDecoderTest {
     }
 
     @Test
+    void truncatedTiffFails() throws IOException {
+        byte[] full = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 64, 64), "tiff");
+        byte[] cut = Arrays.copyOf(full, full.length / 2);
+        assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(cut));
+    }
+
+    @Test
+    void palettePngUsesThePaletteColours() throws IOException {
+        BufferedImage indexed = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED);
+        indexed.setRGB(1, 2, 0xFF0000FF);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(indexed, "png"));
+        assertEquals(ImageDecoder.fromBufferedImage(indexed), decoded);
+        assertEquals(255, decoded.get(1, 2, 2));
+    }
+
+    @Test
     void garbageFails() {
         SegEarthException e = assertThrows(SegEarthException.class,
                 () -> ImageDecoder.defaults().read("definitely not an image".getBytes()));
