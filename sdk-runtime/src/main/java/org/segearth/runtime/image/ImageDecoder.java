@@ -16,7 +16,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.segearth.api.SegEarthException;
 
 /**
@@ -39,6 +41,9 @@ public final class ImageDecoder {
 
     /** The default pixel limit: 20000 x 20000. */
     public static final long DEFAULT_MAX_PIXELS = 20_000L * 20_000L;
+
+    /** The largest Java array of RGB bytes. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8L;
 
     private static final ImageDecoder DEFAULTS = new ImageDecoder(DEFAULT_MAX_PIXELS);
 
@@ -71,8 +76,8 @@ public final class ImageDecoder {
         if (!Files.isRegularFile(file)) {
             throw new SegEarthException("image file " + file + " does not exist or is not a file");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
+            return read(iis, file.toString());
         } catch (IOException e) {
             throw new SegEarthException("cannot read image file " + file + ": " + e.getMessage(), e);
         }
@@ -85,10 +90,15 @@ public final class ImageDecoder {
 
     /** Decodes an encoded image from {@code in} (not closed); {@code source} names it in errors. */
     public RgbImage read(InputStream in, String source) {
-        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
-            if (iis == null) {
-                throw new SegEarthException("cannot open " + source + " as an image stream");
-            }
+        try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
+            return read(iis, source);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RgbImage read(ImageInputStream iis, String source) {
+        try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
                 throw new SegEarthException(source + " is not a PNG, JPEG, TIFF or other format this JVM can decode"
@@ -139,6 +149,10 @@ public final class ImageDecoder {
             throw new SegEarthException(source + " is " + width + "x" + height + " = " + width * height
                     + " pixels, more than the limit of " + maxPixels + " (possible decompression bomb);"
                     + " raise the limit with ImageDecoder.withMaxPixels(..) if the image is trusted");
+        }
+        if (width * height * 3 > MAX_ARRAY_BYTES) {
+            throw new SegEarthException(source + " is " + width + "x" + height + ": too large for one in-memory RGB"
+                    + " image (at most " + MAX_ARRAY_BYTES / 3 + " pixels); read it in windows (tiles) instead");
         }
     }
 
