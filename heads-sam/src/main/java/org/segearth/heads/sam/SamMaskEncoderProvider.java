@@ -2,6 +2,8 @@ package org.segearth.heads.sam;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.segearth.api.SegEarthException;
 import org.segearth.heads.sam.internal.OnnxSamImageEncoder;
 import org.segearth.heads.sam.internal.SamImageEncoder;
@@ -16,7 +18,9 @@ import org.segearth.spi.config.SamConfig;
  * The mask encoder {@code sam}: SAM's ViT image encoder, producing the image embeddings
  * ({@code output_channels} at stride {@code patch_size}). Options: {@code engine=java} (default,
  * weights {@code vision_encoder.*} of the checkpoint) or {@code engine=onnx} (ONNX Runtime on
- * {@code vision_encoder.onnx} in the component folder, or the file given by {@code onnx.file}).
+ * {@code vision_encoder.onnx} in the component folder, or the file given by {@code onnx.file};
+ * {@code onnx.session.*} options go to the ONNX Runtime session, e.g.
+ * {@code onnx.session.intraOpNumThreads=2}).
  */
 public final class SamMaskEncoderProvider implements MaskEncoderProvider {
 
@@ -26,6 +30,11 @@ public final class SamMaskEncoderProvider implements MaskEncoderProvider {
     public static final String ENGINE_OPTION = "engine";
     /** The option naming the ONNX file. */
     public static final String ONNX_FILE_OPTION = "onnx.file";
+    /**
+     * Options starting with this prefix are ONNX Runtime session options, e.g.
+     * {@code onnx.session.intraOpNumThreads=2}.
+     */
+    public static final String ONNX_SESSION_PREFIX = "onnx.session.";
     /** The ONNX file looked for in the component folder. */
     public static final String ONNX_FILE = "vision_encoder.onnx";
 
@@ -45,7 +54,13 @@ public final class SamMaskEncoderProvider implements MaskEncoderProvider {
             case "onnx":
                 Path file = context.option(ONNX_FILE_OPTION).map(Path::of)
                         .orElse(context.directory().resolve(ONNX_FILE));
-                return OnnxSamImageEncoder.load(file, config.vision());
+                Map<String, String> session = new TreeMap<>();
+                context.options().forEach((k, v) -> {
+                    if (k.startsWith(ONNX_SESSION_PREFIX)) {
+                        session.put(k.substring(ONNX_SESSION_PREFIX.length()), v);
+                    }
+                });
+                return OnnxSamImageEncoder.load(file, config.vision(), session);
             default:
                 throw new SegEarthException("SAM image encoder engine '" + engine + "' is unknown; use "
                         + ENGINE_OPTION + "=java or " + ENGINE_OPTION + "=onnx");

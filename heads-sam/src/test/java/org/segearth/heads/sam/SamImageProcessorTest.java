@@ -2,6 +2,7 @@ package org.segearth.heads.sam;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.segearth.heads.sam.internal.PillowBilinear;
 import org.segearth.runtime.Engines;
+import org.segearth.runtime.checkpoint.Checkpoint;
+import org.segearth.runtime.parity.Goldens;
 
 class SamImageProcessorTest {
 
@@ -27,6 +30,25 @@ class SamImageProcessorTest {
         assertArrayEquals(new int[] {71, 209}, out);
         int[] same = PillowBilinear.resize(new int[] {1, 2, 3, 4}, 2, 2, 1, 2, 2);
         assertArrayEquals(new int[] {1, 2, 3, 4}, same);
+    }
+
+    @Test
+    void resizeMatchesPillowOnTheLetterboxReference() {
+        // the preprocess dump resizes with PIL BILINEAR and normalises with the same mean/std (0..255 scale)
+        try (NDManager m = Engines.newManager();
+                Checkpoint io = Checkpoint.open(Goldens.dir("preprocess").resolve("io.safetensors"), m)) {
+            NDArray image = io.get("image_rgb_hwc");
+            for (int size : new int[] {128, 512}) {
+                SamImageProcessor.Preprocessed p = new SamImageProcessor(size).preprocess(image);
+                long[] valid = io.get("letterbox_" + size + "_valid_hw").toLongArray();
+                assertEquals(valid[0], p.resizedHeight());
+                assertEquals(valid[1], p.resizedWidth());
+                String region = "0, :, :" + valid[0] + ", :" + valid[1];
+                NDArray expected = io.get("letterbox_" + size).get(region);
+                double diff = p.pixelValues().get(region).sub(expected).abs().max().getFloat();
+                assertTrue(diff < 1e-5, "size " + size + ": max abs diff " + diff);
+            }
+        }
     }
 
     @Test

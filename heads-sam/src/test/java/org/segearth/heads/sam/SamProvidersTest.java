@@ -49,7 +49,7 @@ class SamProvidersTest {
             NDArray pixels = io.get("pixel_values");
             NDArray expected = io.get("image_embeddings");
             try (MaskEncoder java = encoders.create(context(ckpt, Map.of()));
-                    MaskEncoder onnx = encoders.create(context(ckpt, Map.of("engine", "onnx")));
+                    MaskEncoder onnx = encoders.create(context(ckpt, Map.of("engine", "onnx", "onnx.session.intraOpNumThreads", "1")));
                     SegmentationHead head = heads.create(context(ckpt, Map.of()))) {
                 head.inputSpec().requireSatisfiedBy(java.outputSpec(), "sam", "sam");
                 head.inputSpec().requireSatisfiedBy(onnx.outputSpec(), "sam", "sam");

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
@@ -47,12 +48,21 @@ public final class OnnxSamImageEncoder implements MaskEncoder {
 
     /** Loads {@code file} (an ONNX export of {@code SamVisionEncoder}) for the encoder of {@code config}. */
     public static OnnxSamImageEncoder load(Path file, SamConfig.Vision config) {
+        return load(file, config, Map.of());
+    }
+
+    /**
+     * Loads {@code file} with ONNX Runtime session options as DJL names them (e.g.
+     * {@code intraOpNumThreads}, {@code interOpNumThreads}, {@code optLevel}).
+     */
+    public static OnnxSamImageEncoder load(Path file, SamConfig.Vision config, Map<String, String> sessionOptions) {
         if (!Files.isRegularFile(file)) {
             throw new SegEarthException("ONNX SAM image encoder " + file + " does not exist; export the vision encoder"
                     + " to vision_encoder.onnx beside config.json, or choose engine=java");
         }
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(file).optEngine(ENGINE).optTranslator(new NoopTranslator()).build();
+                .optModelPath(file).optEngine(ENGINE).optTranslator(new NoopTranslator())
+                .optOptions(sessionOptions).build();
         try {
             ZooModel<NDList, NDList> model = criteria.loadModel();
             LOG.debug("loaded ONNX SAM image encoder {}", file);

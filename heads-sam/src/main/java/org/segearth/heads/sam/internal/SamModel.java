@@ -68,8 +68,7 @@ public final class SamModel {
             long batch = imageEmbeddings.getShape().get(0);
             NDArray sparse = prompt.sparse() != null ? prompt.sparse()
                     : scope.zeros(new Shape(batch, 1, 0, hiddenSize()));
-            NDArray dense = prompt.sparse() == null && masks == null ? promptEncoder.noMaskDense(batch, sparse)
-                    : prompt.dense();
+            NDArray dense = prompt.dense() != null ? prompt.dense() : promptEncoder.noMaskDense(batch, sparse);
             return decode(caller, scope, imageEmbeddings, sparse, dense, multimask);
         }
     }

@@ -16,7 +16,10 @@ import org.segearth.spi.config.SamConfig;
  */
 public final class SamPromptEncoder {
 
-    /** Sparse {@code [B, pointBatch, n, hidden]} (or null) and dense {@code [B, hidden, e, e]} prompt embeddings. */
+    /**
+     * Sparse {@code [B, pointBatch, n, hidden]} and dense {@code [B, hidden, e, e]} prompt
+     * embeddings; sparse is null without points and boxes, dense is null without any prompt.
+     */
     public record Embeddings(NDArray sparse, NDArray dense) {}
 
     private final SamPositionalEmbedding sharedEmbedding;
@@ -79,9 +82,10 @@ public final class SamPromptEncoder {
         NDArray dense;
         if (masks != null) {
             dense = maskEmbed.forward(masks);
+        } else if (points != null || boxes != null) {
+            dense = noMaskDense(batch, points != null ? points : boxes);
         } else {
-            NDArray anchor = points != null ? points : boxes;
-            dense = noMaskDense(batch, anchor);
+            dense = null; // no prompt at all: the caller knows the image batch
         }
         return new Embeddings(sparse, dense);
     }
