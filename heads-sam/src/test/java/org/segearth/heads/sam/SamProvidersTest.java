@@ -49,7 +49,8 @@ class SamProvidersTest {
             NDArray pixels = io.get("pixel_values");
             NDArray expected = io.get("image_embeddings");
             try (MaskEncoder java = encoders.create(context(ckpt, Map.of()));
-                    MaskEncoder onnx = encoders.create(context(ckpt, Map.of("engine", "onnx", "onnx.session.intraOpNumThreads", "1")));
+                    MaskEncoder onnx = encoders.create(
+                            context(ckpt, Map.of("engine", "onnx", "onnx.session.intraOpNumThreads", "1")));
                     SegmentationHead head = heads.create(context(ckpt, Map.of()))) {
                 head.inputSpec().requireSatisfiedBy(java.outputSpec(), "sam", "sam");
                 head.inputSpec().requireSatisfiedBy(onnx.outputSpec(), "sam", "sam");
@@ -71,6 +72,9 @@ class SamProvidersTest {
                     assertTrue(out.auxMaskLogits().isEmpty());
                     assertTrue(maxDiff(out.maskLogits().get(0), io.get("seg_low_res_masks").reshape(32, 32)) <= 2e-4);
                     assertEquals(io.get("seg_iou_scores").getFloat(0, 0, 0), out.scores().getFloat(0), 2e-4);
+                    SegmentationHead.HeadOutput empty = head.predict(features, queries.get("0:0"));
+                    assertArrayEquals(new long[] {0, 32, 32}, empty.maskLogits().getShape().getShape());
+                    assertArrayEquals(new long[] {0}, empty.scores().getShape().getShape());
                     SegmentationHead.HeadOutput alone = head.predict(features, queries.get("1:2"));
                     assertTrue(maxDiff(alone.maskLogits().get(0), out.maskLogits().get(1)) <= 1e-5);
                     assertEquals(alone.scores().getFloat(0), out.scores().getFloat(1), 1e-5);

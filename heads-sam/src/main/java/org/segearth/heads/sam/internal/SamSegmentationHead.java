@@ -1,6 +1,8 @@
 package org.segearth.heads.sam.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.FeatureSpec;
@@ -47,12 +49,17 @@ public final class SamSegmentationHead implements SegmentationHead {
             throw new SegEarthException("the SAM head predicts for one image at a time, got image embeddings "
                     + image.getShape());
         }
+        int maskSide = 4 * (int) image.getShape().get(3);
+        int stride = model.config().vision().imageSize() / maskSide;
+        if (q[0] == 0) {
+            NDManager m = queries.getManager();
+            return new HeadOutput(m.zeros(new Shape(0, maskSide, maskSide)), List.of(), m.zeros(new Shape(0)), stride);
+        }
         NDArray sparse = queries.reshape(1, q[0], 1, q[1]);
         SamMaskDecoder.Output out = model.predictSparse(image, sparse, false);
         long[] m = out.masks().getShape().getShape();
         NDArray logits = out.masks().reshape(q[0], m[3], m[4]);
         NDArray scores = out.iouScores().reshape(q[0]);
-        int stride = (int) (model.config().vision().imageSize() / m[4]);
         return new HeadOutput(logits, List.of(), scores, stride);
     }
 
