@@ -245,8 +245,7 @@ public final class Mask {
 
     /** The COCO run-length encoding (pycocotools' {@code encode}): column-major, background first. */
     public Rle toRle() {
-        int n = width * height;
-        int[] counts = new int[Math.max(1, n + 1)];
+        int[] counts = new int[16];
         int k = 0;
         boolean previous = false;
         int c = 0;
@@ -255,12 +254,18 @@ public final class Mask {
                 int i = y * width + x;
                 boolean v = (bits[i >>> 6] & (1L << i)) != 0;
                 if (v != previous) {
+                    if (k == counts.length) {
+                        counts = Arrays.copyOf(counts, counts.length * 2);
+                    }
                     counts[k++] = c;
                     c = 0;
                     previous = v;
                 }
                 c++;
             }
+        }
+        if (k == counts.length) {
+            counts = Arrays.copyOf(counts, counts.length + 1);
         }
         counts[k++] = c;
         return new Rle(height, width, Arrays.copyOf(counts, k));

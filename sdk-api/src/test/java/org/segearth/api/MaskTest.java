@@ -101,6 +101,9 @@ class MaskTest {
         assertEquals(24, m.width());
         assertEquals(20, m.height());
         assertEquals(Optional.empty(), Mask.empty(5, 5).box());
+        Box box = Mask.fromBooleans(new boolean[] {false, true, true, true}, 2, 2).box().orElseThrow();
+        assertEquals(new Box(0, 0, 2, 2), box);
+        assertEquals(4, box.area());
         Mask same = Mask.fromBytes(m.toBytes(), 24, 20);
         assertEquals(m, same);
         assertEquals(m.hashCode(), same.hashCode());
