@@ -42,6 +42,19 @@ class MaskTest {
         assertEquals("T3", new Rle(10, 10, new int[] {100}).toCompressedString());
     }
 
+    /** Encodings published alongside pycocotools-compatible implementations. */
+    @Test
+    void publishedPycocotoolsStrings() {
+        Rle a = new Rle(9, 10, new int[] {6, 1, 40, 4, 5, 4, 5, 4, 21});
+        assertEquals("61X13mN000`0", a.toCompressedString());
+        assertEquals(a, Rle.fromCompressedString("61X13mN000`0", 9, 10));
+        Rle b = new Rle(40, 40, new int[] {245, 5, 35, 5, 35, 5, 35, 5, 35, 5, 1190});
+        assertEquals("e75S10000000ST1", b.toCompressedString());
+        assertEquals(b, Rle.fromCompressedString("e75S10000000ST1", 40, 40));
+        // a 5x5 square at (5, 5) of a 40x40 image: columns 6..10 rows 5..9
+        assertEquals(Mask.builder(40, 40).fill(new Box(6, 5, 5, 5)).build(), b.toMask());
+    }
+
     @Test
     void columnMajorStartingWithBackground() {
         // 3 wide, 2 high, pixel (x=1, y=0): column-major index 1*2+0 = 2
