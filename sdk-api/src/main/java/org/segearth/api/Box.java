@@ -19,6 +19,7 @@ package org.segearth.api;
  */
 public record Box(int x, int y, int width, int height) {
 
+    /** Checks that the box starts inside the image quadrant and covers at least one pixel. */
     public Box {
         if (x < 0 || y < 0 || width < 1 || height < 1) {
             throw new SegEarthException("box [x=" + x + ", y=" + y + ", width=" + width + ", height=" + height
