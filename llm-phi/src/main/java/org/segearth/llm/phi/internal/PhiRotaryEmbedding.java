@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import org.segearth.api.SegEarthException;
 
 /**
  * Partial rotary position embeddings: the first {@code rotaryDim} dimensions of every head are
@@ -20,7 +21,9 @@ public final class PhiRotaryEmbedding {
 
     public PhiRotaryEmbedding(int rotaryDim, int headDim, double theta) {
         if (rotaryDim % 2 != 0 || rotaryDim <= 0 || rotaryDim > headDim) {
-            throw new IllegalArgumentException("rotary dim " + rotaryDim + " must be even and in (0, " + headDim + "]");
+            throw new SegEarthException("Phi config: head_dim " + headDim + " x partial_rotary_factor gives "
+                    + rotaryDim + " rotary dimensions; expected an even number in (0, " + headDim
+                    + "], so change partial_rotary_factor");
         }
         this.rotaryDim = rotaryDim;
         this.headDim = headDim;
