@@ -90,6 +90,23 @@ public interface LanguageModel extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Switches training behaviour (the adapter's dropout) on or off; inference is the default.
+     */
+    default void setTraining(boolean training) {
+        if (training) {
+            throw unsupported("training");
+        }
+    }
+
+    /**
+     * The base weights under their checkpoint keys ({@code lm_head.weight}, {@code model.embed_tokens.weight}, ...),
+     * live: gradients can be attached to train them and values written in place to load trained ones.
+     */
+    default Map<String, NDArray> parameters() {
+        throw unsupported("parameters");
+    }
+
     @Override
     void close();
 

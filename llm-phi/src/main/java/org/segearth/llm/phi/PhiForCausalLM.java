@@ -228,6 +228,32 @@ public final class PhiForCausalLM implements LanguageModel {
         });
     }
 
+    @Override
+    public void setTraining(boolean training) {
+        modules.values().forEach(linear -> linear.setTraining(training));
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        ensureOpen();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        out.put("model.embed_tokens.weight", model.embedTokens().weight());
+        List<PhiDecoderLayer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            out.put("model.layers." + i + ".input_layernorm.weight", layers.get(i).inputLayernorm().weight());
+            out.put("model.layers." + i + ".input_layernorm.bias", layers.get(i).inputLayernorm().bias());
+        }
+        out.put("model.final_layernorm.weight", model.finalLayernorm().weight());
+        out.put("model.final_layernorm.bias", model.finalLayernorm().bias());
+        modules.forEach((path, linear) -> {
+            out.put(path + ".weight", linear.weight());
+            if (linear.bias() != null) {
+                out.put(path + ".bias", linear.bias());
+            }
+        });
+        return out;
+    }
+
     /** Folds the unmerged adapter into the base weights (for inference without the extra matmuls). */
     public void mergeAdapter() {
         ensureOpen();

@@ -83,6 +83,7 @@ class PhiForCausalLMTest {
         try (NDManager m = Engines.newManager(); Checkpoint ckpt = Checkpoint.open(dir, m);
                 PhiForCausalLM phi = load(ckpt, dir)) {
             ckpt.requireAllUsed("Phi");
+            assertEquals(ckpt.keys(), new java.util.TreeSet<>(phi.parameters().keySet()));
             assertEquals(rows, phi.embeddingRows());
             assertEquals(lmRows, phi.vocabSize());
             NDArray all = ids(m, random, 12, rows);
@@ -174,6 +175,15 @@ class PhiForCausalLMTest {
                 phi.applyAdapter(config, adapter, false);
                 unmerged = phi.forward(phi.embed(ids)).logits();
                 assertTrue(maxDiff(unmerged, base) > 1e-2, "the adapter changes the output");
+                LoraConfig dropping = new LoraConfig(2, 8, 0.5, config.targetModules(), false, false);
+                try (PhiForCausalLM other = load(ckpt, golden)) {
+                    other.applyAdapter(dropping, adapter, false);
+                    assertEquals(0f, maxDiff(other.forward(other.embed(ids)).logits(), unmerged), 1e-6f);
+                    other.setTraining(true);
+                    assertTrue(maxDiff(other.forward(other.embed(ids)).logits(), unmerged) > 1e-3, "dropout in training");
+                    other.setTraining(false);
+                    assertEquals(0f, maxDiff(other.forward(other.embed(ids)).logits(), unmerged), 1e-6f);
+                }
                 phi.mergeAdapter();
                 assertTrue(phi.adapterTensors().isEmpty());
                 assertTrue(maxDiff(phi.forward(phi.embed(ids)).logits(), unmerged) < 1e-4);

@@ -27,6 +27,14 @@ public final class LayerNorm {
         return new LayerNorm(weight, bias, (float) eps);
     }
 
+    public NDArray weight() {
+        return weight;
+    }
+
+    public NDArray bias() {
+        return bias;
+    }
+
     public NDArray forward(NDArray x) {
         return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(weight.getShape().get(0)), weight, bias, eps)
                 .singletonOrThrow();

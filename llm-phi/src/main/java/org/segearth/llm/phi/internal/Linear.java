@@ -14,6 +14,7 @@ public final class Linear {
     private NDArray weight; // [out, in]
     private final NDArray bias; // [out] or null
     private LoraWeights lora;
+    private boolean training;
 
     private Linear(String path, NDArray weight, NDArray bias) {
         this.path = path;
@@ -82,6 +83,11 @@ public final class Linear {
         this.lora = pair;
     }
 
+    /** In training mode the LoRA input gets the adapter's dropout. */
+    public void setTraining(boolean on) {
+        this.training = on;
+    }
+
     /** Folds {@code pair} into the weight: {@code W += scale * B A}. */
     public void merge(LoraWeights pair) {
         setLora(pair);
@@ -99,7 +105,9 @@ public final class Linear {
     public NDArray forward(NDArray x) {
         NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
         if (lora != null) {
-            NDArray down = ai.djl.nn.core.Linear.linear(x, lora.loraA()).singletonOrThrow();
+            NDArray in = training && lora.dropout() > 0
+                    ? ai.djl.nn.norm.Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
+            NDArray down = ai.djl.nn.core.Linear.linear(in, lora.loraA()).singletonOrThrow();
             NDArray up = ai.djl.nn.core.Linear.linear(down, lora.loraB()).singletonOrThrow();
             y = y.add(up.mul(lora.scale()));
         }

@@ -31,6 +31,10 @@ public final class PhiDecoderLayer {
                 PhiMlp.load(w.prefix("mlp"), c, owner));
     }
 
+    public LayerNorm inputLayernorm() {
+        return inputLayernorm;
+    }
+
     /** The layer's linear modules (LoRA targets). */
     public List<Linear> linears() {
         List<Linear> out = new ArrayList<>(selfAttn.linears());

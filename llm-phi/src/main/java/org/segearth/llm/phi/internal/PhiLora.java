@@ -80,7 +80,7 @@ public final class PhiLora {
                 throw new SegEarthException("LoRA adapter: " + path + ".lora_A has rank " + ab[0].getShape().get(0)
                         + " but adapter_config.json says r = " + config.r() + " (rank_pattern is not supported)");
             }
-            out.put(path, new LoraWeights(ab[0], ab[1], config.scale()));
+            out.put(path, new LoraWeights(ab[0], ab[1], config.scale(), config.loraDropout()));
         });
         if (out.isEmpty()) {
             throw new SegEarthException("LoRA adapter holds no lora_A/lora_B tensors");
@@ -106,7 +106,7 @@ public final class PhiLora {
             }
             NDArray loraA = owner.create(a, new Shape(config.r(), in));
             NDArray loraB = owner.zeros(new Shape(linear.outFeatures(), config.r()));
-            out.put(path, new LoraWeights(loraA, loraB, config.scale()));
+            out.put(path, new LoraWeights(loraA, loraB, config.scale(), config.loraDropout()));
         }
         return out;
     }

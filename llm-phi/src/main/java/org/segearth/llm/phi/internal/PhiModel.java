@@ -46,6 +46,10 @@ public final class PhiModel {
         return embedTokens;
     }
 
+    public LayerNorm finalLayernorm() {
+        return finalLayernorm;
+    }
+
     public List<PhiDecoderLayer> layers() {
         return layers;
     }
