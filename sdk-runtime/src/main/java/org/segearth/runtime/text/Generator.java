@@ -33,7 +33,21 @@ public final class Generator {
         if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
             throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
         }
-        return new Run(model, config, promptEmbeds.getManager()).generate(promptEmbeds);
+        int capacity = (int) promptEmbeds.getShape().get(1) + config.maxNewTokens() + 1;
+        try (KvCache cache = model.newCache(1, capacity)) {
+            return generate(model, cache, promptEmbeds, config);
+        }
+    }
+
+    /**
+     * Generates after what {@code cache} holds followed by {@code promptEmbeds}; the cache (the
+     * caller's) is extended. With {@link KvCache#truncate} a shared prefix serves several prompts.
+     */
+    public Generation generate(LanguageModel model, KvCache cache, NDArray promptEmbeds, GenerationConfig config) {
+        if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
+            throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
+        }
+        return new Run(model, config, promptEmbeds.getManager()).generate(promptEmbeds, cache);
     }
 
     /** The state of one generation. */
@@ -54,10 +68,9 @@ public final class Generator {
             this.random = new Random(config.seed());
         }
 
-        Generation generate(NDArray prompt) {
-            int capacity = (int) prompt.getShape().get(1) + config.maxNewTokens() + 1;
+        Generation generate(NDArray prompt, KvCache cache) {
             NDManager held = null; // owns the input of the current step
-            try (KvCache cache = model.newCache(1, capacity)) {
+            try {
                 NDArray input = prompt;
                 for (int step = 0; step < config.maxNewTokens() && !eos; step++) {
                     NDManager tmp = out.newSubManager();
