@@ -20,7 +20,8 @@ import org.segearth.api.SegEarthException;
 /**
  * Builds the demo model's {@code tokenizer.json} (Hugging Face tokenizers format): a lowercase
  * normaliser, GPT-2's byte-level pre-tokenizer and decoder (as Phi-2 uses), and a word-level model
- * whose vocabulary is every pre-token of the demo instructions, answers and prompt templates. The
+ * whose vocabulary is every pre-token of the demo instructions, answers and prompt templates (each
+ * word both with and without its leading space). The
  * added tokens are {@code <|endoftext|>} (id 0, end of text and padding), {@code <unk>} (1) and
  * {@code [SEG]} (2, one token, matched before normalisation).
  *
@@ -36,6 +37,7 @@ public final class TokenizerBuilder {
     private static final Pattern GPT2 = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
     private static final char[] BYTE_CHARS = byteChars();
+    private static final String SPACE = String.valueOf(BYTE_CHARS[' ']);
 
     private TokenizerBuilder() {
     }
@@ -69,6 +71,14 @@ public final class TokenizerBuilder {
             words.addAll(preTokenize(t));
         }
         words.removeAll(ADDED);
+        // every word also in its other form (sentence-initial or after a space): "water" and "Ġwater"
+        for (String w : List.copyOf(words)) {
+            String bare = w.startsWith(SPACE) ? w.substring(1) : w;
+            if (!bare.isEmpty() && bare.chars().allMatch(Character::isLetter)) {
+                words.add(bare);
+                words.add(SPACE + bare);
+            }
+        }
         JsonObject vocab = new JsonObject();
         JsonArray added = new JsonArray();
         for (String a : ADDED) {
