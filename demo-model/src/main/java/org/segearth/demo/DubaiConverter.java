@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * so that the longest side is at most {@link Options#maxSide()}.
  *
  * <p>A class is a target of a view when it covers at least {@link Options#minFraction()} of it; a
- * class with no pixel at all may become an {@code empty} sample (an instruction whose one mask is
- * empty) with probability {@link Options#emptyRate()} per view. Every random choice comes from a
+ * class with no pixel at all may become an {@code empty} sample (an instruction about it answered
+ * without {@code [SEG]}, an empty {@code mask} list and the class under {@code absent}) with
+ * probability {@link Options#emptyRate()} per training view. Mask pixels of colours outside the
+ * palette (a few black pixels in some tiles) count as unlabeled. Every random choice comes from a
  * generator seeded by the seed and the tile's name, so the output is a function of the seed.
  *
  * <pre>{@code
@@ -81,8 +83,8 @@ public final class DubaiConverter {
      *
      * @param images  images per split
      * @param records records per split
-     * @param counts  split -> key -> records, where key is {@code category:<c>} or {@code class:<c>}
-     *                (records with that class among their targets)
+     * @param counts  split -> key -> records, where key is {@code category:<c>}, {@code class:<c>}
+     *                (records with that class among their targets) or {@code absent:<c>}
      */
     public record Summary(Map<String, Integer> images, Map<String, Integer> records,
             Map<String, Map<String, Integer>> counts) {
@@ -187,6 +189,11 @@ public final class DubaiConverter {
         o.add("mask", masks);
         o.addProperty("category", in.category());
         o.add("classes", classes);
+        if (!in.absent().isEmpty()) {
+            JsonArray absent = new JsonArray();
+            in.absent().forEach(c -> absent.add(c.id()));
+            o.add("absent", absent);
+        }
         return o;
     }
 
@@ -201,6 +208,11 @@ public final class DubaiConverter {
             m.merge("category:" + r.get("category").getAsString(), 1, Integer::sum);
             for (var c : r.getAsJsonArray("classes")) {
                 m.merge("class:" + c.getAsString(), 1, Integer::sum);
+            }
+            if (r.has("absent")) {
+                for (var c : r.getAsJsonArray("absent")) {
+                    m.merge("absent:" + c.getAsString(), 1, Integer::sum);
+                }
             }
         }
         return m;

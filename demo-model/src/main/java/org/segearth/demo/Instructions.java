@@ -9,7 +9,8 @@ import java.util.Random;
  * The instruction and answer templates of the demo data: explicit single-class and multi-class
  * instructions with paraphrased class names, and implicit questions. Answers follow LaSeRS: "Sure,
  * the water is [SEG]." and "Sure, the roads [SEG] and the buildings [SEG]." (canonical names, one
- * {@code [SEG]} per target in the order asked).
+ * {@code [SEG]} per target in the order asked). An instruction about an absent class is answered
+ * without {@code [SEG]}: "Sorry, there is no water in this image."
  */
 public final class Instructions {
 
@@ -48,10 +49,18 @@ public final class Instructions {
         return new Instruction(capitalise(text, random), singleAnswer(c), List.of(c), "implicit");
     }
 
-    /** An explicit instruction about a class that is absent from the image (its mask is empty). */
+    /**
+     * An explicit instruction about a class that is absent from the image: the answer has no
+     * {@code [SEG]} ("Sorry, there is no water in this image."), so there is no target.
+     */
     public static Instruction empty(DubaiClass c, Random random) {
         Instruction i = single(c, random);
-        return new Instruction(i.description(), i.answer(), i.targets(), "empty");
+        return new Instruction(i.description(), emptyAnswer(c), List.of(), "empty", List.of(c));
+    }
+
+    /** "Sorry, there is no water in this image." */
+    public static String emptyAnswer(DubaiClass c) {
+        return "Sorry, there " + (c.plural() ? "are no " : "is no ") + c.canonical() + " in this image.";
     }
 
     /** "Sure, the water is [SEG]." */
@@ -64,6 +73,7 @@ public final class Instructions {
         List<String> out = new ArrayList<>();
         for (DubaiClass c : DubaiClass.values()) {
             out.add(singleAnswer(c));
+            out.add(emptyAnswer(c));
             out.addAll(c.questions());
             for (String name : c.names()) {
                 for (String t : TEMPLATES) {

@@ -79,7 +79,15 @@ class DubaiConverterTest {
                 int segs = answer.split("\\[SEG]", -1).length - 1;
                 assertEquals(classes.size(), segs, answer);
                 assertEquals(classes.size(), masks.size());
-                assertTrue(answer.startsWith("Sure, the "), answer);
+                if (r.get("category").getAsString().equals("empty")) {
+                    assertTrue(answer.startsWith("Sorry, there "), answer);
+                    assertEquals(0, segs);
+                    assertEquals(1, r.getAsJsonArray("absent").size());
+                } else {
+                    assertTrue(answer.startsWith("Sure, the "), answer);
+                    assertTrue(segs >= 1, answer);
+                    assertFalse(r.has("absent"));
+                }
                 // the answer names the classes in the order of the masks
                 int at = 0;
                 for (JsonElement c : classes) {
@@ -215,5 +223,9 @@ class DubaiConverterTest {
         assertEquals("Sure, the roads [SEG] and the buildings [SEG].",
                 Instructions.multiple(List.of(DubaiClass.ROAD, DubaiClass.BUILDING), random).answer());
         assertEquals("Sure, the water is [SEG].", Instructions.implicit(DubaiClass.WATER, random).answer());
+        Instruction none = Instructions.empty(DubaiClass.ROAD, random);
+        assertEquals("Sorry, there are no roads in this image.", none.answer());
+        assertEquals(List.of(), none.targets());
+        assertEquals(List.of(DubaiClass.ROAD), none.absent());
     }
 }

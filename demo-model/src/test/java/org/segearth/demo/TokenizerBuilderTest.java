@@ -71,7 +71,8 @@ class TokenizerBuilderTest {
         Random random = new Random(5);
         for (DubaiClass c : DubaiClass.values()) {
             for (Instruction in : List.of(Instructions.single(c, random), Instructions.implicit(c, random),
-                    Instructions.multiple(List.of(c, DubaiClass.WATER, DubaiClass.ROAD), random))) {
+                    Instructions.multiple(List.of(c, DubaiClass.WATER, DubaiClass.ROAD), random),
+                    Instructions.empty(c, random))) {
                 for (String piece : PromptTemplates.pieces(in.description(), in.answer())) {
                     Encoding e = tokenizer.encode(piece);
                     assertEquals(0, unknowns(e), piece + " -> " + Arrays.toString(e.getTokens()));
