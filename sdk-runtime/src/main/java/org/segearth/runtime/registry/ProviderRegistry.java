@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.segearth.api.ProviderNotFoundException;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.LanguageModelProvider;
 import org.segearth.spi.MaskEncoderProvider;
@@ -80,7 +81,7 @@ public final class ProviderRegistry {
         List<P> found = all(spi);
         if (name == null || name.isBlank()) {
             if (found.isEmpty()) {
-                throw new SegEarthException("no " + kind(spi) + " on the class path; add "
+                throw new ProviderNotFoundException("no " + kind(spi) + " on the class path; add "
                         + DEFAULT_ARTIFACTS.getOrDefault(spi, "an artifact that provides one"));
             }
             return found.get(0);
@@ -90,7 +91,7 @@ public final class ProviderRegistry {
                 return p;
             }
         }
-        throw new SegEarthException("no " + kind(spi) + " named '" + name + "' on the class path; found "
+        throw new ProviderNotFoundException("no " + kind(spi) + " named '" + name + "' on the class path; found "
                 + found.stream().map(Provider::name).toList() + "; add "
                 + ARTIFACTS.getOrDefault(name, "the artifact that provides it"));
     }

@@ -1,0 +1,57 @@
+package org.segearth.encoders.siglip.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.segearth.spi.VisionEncoder;
+
+/** A {@link VisionTower} followed by the Mipha projector (or nothing when there is none). */
+public final class ProjectedVisionEncoder implements VisionEncoder {
+
+    private final VisionTower tower;
+    private final MiphaProjector projector; // null: the tower's features are the output
+    private final int imageSize;
+    private final int numTokens;
+
+    /** Combines {@code tower} and {@code projector} (nullable). */
+    public ProjectedVisionEncoder(VisionTower tower, MiphaProjector projector, int imageSize, int numTokens) {
+        this.tower = tower;
+        this.projector = projector;
+        this.imageSize = imageSize;
+        this.numTokens = numTokens;
+    }
+
+    @Override
+    public int imageSize() {
+        return imageSize;
+    }
+
+    @Override
+    public int numTokens() {
+        return numTokens;
+    }
+
+    /** The tower's features before the projector. */
+    public NDArray features(NDArray pixelValues) {
+        return tower.features(pixelValues);
+    }
+
+    @Override
+    public NDArray encode(NDArray pixelValues) {
+        NDArray features = tower.features(pixelValues);
+        if (projector == null) {
+            return features;
+        }
+        NDManager parent = pixelValues.getManager();
+        try (NDManager scratch = parent.newSubManager()) {
+            features.attach(scratch);
+            NDArray out = projector.forward(features);
+            out.attach(parent);
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        tower.close();
+    }
+}

@@ -1,0 +1,51 @@
+package org.segearth.encoders.siglip.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import org.segearth.api.SegEarthException;
+import org.segearth.spi.Weights;
+import org.segearth.spi.config.SiglipVisionConfig;
+
+/** HF {@code SiglipVisionEmbeddings}: non-overlapping patch convolution plus learned positions. */
+public final class SiglipVisionEmbeddings {
+
+    private final NDArray patchEmbeddingWeight; // [hidden, channels, patch, patch]
+    private final NDArray patchEmbeddingBias; // [hidden]
+    private final NDArray positionEmbeddingWeight; // [numPatches, hidden]
+    private final int patchSize;
+    private final int numChannels;
+
+    /** Loads {@code embeddings.*} of the tower view {@code w}. */
+    public SiglipVisionEmbeddings(Weights w, SiglipVisionConfig c) {
+        Weights e = w.prefix("embeddings");
+        int p = c.patchSize();
+        patchEmbeddingWeight = e.get("patch_embedding.weight", c.hiddenSize(), c.numChannels(), p, p);
+        patchEmbeddingBias = e.get("patch_embedding.bias", c.hiddenSize());
+        positionEmbeddingWeight = e.get("position_embedding.weight", c.numPatches(), c.hiddenSize());
+        patchSize = p;
+        numChannels = c.numChannels();
+    }
+
+    /** {@code [B, C, H, W]} -> {@code [B, tokens, hidden]}. */
+    public NDArray forward(NDArray pixelValues) {
+        Shape s = pixelValues.getShape();
+        if (s.dimension() != 4 || s.get(1) != numChannels || s.get(2) % patchSize != 0 || s.get(3) % patchSize != 0) {
+            throw new SegEarthException("SigLIP pixel_values have shape " + s + "; expected [batch, " + numChannels
+                    + ", H, W] with H and W multiples of the patch size " + patchSize);
+        }
+        long tokens = (s.get(2) / patchSize) * (s.get(3) / patchSize);
+        long positions = positionEmbeddingWeight.getShape().get(0);
+        if (tokens != positions) {
+            throw new SegEarthException("SigLIP input " + s.get(2) + "x" + s.get(3) + " makes " + tokens
+                    + " patches but the position table has " + positions + " rows; resize the image to the"
+                    + " configured image_size (" + Math.round(Math.sqrt(positions)) * patchSize + ")");
+        }
+        Shape stride = new Shape(patchSize, patchSize);
+        NDArray patches = Conv2d.conv2d(pixelValues, patchEmbeddingWeight, patchEmbeddingBias, stride)
+                .singletonOrThrow(); // [B, hidden, gh, gw]
+        long b = s.get(0);
+        NDArray tokensFirst = patches.reshape(b, patches.getShape().get(1), tokens).transpose(0, 2, 1);
+        return tokensFirst.add(positionEmbeddingWeight);
+    }
+}

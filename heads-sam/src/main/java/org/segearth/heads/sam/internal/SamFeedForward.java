@@ -1,0 +1,30 @@
+package org.segearth.heads.sam.internal;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import org.segearth.spi.Weights;
+
+/** {@code SamFeedForward}: {@code proj_in}, ReLU, {@code layers.*} with ReLU, {@code proj_out}. */
+public final class SamFeedForward {
+
+    private final Linear projIn; // [hidden, in]
+    private final List<Linear> layers = new ArrayList<>(); // numLayers - 2 x [hidden, hidden]
+    private final Linear projOut; // [out, hidden]
+
+    public SamFeedForward(Weights w, int in, int hidden, int out, int numLayers) {
+        this.projIn = Linear.load(w, "proj_in", in, hidden, true);
+        for (int i = 0; i < numLayers - 2; i++) {
+            layers.add(Linear.load(w, "layers." + i, hidden, hidden, true));
+        }
+        this.projOut = Linear.load(w, "proj_out", hidden, out, true);
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray h = Ops.relu(projIn.forward(x));
+        for (Linear layer : layers) {
+            h = Ops.relu(layer.forward(h));
+        }
+        return projOut.forward(h);
+    }
+}

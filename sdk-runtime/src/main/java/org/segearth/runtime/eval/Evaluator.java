@@ -1,0 +1,428 @@
+package org.segearth.runtime.eval;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.segearth.api.Mask;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.data.BenchmarkDataset;
+import org.segearth.runtime.data.CocoMasks;
+import org.segearth.runtime.data.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link SegmentationFunction} over a {@link BenchmarkDataset} and computes the paper's
+ * metrics overall and per group. With an output folder it writes {@code samples.csv} (one row per
+ * sample, flushed as it goes), {@code report.json} at the end, and optionally the predicted masks
+ * ({@code masks/<id>_<i>.png} or {@code predictions.jsonl} with COCO RLEs). A run that finds a
+ * {@code samples.csv} of an earlier run in its folder continues it: the samples listed there are
+ * not run again, their numbers are read back.
+ *
+ * <pre>{@code
+ * EvaluationReport r = Evaluator.builder()
+ *         .function((image, instruction, answer) -> mySegmenter(image, instruction, answer))
+ *         .mode(EvalMode.TEACHER_FORCED)
+ *         .output(Path.of("eval-out"))
+ *         .build()
+ *         .run(Datasets.open("lasers", Path.of("/data/LaSeRS"), "test"));
+ * System.out.println(r.gIoU() + " " + r.cIoU());
+ * }</pre>
+ */
+public final class Evaluator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+
+    /** The header of {@code samples.csv}. */
+    public static final List<String> CSV_HEADER = List.of("id", "group", "targets", "predictions", "intersection",
+            "union", "iou", "target_intersections", "target_unions", "seconds", "answer");
+
+    /** How predicted masks are saved. */
+    public enum MaskOutput {
+        /** Not saved. */
+        NONE,
+        /** {@code masks/<id>_<i>.png}, 8-bit gray 0/255. */
+        PNG,
+        /** {@code predictions.jsonl}: one line per sample with COCO RLEs. */
+        RLE
+    }
+
+    /** Told after every sample; the CLI draws its progress bar from it. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param done samples finished, resumed ones included
+         * @param total samples in the split
+         * @param sample the sample just finished
+         * @param seconds the time the function took on it
+         */
+        void update(int done, int total, Sample sample, double seconds);
+    }
+
+    private final SegmentationFunction function;
+    private final EvalMode mode;
+    private final MetricStyle style;
+    private final Path output;
+    private final MaskOutput maskOutput;
+    private final Progress progress;
+
+    private Evaluator(Builder b) {
+        this.function = Objects.requireNonNull(b.function, "function: set the segmentation function to evaluate");
+        this.mode = b.mode;
+        this.style = b.style;
+        this.output = b.output;
+        this.maskOutput = b.maskOutput;
+        this.progress = b.progress;
+    }
+
+    /** A builder; only {@link Builder#function} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Evaluates every sample of {@code dataset}. */
+    public EvaluationReport run(BenchmarkDataset dataset) {
+        long start = System.nanoTime();
+        MetricStyle metricStyle = style != null ? style : MetricStyle.forDataset(dataset.name());
+        checkUniqueIds(dataset);
+        GroupMetrics overall = new GroupMetrics();
+        Map<String, GroupMetrics> groups = new LinkedHashMap<>();
+        Map<String, List<String>> previous = output == null ? Map.of() : readPrevious(output.resolve("samples.csv"));
+        int done = 0;
+        int resumed = 0;
+        int noGroundTruth = 0;
+        double modelSeconds = 0;
+        try (CsvOut csv = output == null ? null : new CsvOut(output, !previous.isEmpty())) {
+            for (Sample sample : dataset.samples()) {
+                List<String> row = previous.get(sample.id());
+                if (row != null) {
+                    if (!row.get(2).isEmpty()) {
+                        add(overall, groups, sample, parseTargets(row), new long[] {
+                                Long.parseLong(row.get(4)), Long.parseLong(row.get(5))});
+                    } else {
+                        noGroundTruth++;
+                    }
+                    resumed++;
+                    done++;
+                    continue;
+                }
+                BufferedImage image = sample.image();
+                String answer = mode == EvalMode.TEACHER_FORCED ? teacherAnswer(sample) : null;
+                long t0 = System.nanoTime();
+                SegmentationFunction.Output out = function.segment(image, sample.instruction(), answer);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                modelSeconds += seconds;
+                List<long[]> targets = List.of();
+                long[] merged = null;
+                int gtCount = -1;
+                if (sample.hasGroundTruth()) {
+                    List<Mask> gt = sample.targets();
+                    gtCount = gt.size();
+                    int w = gt.isEmpty() ? image.getWidth() : gt.get(0).width();
+                    int h = gt.isEmpty() ? image.getHeight() : gt.get(0).height();
+                    try {
+                        targets = MaskScores.perTarget(gt, out.masks(), w, h);
+                        merged = MaskScores.merged(gt, out.masks(), w, h);
+                    } catch (SegEarthException e) {
+                        throw new SegEarthException("sample " + sample.id() + " (" + sample.imagePath() + "): "
+                                + e.getMessage(), e);
+                    }
+                    add(overall, groups, sample, targets, merged);
+                } else {
+                    noGroundTruth++;
+                }
+                if (csv != null) {
+                    csv.row(sample, gtCount, out, targets, merged, seconds);
+                    csv.masks(sample, out.masks(), maskOutput);
+                }
+                done++;
+                progress.update(done, dataset.size(), sample, seconds);
+            }
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+        EvaluationReport report = new EvaluationReport(dataset.name(), dataset.split(), mode, metricStyle, overall,
+                groups, done, resumed, noGroundTruth, total, modelSeconds);
+        if (output != null) {
+            write(output.resolve("report.json"), report.toJson() + "\n");
+        }
+        return report;
+    }
+
+    private static void add(GroupMetrics overall, Map<String, GroupMetrics> groups, Sample sample,
+            List<long[]> targets, long[] merged) {
+        overall.add(targets, merged);
+        sample.group().ifPresent(g -> groups.computeIfAbsent(g, k -> new GroupMetrics()).add(targets, merged));
+    }
+
+    /** The answer given in teacher-forced mode: the reference one, else one [SEG] per target. */
+    private static String teacherAnswer(Sample sample) {
+        if (sample.answer().isPresent()) {
+            return sample.answer().get();
+        }
+        int n = sample.hasGroundTruth() ? Math.max(1, sample.targets().size()) : 1;
+        return String.join(" ", Collections.nCopies(n, "[SEG]"));
+    }
+
+    private static void checkUniqueIds(BenchmarkDataset dataset) {
+        Set<String> seen = new HashSet<>();
+        for (Sample s : dataset.samples()) {
+            if (!seen.add(s.id())) {
+                throw new SegEarthException(dataset.name() + "/" + dataset.split() + " has two samples with id '"
+                        + s.id() + "'; ids must be unique for the per-sample CSV and resuming");
+            }
+        }
+    }
+
+    private static List<long[]> parseTargets(List<String> row) {
+        List<long[]> out = new ArrayList<>();
+        if (row.get(7).isEmpty()) {
+            return out;
+        }
+        String[] is = row.get(7).split(";");
+        String[] us = row.get(8).split(";");
+        if (is.length != us.length) {
+            throw new SegEarthException("samples.csv row " + row.get(0) + " has " + is.length + " intersections and "
+                    + us.length + " unions");
+        }
+        for (int i = 0; i < is.length; i++) {
+            out.add(new long[] {Long.parseLong(is[i]), Long.parseLong(us[i])});
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> readPrevious(Path csv) {
+        if (!Files.isRegularFile(csv)) {
+            return Map.of();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot read " + csv + " to resume: " + e.getMessage(), e);
+        }
+        if (lines.isEmpty()) {
+            return Map.of();
+        }
+        if (!Csv.parse(lines.get(0)).equals(CSV_HEADER)) {
+            throw new SegEarthException(csv + " has the header " + lines.get(0) + ", expected " + String.join(",", CSV_HEADER)
+                    + "; use another --out folder or delete the file");
+        }
+        Map<String, List<String>> rows = new HashMap<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            List<String> row = Csv.parse(lines.get(i));
+            if (row.size() != CSV_HEADER.size()) {
+                // a row cut short by an interrupted run: that sample runs again
+                LOG.warn("{} line {} has {} fields instead of {}; the sample will run again", csv, i + 1, row.size(),
+                        CSV_HEADER.size());
+                continue;
+            }
+            rows.put(row.get(0), row);
+        }
+        LOG.info("resuming from {}: {} samples already evaluated", csv, rows.size());
+        return rows;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The per-sample outputs of a run. */
+    private static final class CsvOut implements AutoCloseable {
+        private final Path dir;
+        private final BufferedWriter csv;
+        private BufferedWriter jsonl;
+
+        CsvOut(Path dir, boolean append) {
+            this.dir = dir;
+            try {
+                Files.createDirectories(dir);
+                Path file = dir.resolve("samples.csv");
+                if (append) {
+                    csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    ensureNewline(file);
+                } else {
+                    csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                    csv.write(String.join(",", CSV_HEADER));
+                    csv.newLine();
+                    csv.flush();
+                }
+            } catch (IOException e) {
+                throw new SegEarthException("cannot write the evaluation output in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void ensureNewline(Path file) throws IOException {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+                csv.newLine();
+            }
+        }
+
+        void row(Sample s, int gtCount, SegmentationFunction.Output out, List<long[]> targets, long[] merged,
+                double seconds) {
+            List<String> f = new ArrayList<>();
+            f.add(s.id());
+            f.add(s.group().orElse(""));
+            f.add(gtCount < 0 ? "" : Integer.toString(gtCount));
+            f.add(Integer.toString(out.masks().size()));
+            f.add(merged == null ? "" : Long.toString(merged[0]));
+            f.add(merged == null ? "" : Long.toString(merged[1]));
+            f.add(merged == null ? "" : String.format(Locale.ROOT, "%.6f", ReferringMetrics.iou(merged[0], merged[1])));
+            f.add(targets.stream().map(t -> Long.toString(t[0])).collect(Collectors.joining(";")));
+            f.add(targets.stream().map(t -> Long.toString(t[1])).collect(Collectors.joining(";")));
+            f.add(String.format(Locale.ROOT, "%.3f", seconds));
+            f.add(out.answer() == null ? "" : out.answer());
+            try {
+                csv.write(Csv.format(f));
+                csv.newLine();
+                csv.flush();
+            } catch (IOException e) {
+                throw new SegEarthException("cannot write " + dir.resolve("samples.csv") + ": " + e.getMessage(), e);
+            }
+        }
+
+        void masks(Sample s, List<Mask> masks, MaskOutput kind) {
+            try {
+                switch (kind) {
+                    case NONE -> { }
+                    case PNG -> {
+                        Path d = Files.createDirectories(dir.resolve("masks"));
+                        for (int i = 0; i < masks.size(); i++) {
+                            masks.get(i).writePng(d.resolve(safe(s.id()) + "_" + i + ".png"));
+                        }
+                    }
+                    case RLE -> {
+                        if (jsonl == null) {
+                            jsonl = Files.newBufferedWriter(dir.resolve("predictions.jsonl"), StandardCharsets.UTF_8,
+                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        }
+                        JsonObject o = new JsonObject();
+                        o.addProperty("id", s.id());
+                        JsonArray a = new JsonArray();
+                        masks.forEach(m -> a.add(CocoMasks.toJson(m.toRle())));
+                        o.add("masks", a);
+                        jsonl.write(o.toString());
+                        jsonl.newLine();
+                        jsonl.flush();
+                    }
+                }
+            } catch (IOException e) {
+                throw new SegEarthException("cannot write predicted masks of " + s.id() + " in " + dir + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        private static String safe(String id) {
+            return id.replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+
+        @Override
+        public void close() {
+            try {
+                csv.close();
+                if (jsonl != null) {
+                    jsonl.close();
+                }
+            } catch (IOException e) {
+                throw new SegEarthException("cannot close the evaluation output in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Configures an {@link Evaluator}; the only mutable type here. */
+    public static final class Builder {
+        private SegmentationFunction function;
+        private EvalMode mode = EvalMode.GENERATIVE;
+        private MetricStyle style;
+        private Path output;
+        private MaskOutput maskOutput = MaskOutput.NONE;
+        private Progress progress = new LogProgress();
+
+        private Builder() {}
+
+        /** The function evaluated (required). */
+        public Builder function(SegmentationFunction function) {
+            this.function = function;
+            return this;
+        }
+
+        /** Generative (default) or teacher-forced. */
+        public Builder mode(EvalMode mode) {
+            this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** The metrics at the report's top level; by default the dataset's ({@link MetricStyle#forDataset}). */
+        public Builder style(MetricStyle style) {
+            this.style = style;
+            return this;
+        }
+
+        /** The folder for {@code samples.csv}, {@code report.json} and masks; none by default (nothing written). */
+        public Builder output(Path output) {
+            this.output = output;
+            return this;
+        }
+
+        /** Whether and how predicted masks are saved (needs {@link #output}). */
+        public Builder masks(MaskOutput maskOutput) {
+            this.maskOutput = Objects.requireNonNull(maskOutput);
+            return this;
+        }
+
+        /** Told after each sample; by default a log line every 5%. */
+        public Builder progress(Progress progress) {
+            this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        /** The evaluator. */
+        public Evaluator build() {
+            if (maskOutput != MaskOutput.NONE && output == null) {
+                throw new SegEarthException("saving predicted masks as " + maskOutput + " needs an output folder; set output(..)");
+            }
+            return new Evaluator(this);
+        }
+    }
+
+    /** Logs progress every 5% of the samples. */
+    private static final class LogProgress implements Progress {
+        private long started = -1;
+
+        @Override
+        public void update(int done, int total, Sample sample, double seconds) {
+            if (started < 0) {
+                started = System.nanoTime();
+            }
+            int step = Math.max(1, total / 20);
+            if (done % step == 0 || done == total) {
+                LOG.info("evaluated {}/{} samples ({} s for the last)", done, total,
+                        String.format(Locale.ROOT, "%.2f", seconds));
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.segearth.runtime.eval;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.segearth.api.Mask;
+
+/**
+ * What the {@link Evaluator} evaluates: one image and one instruction in, the answer text and one
+ * mask per target out (masks at the image's size, in target order). In teacher-forced mode the
+ * reference answer (with its {@code [SEG]}s) is given and the function segments one target per
+ * {@code [SEG]} of it instead of writing its own answer.
+ *
+ * <pre>{@code
+ * SegmentationFunction f = (image, instruction, answer) -> {
+ *     SegmentationResult r = segmenter.segment(image, instruction);
+ *     return new SegmentationFunction.Output(r.answer(), r.targets().stream().map(Target::mask).toList());
+ * };
+ * }</pre>
+ */
+@FunctionalInterface
+public interface SegmentationFunction {
+
+    /**
+     * Segments {@code image}.
+     *
+     * @param instruction the instruction or question
+     * @param answer the reference answer in teacher-forced mode, null in generative mode
+     */
+    Output segment(BufferedImage image, String instruction, String answer);
+
+    /**
+     * The function's result.
+     *
+     * @param answer the answer text (the given one in teacher-forced mode)
+     * @param masks one mask per target, in order; empty when the model found no target
+     */
+    record Output(String answer, List<Mask> masks) {
+        public Output {
+            masks = List.copyOf(masks);
+        }
+    }
+}

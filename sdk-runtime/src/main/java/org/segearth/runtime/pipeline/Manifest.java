@@ -1,0 +1,102 @@
+package org.segearth.runtime.pipeline;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.segearth.api.ModelPackageException;
+import org.segearth.spi.config.JsonConfig;
+
+/**
+ * {@code segearth.json}: what a model package holds and how to run it. Every field has
+ * SegEarth-R2's default, so a package without a manifest runs as SegEarth-R2.
+ *
+ * @param format the manifest format, {@value #FORMAT}
+ * @param name a human-readable name
+ * @param description what the model is (shown by the CLI)
+ * @param visionEncoder provider name of the global image encoder
+ * @param languageModel provider name of the language model
+ * @param maskEncoder provider name of the mask branch's encoder
+ * @param head provider name of the segmentation head
+ * @param segToken the token that marks a target
+ * @param eosToken the token that ends the answer
+ * @param promptTemplate the conversation template ({@code conv_phi_v0} or {@code llava_phi})
+ * @param maskImageSize the mask branch's letterbox size
+ * @param provenance free-form facts about how the package was made (base checkpoints, data, seed)
+ */
+public record Manifest(String format, String name, String description, String visionEncoder, String languageModel,
+        String maskEncoder, String head, String segToken, String eosToken, String promptTemplate, int maskImageSize,
+        Map<String, String> provenance) {
+
+    /** The current manifest format. */
+    public static final String FORMAT = "segearth-model/1";
+
+    /** The manifest's file name. */
+    public static final String FILE = "segearth.json";
+
+    public Manifest {
+        provenance = Map.copyOf(provenance);
+    }
+
+    /** SegEarth-R2's defaults. */
+    public static Manifest defaults() {
+        return new Manifest(FORMAT, "SegEarth-R2", "SegEarth-R2 (Mipha-3B + Mask2Former Swin-B)", "siglip", "phi",
+                "swin", "mask2former", "[SEG]", "<|endoftext|>", "conv_phi_v0", 1024, Map.of());
+    }
+
+    /** Reads {@code file}; absent fields take the defaults. */
+    public static Manifest read(Path file) {
+        return from(JsonConfig.read(file));
+    }
+
+    static Manifest from(JsonConfig c) {
+        Manifest d = defaults();
+        String format = c.getString("format", FORMAT);
+        if (!format.equals(FORMAT)) {
+            throw new ModelPackageException(c.source() + ": format '" + format + "' is not supported; expected '"
+                    + FORMAT + "' (a newer SDK may read it)");
+        }
+        JsonConfig components = c.optObject("components").orElse(JsonConfig.parse("{}", c.source()));
+        JsonConfig tokens = c.optObject("tokens").orElse(JsonConfig.parse("{}", c.source()));
+        Map<String, String> provenance = new LinkedHashMap<>();
+        c.optObject("provenance").ifPresent(p -> p.json().entrySet().forEach(e -> provenance.put(e.getKey(),
+                e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue().toString())));
+        return new Manifest(format,
+                c.getString("name", d.name()),
+                c.getString("description", d.description()),
+                components.getString("vision_encoder", d.visionEncoder()),
+                components.getString("language_model", d.languageModel()),
+                components.getString("mask_encoder", d.maskEncoder()),
+                components.getString("head", d.head()),
+                tokens.getString("seg", d.segToken()),
+                tokens.getString("eos", d.eosToken()),
+                c.getString("prompt_template", d.promptTemplate()),
+                c.getInt("mask_image_size", d.maskImageSize()),
+                provenance);
+    }
+
+    /** The manifest as JSON, as {@link #read} reads it. */
+    public String toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", format);
+        o.addProperty("name", name);
+        o.addProperty("description", description);
+        JsonObject components = new JsonObject();
+        components.addProperty("vision_encoder", visionEncoder);
+        components.addProperty("language_model", languageModel);
+        components.addProperty("mask_encoder", maskEncoder);
+        components.addProperty("head", head);
+        o.add("components", components);
+        JsonObject tokens = new JsonObject();
+        tokens.addProperty("seg", segToken);
+        tokens.addProperty("eos", eosToken);
+        o.add("tokens", tokens);
+        o.addProperty("prompt_template", promptTemplate);
+        o.addProperty("mask_image_size", maskImageSize);
+        JsonObject p = new JsonObject();
+        new java.util.TreeMap<>(provenance).forEach(p::addProperty);
+        o.add("provenance", p);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
+    }
+}

@@ -1,0 +1,99 @@
+package org.segearth.runtime.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.segearth.api.ModelPackageException;
+
+/**
+ * A model package folder:
+ *
+ * <pre>
+ * my-model/
+ *   segearth.json             manifest (optional: SegEarth-R2's defaults)
+ *   mllm/                     Mipha layout: config.json, model*.safetensors (+ index), tokenizer.json
+ *   adapter/                  optional PEFT LoRA adapter: adapter_config.json + adapter_model.safetensors
+ *   mask_head/                the head's checkpoint: config.json + model.safetensors
+ *   seg_projector.safetensors the [SEG] projector (weight [query, hidden], bias [query])
+ *   trained.safetensors       optional: trained weights that replace base ones
+ * </pre>
+ *
+ * Opening checks that every required part is there and names the first missing one.
+ *
+ * @param root the package folder
+ * @param manifest the manifest (or the defaults)
+ */
+public record ModelPackage(Path root, Manifest manifest) {
+
+    /** Opens and checks {@code root}. */
+    public static ModelPackage open(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new ModelPackageException("model package " + root + " is not a folder");
+        }
+        Path manifestFile = root.resolve(Manifest.FILE);
+        Manifest manifest = Files.exists(manifestFile) ? Manifest.read(manifestFile) : Manifest.defaults();
+        ModelPackage p = new ModelPackage(root, manifest);
+        p.check();
+        return p;
+    }
+
+    private void check() {
+        requireFile(mllm().resolve("config.json"), "the language model's config");
+        requireWeights(mllm(), "the language model's weights");
+        requireFile(maskHead().resolve("config.json"), "the mask head's config");
+        requireWeights(maskHead(), "the mask head's weights");
+        requireFile(segProjector(), "the [SEG] projector");
+        if (Files.isDirectory(root.resolve("adapter"))) {
+            requireFile(root.resolve("adapter/adapter_config.json"), "the LoRA adapter's config");
+            requireFile(root.resolve("adapter/adapter_model.safetensors"), "the LoRA adapter's weights");
+        }
+    }
+
+    private void requireFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelPackageException("model package " + root + " lacks " + what + ": "
+                    + root.relativize(file) + " does not exist");
+        }
+    }
+
+    private void requireWeights(Path dir, String what) {
+        if (Files.exists(dir.resolve("model.safetensors.index.json")) || Files.exists(dir.resolve("model.safetensors"))) {
+            return;
+        }
+        throw new ModelPackageException("model package " + root + " lacks " + what + ": " + root.relativize(dir)
+                + " holds neither model.safetensors nor model.safetensors.index.json");
+    }
+
+    /** The Mipha-layout folder. */
+    public Path mllm() {
+        return root.resolve("mllm");
+    }
+
+    /** The head's checkpoint folder. */
+    public Path maskHead() {
+        return root.resolve("mask_head");
+    }
+
+    /** The [SEG] projector's weights. */
+    public Path segProjector() {
+        return root.resolve("seg_projector.safetensors");
+    }
+
+    /** The LoRA adapter folder, when the package has one. */
+    public Optional<Path> adapter() {
+        Path a = root.resolve("adapter");
+        return Files.isDirectory(a) ? Optional.of(a) : Optional.empty();
+    }
+
+    /** The tokenizer, when the package has one (teacher-forced runs with token ids need none). */
+    public Optional<Path> tokenizer() {
+        Path t = mllm().resolve("tokenizer.json");
+        return Files.isRegularFile(t) ? Optional.of(t) : Optional.empty();
+    }
+
+    /** Trained weights that replace base ones, when present. */
+    public Optional<Path> trained() {
+        Path t = root.resolve("trained.safetensors");
+        return Files.isRegularFile(t) ? Optional.of(t) : Optional.empty();
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Model packages and the segmentation pipeline.
+ */
+package org.segearth.runtime.pipeline;

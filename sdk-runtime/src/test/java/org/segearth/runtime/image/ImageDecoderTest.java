@@ -1,0 +1,166 @@
+package org.segearth.runtime.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segearth.api.SegEarthException;
+
+class ImageDecoderTest {
+
+    @TempDir
+    Path tmp;
+
+    private static BufferedImage sample(int type, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = (x * 40) & 0xFF;
+                int g = (y * 60) & 0xFF;
+                int b = (x * y * 13) & 0xFF;
+                img.setRGB(x, y, 0x80000000 | r << 16 | g << 8 | b);
+            }
+        }
+        return img;
+    }
+
+    private static byte[] encode(BufferedImage img, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(img, format, out), "no ImageIO writer for " + format);
+        return out.toByteArray();
+    }
+
+    @Test
+    void pngRgbRoundTripsExactly() throws IOException {
+        BufferedImage img = sample(BufferedImage.TYPE_3BYTE_BGR, 6, 4);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(img, "png"));
+        assertEquals(ImageDecoder.fromBufferedImage(img), decoded);
+        assertEquals((3 * 40) & 0xFF, decoded.get(3, 2, 0));
+        assertEquals((2 * 60) & 0xFF, decoded.get(3, 2, 1));
+        assertEquals((3 * 2 * 13) & 0xFF, decoded.get(3, 2, 2));
+    }
+
+    @Test
+    void rgbaDropsAlpha() throws IOException {
+        BufferedImage img = sample(BufferedImage.TYPE_4BYTE_ABGR, 5, 3);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(img, "png"));
+        assertEquals(5 * 40 & 0xFF, decoded.get(5 - 1, 0, 0) + 40);
+        assertEquals(2 * 60, decoded.get(1, 2, 1));
+        // semi-transparent pixels keep their colour (no premultiplication, no compositing)
+        assertEquals(4 * 2 * 13, decoded.get(4, 2, 2));
+    }
+
+    @Test
+    void grayIsReplicatedWithoutGammaConversion() throws IOException {
+        BufferedImage gray = new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] raw = {0, 10, 50, 100, (byte) 128, (byte) 200, (byte) 250, (byte) 255};
+        gray.getRaster().setDataElements(0, 0, 4, 2, raw);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(gray, "png"));
+        for (int i = 0; i < raw.length; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(raw[i] & 0xFF, decoded.get(i % 4, i / 4, c));
+            }
+        }
+    }
+
+    @Test
+    void tiffIsReadByTheJdk() throws IOException {
+        BufferedImage img = sample(BufferedImage.TYPE_3BYTE_BGR, 7, 5);
+        Path file = tmp.resolve("x.tif");
+        Files.write(file, encode(img, "tiff"));
+        assertEquals(ImageDecoder.fromBufferedImage(img), ImageDecoder.defaults().read(file));
+    }
+
+    @Test
+    void jpegDecodes() throws IOException {
+        BufferedImage img = sample(BufferedImage.TYPE_3BYTE_BGR, 16, 16);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(img, "jpeg"));
+        assertEquals(16, decoded.width());
+        assertEquals(16, decoded.height());
+    }
+
+    @Test
+    void truncatedPngAndJpegFail() throws IOException {
+        for (String format : new String[] {"png", "jpeg"}) {
+            byte[] full = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 64, 64), format);
+            byte[] cut = Arrays.copyOf(full, full.length / 2);
+            SegEarthException e = assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(cut), format);
+            assertTrue(e.getMessage().contains("corrupt") || e.getMessage().contains("truncated"), e.getMessage());
+        }
+    }
+
+    @Test
+    void truncatedTiffFails() throws IOException {
+        byte[] full = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 64, 64), "tiff");
+        byte[] cut = Arrays.copyOf(full, full.length / 2);
+        assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(cut));
+    }
+
+    @Test
+    void palettePngUsesThePaletteColours() throws IOException {
+        BufferedImage indexed = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED);
+        indexed.setRGB(1, 2, 0xFF0000FF);
+        RgbImage decoded = ImageDecoder.defaults().read(encode(indexed, "png"));
+        assertEquals(ImageDecoder.fromBufferedImage(indexed), decoded);
+        assertEquals(255, decoded.get(1, 2, 2));
+    }
+
+    @Test
+    void garbageFails() {
+        SegEarthException e = assertThrows(SegEarthException.class,
+                () -> ImageDecoder.defaults().read("definitely not an image".getBytes()));
+        assertTrue(e.getMessage().contains("corrupt or unsupported"), e.getMessage());
+        assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(tmp.resolve("missing.png")));
+    }
+
+    @Test
+    void decompressionBombIsRefusedFromTheHeader() throws IOException {
+        // a valid PNG header claiming 100000 x 100000 pixels followed by almost no data
+        byte[] small = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
+        byte[] bomb = small.clone();
+        // IHDR width and height at offsets 16 and 20; the CRC is not checked before the size
+        writeInt(bomb, 16, 100_000);
+        writeInt(bomb, 20, 100_000);
+        SegEarthException e = assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(bomb));
+        assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
+        byte[] ok = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 30, 30), "png");
+        e = assertThrows(SegEarthException.class, () -> ImageDecoder.withMaxPixels(899).read(ok));
+        assertTrue(e.getMessage().contains("900 pixels"), e.getMessage());
+        assertEquals(30, ImageDecoder.withMaxPixels(900).read(ok).width());
+    }
+
+    private static void writeInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    @Test
+    void rawRgbIsCopiedAndChecked() {
+        byte[] rgb = {1, 2, 3, 4, 5, 6};
+        RgbImage img = ImageDecoder.defaults().fromRgb(2, 1, rgb);
+        rgb[0] = 99;
+        assertEquals(1, img.get(0, 0, 0));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, img.toBytes());
+        assertThrows(SegEarthException.class, () -> RgbImage.of(2, 2, rgb));
+        assertThrows(SegEarthException.class, () -> ImageDecoder.withMaxPixels(1).fromRgb(2, 1, rgb));
+    }
+
+    @Test
+    void sixteenBitIsRefused() {
+        BufferedImage img = new BufferedImage(3, 3, BufferedImage.TYPE_USHORT_GRAY);
+        SegEarthException e = assertThrows(SegEarthException.class, () -> ImageDecoder.fromBufferedImage(img));
+        assertTrue(e.getMessage().contains("16-bit"), e.getMessage());
+    }
+}
