@@ -27,7 +27,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.data.CocoMasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,9 +199,9 @@ public final class DubaiConverter {
         return o;
     }
 
-    /** The one call that turns a row-major mask into a COCO RLE object. */
+    /** A row-major mask as a COCO RLE object ({@code {"size": [h, w], "counts": "..."}}). */
     static JsonObject encodeMask(boolean[] mask, int h, int w) {
-        return MaskRle.encode(mask, h, w);
+        return CocoMasks.toJson(Mask.fromBooleans(mask, w, h).toRle());
     }
 
     private static Map<String, Integer> count(List<JsonObject> records) {

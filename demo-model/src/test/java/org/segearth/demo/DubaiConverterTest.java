@@ -22,6 +22,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segearth.runtime.data.CocoMasks;
+import org.segearth.runtime.data.LaSeRSDataset;
+import org.segearth.runtime.data.Sample;
 
 class DubaiConverterTest {
 
@@ -40,6 +43,10 @@ class DubaiConverterTest {
     @BeforeAll
     static void convert() {
         summary = DubaiConverter.convert(fixture(), tmp.resolve("a"), OPTIONS);
+    }
+
+    static boolean[] decode(JsonObject rle) {
+        return CocoMasks.rleFromJson(rle, -1, -1).toMask().toBooleans();
     }
 
     static JsonArray records(Path root, String split) throws IOException {
@@ -122,7 +129,7 @@ class DubaiConverterTest {
                 JsonObject rle = r.getAsJsonArray("mask").get(k).getAsJsonObject();
                 assertEquals(oh, rle.getAsJsonArray("size").get(0).getAsInt());
                 assertEquals(ow, rle.getAsJsonArray("size").get(1).getAsInt());
-                boolean[] decoded = MaskRle.decode(rle);
+                boolean[] decoded = decode(rle);
                 boolean[] expected = new boolean[ow * oh];
                 for (int y = 0; y < oh; y++) {
                     for (int x = 0; x < ow; x++) {
@@ -139,23 +146,28 @@ class DubaiConverterTest {
     }
 
     @Test
-    void rleMatchesPycocotools() {
-        // rows [0,1,1,0],[0,1,0,0],[1,1,0,1]: column-major runs 2,5,4,1; rleToString writes 2, 5, 4 and
-        // 1 - 5 = -4 as one 5-bit group 0b11100 with the sign bit set: '2' '5' '4' (28 + 48 = 'L')
+    void masksAreCompressedCocoRle() {
+        // rows [0,1,1,0],[0,1,0,0],[1,1,0,1]: column-major runs 2,5,4,1; pycocotools' rleToString writes
+        // 2, 5, 4 and 1 - 5 = -4 (one 5-bit group 0b11100, sign bit set): '2' '5' '4' (28 + 48 = 'L')
         boolean[] m = {false, true, true, false, false, true, false, false, true, true, false, true};
-        JsonObject rle = MaskRle.encode(m, 3, 4);
+        JsonObject rle = DubaiConverter.encodeMask(m, 3, 4);
         assertEquals("254L", rle.get("counts").getAsString());
-        assertArrayEquals(m, MaskRle.decode(rle));
-        Random random = new Random(3);
-        for (int t = 0; t < 50; t++) {
-            int h = 1 + random.nextInt(40);
-            int w = 1 + random.nextInt(40);
-            boolean[] b = new boolean[h * w];
-            int run = random.nextInt(3) == 0 ? 1 : 1 + random.nextInt(200);
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (i / run) % 2 == 1 ^ random.nextInt(50) == 0;
+        assertEquals("[3,4]", rle.get("size").toString());
+        assertArrayEquals(m, decode(rle));
+    }
+
+    @Test
+    void theLaSeRSReaderReadsTheOutput() {
+        for (String split : List.of("train", "val")) {
+            LaSeRSDataset ds = new LaSeRSDataset(tmp.resolve("a"), split);
+            assertEquals(summary.records().get(split), ds.size());
+            for (int i = 0; i < ds.size(); i++) {
+                Sample s = ds.get(i);
+                assertTrue(Files.isRegularFile(s.imagePath()));
+                int segs = s.answer().orElseThrow().split("\\[SEG]", -1).length - 1;
+                assertEquals(segs, s.targets().size(), s.id());
+                assertTrue(s.group().isPresent());
             }
-            assertArrayEquals(b, MaskRle.decode(MaskRle.encode(b, h, w)));
         }
     }
 
