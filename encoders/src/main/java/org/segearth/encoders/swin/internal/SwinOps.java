@@ -14,7 +14,12 @@ public final class SwinOps {
 
     /** {@code x @ weight^T + bias}; {@code bias} may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return bias == null ? x.matMul(weight.transpose()) : Linear.linear(x, weight, bias).singletonOrThrow();
+        if (bias != null) {
+            return Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        NDArray transposed = weight.transpose();
+        transposed.attach(x.getManager()); // a view, freed with the activations
+        return x.matMul(transposed);
     }
 
     /** Layer norm over the last axis. */
