@@ -1,6 +1,7 @@
 package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -68,13 +69,39 @@ public final class Mask2FormerOps {
         return normed.mul(local(weight.reshape(1, c, 1, 1), x)).add(local(bias.reshape(1, c, 1, 1), x));
     }
 
-    /** Bilinear resize like {@code F.interpolate(mode="bilinear", align_corners=False)}. */
-    public static NDArray resizeBilinear(NDArray x, long height, long width) {
+    /**
+     * Bilinear resize of the last two axes like {@code F.interpolate(mode="bilinear",
+     * align_corners=False, antialias=False)}, as two interpolation matrices (each output cell
+     * mixes two input cells per axis). DJL's own interpolation is not used: it smooths when it
+     * shrinks.
+     */
+    public static NDArray resizeBilinear(NDArray x, int height, int width) {
         Shape s = x.getShape();
-        if (s.get(s.dimension() - 2) == height && s.get(s.dimension() - 1) == width) {
+        int inH = (int) s.get(s.dimension() - 2);
+        int inW = (int) s.get(s.dimension() - 1);
+        if (inH == height && inW == width) {
             return x;
         }
-        return x.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
+        NDManager m = x.getManager();
+        NDArray rows = m.create(interpolationMatrix(inH, height), new Shape(height, inH));
+        NDArray cols = m.create(interpolationMatrix(inW, width), new Shape(width, inW)).transpose();
+        return rows.matMul(x).matMul(cols);
+    }
+
+    /** {@code [out, in]} weights of PyTorch's linear upsampling (align_corners=False). */
+    static float[] interpolationMatrix(int in, int out) {
+        float[] w = new float[out * in];
+        float scale = (float) in / out;
+        for (int o = 0; o < out; o++) {
+            float src = Math.max(scale * (o + 0.5f) - 0.5f, 0f);
+            int i0 = Math.min((int) src, in - 1);
+            int i1 = Math.min(i0 + 1, in - 1);
+            float l1 = src - i0;
+            float l0 = 1f - l1;
+            w[o * in + i0] += l0;
+            w[o * in + i1] += l1;
+        }
+        return w;
     }
 
     /** {@code 1 / (1 + exp(-x))}. */

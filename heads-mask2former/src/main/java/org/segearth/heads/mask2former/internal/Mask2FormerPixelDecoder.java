@@ -129,8 +129,8 @@ public final class Mask2FormerPixelDecoder {
             NDArray[] a = adapters.get(j);
             NDArray[] o = layers.get(j);
             NDArray lateral = Mask2FormerOps.groupNorm(Mask2FormerOps.conv2d(features.get(j), a[0], null, 0), GROUPS, a[1], a[2]);
-            long lh = lateral.getShape().get(2);
-            long lw = lateral.getShape().get(3);
+            int lh = (int) lateral.getShape().get(2);
+            int lw = (int) lateral.getShape().get(3);
             NDArray sum = lateral.add(Mask2FormerOps.resizeBilinear(last, lh, lw));
             last = Activation.relu(Mask2FormerOps.groupNorm(Mask2FormerOps.conv2d(sum, o[0], null, 1), GROUPS, o[1], o[2]));
         }
