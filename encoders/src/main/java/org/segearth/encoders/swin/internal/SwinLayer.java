@@ -48,6 +48,10 @@ public final class SwinLayer {
      * @return {window, shift}
      */
     public int[] windowAndShift(long height, long width) {
+        return windowAndShift(windowSize, shiftSize, height, width);
+    }
+
+    static int[] windowAndShift(int windowSize, int shiftSize, long height, long width) {
         long min = Math.min(height, width);
         if (min <= windowSize) {
             return new int[] {(int) min, 0};
