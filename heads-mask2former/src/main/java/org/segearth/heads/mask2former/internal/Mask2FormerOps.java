@@ -2,6 +2,7 @@ package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -130,20 +131,28 @@ public final class Mask2FormerOps {
         NDArray wx1 = ix.sub(x0);
         NDArray wy0 = y1.sub(iy);
         NDArray wy1 = iy.sub(y0);
-        NDArray out = corner(value, x0, y0, wx0.mul(wy0), height, width);
-        out = out.add(corner(value, x1, y0, wx1.mul(wy0), height, width));
-        out = out.add(corner(value, x0, y1, wx0.mul(wy1), height, width));
-        return out.add(corner(value, x1, y1, wx1.mul(wy1), height, width));
+        // rows of [N * H * W, D], so that a corner is one row lookup per sampling point
+        Shape vs = value.getShape();
+        long n = vs.get(0);
+        long hw = vs.get(2);
+        NDArray rows = value.transpose(0, 2, 1).reshape(n * hw, vs.get(1));
+        NDArray base = value.getManager().arange(0, n * hw, hw, DataType.INT64).reshape(n, 1);
+        NDArray out = corner(rows, base, x0, y0, wx0.mul(wy0), height, width);
+        out = out.add(corner(rows, base, x1, y0, wx1.mul(wy0), height, width));
+        out = out.add(corner(rows, base, x0, y1, wx0.mul(wy1), height, width));
+        out = out.add(corner(rows, base, x1, y1, wx1.mul(wy1), height, width));
+        return out.transpose(0, 2, 1);
     }
 
-    private static NDArray corner(NDArray value, NDArray x, NDArray y, NDArray weight, int height, int width) {
+    /** One bilinear corner: {@code [N, K, D]} rows times their weight, zero outside the map. */
+    private static NDArray corner(NDArray rows, NDArray base, NDArray x, NDArray y, NDArray weight, int height,
+            int width) {
         NDArray valid = x.gte(0).logicalAnd(x.lte(width - 1)).logicalAnd(y.gte(0)).logicalAnd(y.lte(height - 1));
-        NDArray index = y.clip(0, height - 1).mul(width).add(x.clip(0, width - 1)).toType(DataType.INT64, false);
-        Shape vs = value.getShape();
+        NDArray index = y.clip(0, height - 1).mul(width).add(x.clip(0, width - 1)).toType(DataType.INT64, false)
+                .add(base);
         Shape is = index.getShape();
-        NDArray expanded = index.expandDims(1).broadcast(vs.get(0), vs.get(1), is.get(1));
-        NDArray sampled = value.gather(expanded, 2);
-        NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(1);
+        NDArray sampled = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(is.get(0), is.get(1), -1);
+        NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(2);
         return sampled.mul(w);
     }
 }
