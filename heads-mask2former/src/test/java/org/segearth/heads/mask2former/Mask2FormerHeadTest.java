@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -38,9 +39,10 @@ class Mask2FormerHeadTest {
         try (NDManager manager = Engines.newManager(); Checkpoint checkpoint = Checkpoint.open(dir, manager)) {
             ComponentContext context = new ComponentContext(dir, JsonConfig.read(dir.resolve("config.json")),
                     checkpoint, Map.of());
-            try (MaskEncoder encoder = swin().create(context);
-                    SegmentationHead head = new Mask2FormerHeadProvider().create(context);
-                    NDManager call = manager.newSubManager()) {
+            MaskEncoder encoder = swin().create(context);
+            SegmentationHead head = new Mask2FormerHeadProvider().create(context);
+            int before = ((BaseNDManager) manager).getManagedArrays().size();
+            try (NDManager call = manager.newSubManager()) {
                 NDArray pixels = call.randomNormal(new Shape(1, 3, 98, 75));
                 List<NDArray> maps = encoder.encode(pixels);
                 // patch grid 25 x 19 (padded to the patch size), then ceil halves
@@ -59,7 +61,12 @@ class Mask2FormerHeadTest {
                 SegmentationHead.HeadOutput alone = head.predict(maps, queries.get("1:2"));
                 float diff = alone.maskLogits().sub(out.maskLogits().get("1:2")).abs().max().getFloat();
                 assertTrue(diff < 1e-3, "batched and single runs differ by " + diff);
+                assertTrue(((BaseNDManager) manager).getManagedArrays().size() > before, "the count sees the call");
             }
+            // everything a call makes lives in the caller's manager: nothing is left beside the weights
+            assertEquals(before, ((BaseNDManager) manager).getManagedArrays().size());
+            encoder.close();
+            head.close();
         }
     }
 
