@@ -47,6 +47,10 @@ public final class SwinBackbone implements MaskEncoder {
             throw new SegEarthException("Swin: use_absolute_embeddings=true is not supported; the Mask2Former Swin "
                     + "checkpoints use false");
         }
+        if (!"gelu".equals(config.hiddenAct())) {
+            throw new SegEarthException("Swin: hidden_act '" + config.hiddenAct() + "' is not supported; the Swin "
+                    + "checkpoints use 'gelu'");
+        }
         embeddings = new SwinEmbeddings(weights.prefix("embeddings"), config.numChannels(), config.patchSize(),
                 config.embedDim(), eps);
         int[] depths = config.depths();
