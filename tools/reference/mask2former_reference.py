@@ -481,21 +481,24 @@ def validate(d, always_partition=True):
 # ---------------------------------------------------------------------------------------------
 
 VARIANTS = {
-    # depths 2/1/1/1, heads 2/2/4/4, window 4, square 96: shifted windows with padding (24 -> 24, 12, 6 -> 8, 3 -> 4)
+    # depths 2/1/1/1, heads 2/2/4/4, window 4, square 96: stages 24, 12, 6 (padded to 8), 3 (padded to 4)
     "swin-d2111-w4-96": dict(depths=[2, 1, 1, 1], heads=[2, 2, 4, 4], window=4, embed=8, size=(96, 96),
                               hidden=32, ffn=64, enc_ffn=64, dec_layers=3, enc_layers=1, attn_heads=2,
                               mask_size=32, queries=2),
-    # non-square 72x136, window 2, embed 8: odd stages padded by patch merging and by the window
+    # non-square 72x136, window 2, embed 8: stages 18x34, 9x17, 5x9, 3x5, odd sides padded by patch
+    # merging and by the window
     "swin-d1211-w2-72x136": dict(depths=[1, 2, 1, 1], heads=[1, 2, 2, 4], window=2, embed=8, size=(72, 136),
                                   hidden=32, ffn=48, enc_ffn=32, dec_layers=4, enc_layers=2, attn_heads=4,
                                   mask_size=32, queries=2),
-    # window 7, stages 16x14, 8x7, 4x4, 2x2: the small stages are padded up to one window and still shifted
+    # window 7, stages 16x14, 8x7, 4x4, 2x2: the small stages are padded up to one window and still
+    # shifted (SwinBackbone always partitions); 4 decoder layers cycle the levels 0, 1, 2, 0
     "swin-w7-small-stages": dict(depths=[2, 2, 2, 2], heads=[1, 1, 2, 2], window=7, embed=8, size=(64, 56),
                                   hidden=32, ffn=32, enc_ffn=32, dec_layers=5, enc_layers=1, attn_heads=8,
                                   mask_size=32, queries=3),
-    # wider decoder: hidden/feature 64, mask features 16, 2 heads, 3 queries, 6 layers (levels cycled twice)
-    "m2f-hidden64-q3": dict(depths=[1, 1, 1, 1], heads=[2, 4, 4, 8], window=3, embed=8, size=(112, 144),
-                             hidden=64, ffn=96, enc_ffn=128, dec_layers=6, enc_layers=3, attn_heads=2,
+    # wider decoder: hidden/feature 64 (GroupNorm of 2 channels), mask features 16, 2 heads, 3 queries;
+    # stages 28x32, 14x16, 7x8, 4x4 with window 3
+    "m2f-hidden64-q3": dict(depths=[1, 1, 1, 1], heads=[2, 4, 4, 8], window=3, embed=8, size=(112, 128),
+                             hidden=64, ffn=64, enc_ffn=64, dec_layers=3, enc_layers=2, attn_heads=2,
                              mask_size=16, queries=3),
 }
 
@@ -615,7 +618,7 @@ def make_weights(cfg, gen):
     norm(p + "decoder.layernorm", hd)
     lin(p + "decoder.mask_predictor.mask_embedder.0.0", hd, hd)
     lin(p + "decoder.mask_predictor.mask_embedder.1.0", hd, hd)
-    lin(p + "decoder.mask_predictor.mask_embedder.2.0", cfg["mask_feature_size"], hd, gain=0.5)
+    lin(p + "decoder.mask_predictor.mask_embedder.2.0", cfg["mask_feature_size"], hd, gain=2.0)
     w[p + "level_embed.weight"] = torch.randn(3, hd, generator=gen) * 0.5
     w[p + "queries_embedder.weight"] = torch.randn(1, hd, generator=gen) * 0.02
     w[p + "queries_features.weight"] = torch.randn(1, hd, generator=gen) * 0.02
