@@ -134,11 +134,15 @@ def swin_self_attention(x, w, p, heads, table_ws, ws, mask):
     k = split(linear(x, w, p + ".self.key"))
     v = split(linear(x, w, p + ".self.value"))
     scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hd)
-    if ws != table_ws:
-        # HF builds the bias for the configured window only; a different window cannot be added.
-        raise ValueError("window %d differs from the configured %d: HF cannot run this" % (ws, table_ws))
-    idx = relative_position_index(ws)
-    bias = w[p + ".self.relative_position_bias_table"][idx.view(-1)].view(ws * ws, ws * ws, -1)
+    if ws == table_ws:
+        idx = relative_position_index(ws)
+    else:
+        # Only reached with --shrink-windows (a diagnostic, not HF): HF builds the bias for the
+        # configured window only and fails on any other; read the centre of the table instead.
+        coords = torch.stack(torch.meshgrid([torch.arange(ws), torch.arange(ws)], indexing="ij")).flatten(1)
+        rel = coords[:, :, None] - coords[:, None, :] + (table_ws - 1)
+        idx = rel[0] * (2 * table_ws - 1) + rel[1]
+    bias = w[p + ".self.relative_position_bias_table"][idx.reshape(-1)].view(ws * ws, ws * ws, -1)
     scores = scores + bias.permute(2, 0, 1).contiguous().unsqueeze(0)
     if mask is not None:
         nw = mask.shape[0]
@@ -699,7 +703,7 @@ def main(argv):
     a = sub.add_parser("validate", help="reproduce a golden folder's outputs")
     a.add_argument("dir")
     a.add_argument("--shrink-windows", action="store_true",
-                   help="use SwinLayer.set_shift_and_window_size (not what SwinBackbone does)")
+                   help="diagnostic: use SwinLayer.set_shift_and_window_size (SwinBackbone does not)")
     g = sub.add_parser("generate", help="write the variants under ROOT/<variant>/mask2former")
     g.add_argument("root")
     g.add_argument("--only", nargs="*")
