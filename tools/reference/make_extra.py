@@ -251,12 +251,22 @@ def naip_rgba_crop():
 
 
 def spacenet_gray_crop():
-    """67 x 130 crop of SpaceNet's 8-bit panchromatic Atlanta GeoTIFF, PIL convert('RGB') of mode L."""
-    img = Image.open(os.path.join(DATA, "spacenet", "sample_geotiff.tif"))
-    crop = img.crop((400, 300, 400 + 67, 300 + 130))
-    if crop.mode != "L":
-        crop = crop.convert("L")
-    return np.asarray(crop.convert("RGB")), "SpaceNet Atlanta panchromatic GeoTIFF (grayscale) crop x 400..466, y 300..429, convert('RGB')"
+    """67 x 130 crop of SpaceNet's panchromatic Atlanta GeoTIFF as 8-bit grayscale, then PIL
+    convert('RGB') of mode L. The file holds uncompressed little-endian 16-bit strips that this
+    Pillow cannot decode, so the strips are read directly; values are stretched to 8 bits with
+    min(255, v * 255 // 1500)."""
+    path = os.path.join(DATA, "spacenet", "sample_geotiff.tif")
+    img = Image.open(path)
+    w, h = img.size
+    offsets = [t[2] for t in img.tile]
+    rows = [t[1][3] - t[1][1] for t in img.tile]
+    assert all(t[0] == "raw" for t in img.tile)
+    assert all(offsets[i + 1] - offsets[i] == rows[i] * w * 2 for i in range(len(offsets) - 1)), "strips not contiguous"
+    raw = np.fromfile(path, dtype="<u2", offset=offsets[0], count=w * h).reshape(h, w)
+    gray = np.minimum(255, raw.astype(np.int64) * 255 // 1500).astype(np.uint8)
+    crop = Image.fromarray(gray[300:300 + 130, 400:400 + 67], "L")
+    return np.asarray(crop.convert("RGB")), ("SpaceNet Atlanta panchromatic GeoTIFF crop x 400..466, y 300..429, "
+                                             "16-bit stretched to 8 (min(255, v*255//1500)), mode L, convert('RGB')")
 
 
 PRE_VARIANTS = {
