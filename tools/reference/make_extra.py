@@ -73,6 +73,7 @@ SIGLIP_VARIANTS = {
     "siglip_h3_l2_p7_i28": (36, 3, 2, 72, 7, 28, 2, "", True),
     "siglip_h2_l4_p8_i32_prefixed": (32, 2, 4, 80, 8, 32, 1, "vision_model.", True),
     "siglip_h6_l1_p5_i30_nohead": (24, 6, 1, 40, 5, 30, 3, "", False),
+    "siglip_h4_l2_p4_i48_144tokens": (32, 4, 2, 64, 4, 48, 1, "vision_model.", True),
 }
 
 
@@ -141,14 +142,20 @@ PHI_VARIANTS = {
                                      2, 8, ["q_proj", "k_proj", "v_proj", "dense"]),
     "phi_h4_rot100_l2_v150_ropeparams": (32, 4, 2, 64, 1.0, 150, True, True, 500.0, 11, 5,
                                          4, 4, ["q_proj", "v_proj", "fc1", "fc2"]),
+    "phi_h6_kv2_rot075_l3_v64_rslora": (48, 6, 3, 112, 0.75, 64, True, False, 10000.0, 13, 3,
+                                        4, 8, ["q_proj", "k_proj", "v_proj", "dense", "fc1", "fc2"]),
 }
+# grouped-query attention and rsLoRA (scale alpha / sqrt(r)) for these variants
+PHI_KV_HEADS = {"phi_h6_kv2_rot075_l3_v64_rslora": 2}
+PHI_RSLORA = {"phi_h6_kv2_rot075_l3_v64_rslora"}
 
 
 def phi_configs(name):
     hidden, heads, layers, inter, rot, vocab, bias, newlayout, theta = PHI_VARIANTS[name][:9]
+    kv = PHI_KV_HEADS.get(name, heads)
     classic = {"architectures": ["PhiForCausalLM"], "model_type": "phi", "torch_dtype": "float32",
                "vocab_size": vocab, "hidden_size": hidden, "intermediate_size": inter,
-               "num_hidden_layers": layers, "num_attention_heads": heads, "num_key_value_heads": heads,
+               "num_hidden_layers": layers, "num_attention_heads": heads, "num_key_value_heads": kv,
                "partial_rotary_factor": rot, "rope_theta": theta, "hidden_act": "gelu_new",
                "layer_norm_eps": 1e-05, "max_position_embeddings": 256, "tie_word_embeddings": False,
                "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attention_dropout": 0.0, "qk_layernorm": False,
@@ -172,14 +179,18 @@ def make_phi(name, seed):
         for i in range(layers):
             p = "model.layers.%d." % i
             init.layer_norm(w, p + "input_layernorm", hidden)
-            for proj in ("q_proj", "k_proj", "v_proj", "dense"):
-                init.linear(w, p + "self_attn." + proj, hidden, hidden)
+            kvdim = PHI_KV_HEADS.get(name, heads) * (hidden // heads)
+            init.linear(w, p + "self_attn.q_proj", hidden, hidden)
+            init.linear(w, p + "self_attn.k_proj", kvdim, hidden)
+            init.linear(w, p + "self_attn.v_proj", kvdim, hidden)
+            init.linear(w, p + "self_attn.dense", hidden, hidden)
             init.linear(w, p + "mlp.fc1", inter, hidden)
             init.linear(w, p + "mlp.fc2", hidden, inter)
         init.layer_norm(w, "model.final_layernorm", hidden)
         init.linear(w, "lm_head", vocab, hidden, bias=bias)
         adapter = {}
-        sizes = {"q_proj": (hidden, hidden), "k_proj": (hidden, hidden), "v_proj": (hidden, hidden),
+        kvdim = PHI_KV_HEADS.get(name, heads) * (hidden // heads)
+        sizes = {"q_proj": (hidden, hidden), "k_proj": (kvdim, hidden), "v_proj": (kvdim, hidden),
                  "dense": (hidden, hidden), "fc1": (inter, hidden), "fc2": (hidden, inter)}
         for i in range(layers):
             for t in targets:
@@ -207,7 +218,8 @@ def make_phi(name, seed):
     shutil.copy(os.path.join(GOLDENS, "phi", "generation_config.json"), d)
     st.save(w, os.path.join(d, "model.safetensors"))
     acfg = json.load(open(os.path.join(GOLDENS, "phi", "adapter", "adapter_config.json")))
-    acfg.update({"r": r, "lora_alpha": alpha, "target_modules": targets})
+    acfg.update({"r": r, "lora_alpha": alpha, "target_modules": targets, "use_rslora": name in PHI_RSLORA})
+    scale = alpha / math.sqrt(r) if name in PHI_RSLORA else alpha / r
     dump_json(acfg, os.path.join(d, "adapter", "adapter_config.json"))
     st.save(adapter, os.path.join(d, "adapter", "adapter_model.safetensors"))
     io = {"input_ids": ids.numpy().astype(np.int64), "step_input_id": step.numpy().astype(np.int64),
@@ -230,11 +242,11 @@ def make_phi(name, seed):
                          % nimg,
         "greedy_ids": "10 greedy tokens after prompt_embeds, KV cache, no EOS stop; min top-1/top-2 gap %.4f"
                       % min(gaps["greedy"]),
-        "lora_*": "with the PEFT adapter in adapter/ (r=%d, alpha=%d, scale %g, %s), unmerged and merged"
-                  % (r, alpha, alpha / r, " + ".join(targets)),
+        "lora_*": "with the PEFT adapter in adapter/ (r=%d, alpha=%d, %sscale %g, %s), unmerged and merged"
+                  % (r, alpha, "use_rslora, " if name in PHI_RSLORA else "", scale, " + ".join(targets)),
         "made_with": "tools/reference/phi_ref.py (transcription of HF PhiForCausalLM + PEFT LoRA), seed %d; "
-                     "%d heads, %d layers, partial_rotary_factor %g, rope_theta %g, vocab %d, lm_head %s bias"
-                     % (s, heads, layers, rot, theta, vocab, "with" if bias else "without"),
+                     "%d heads (%d key/value heads), %d layers, partial_rotary_factor %g, rope_theta %g, vocab %d, "
+                     "lm_head %s bias" % (s, heads, PHI_KV_HEADS.get(name, heads), layers, rot, theta, vocab, "with" if bias else "without"),
         "tolerance": "logits max abs diff 2e-4; greedy_ids exact",
     }
     st.write_io_json(os.path.join(d, "io.json"), {k: io[k] for k in order}, notes)
@@ -269,7 +281,22 @@ def spacenet_gray_crop():
                                              "16-bit stretched to 8 (min(255, v*255//1500)), mode L, convert('RGB')")
 
 
+def dubai_tiny_crop():
+    """11 x 7 crop of an MBRSC Dubai tile (JPEG decoded by Pillow to RGB)."""
+    img = Image.open(os.path.join(DATA, "dubai", "images", "Tile1_image_part_001.jpg")).convert("RGB")
+    return np.asarray(img.crop((300, 200, 311, 207))), "MBRSC Dubai Tile1_image_part_001.jpg crop x 300..310, y 200..206"
+
+
+def naip_square_crop():
+    """50 x 50 crop of the NAIP Long Beach port tile (RGBA), convert('RGB')."""
+    img = Image.open(os.path.join(DATA, "naip", "mspc-naip-longbeach-port.png"))
+    return (np.asarray(img.crop((120, 80, 170, 130)).convert("RGB")),
+            "NAIP Long Beach port (RGBA PNG) crop x 120..169, y 80..129, convert('RGB')")
+
+
 PRE_VARIANTS = {
+    "dubai_tiny_11x7": (dubai_tiny_crop, [56], [128]),
+    "naip_square_50": (naip_square_crop, [16], [64, 50]),
     "naip_rgba_173x91": (naip_rgba_crop, [37], [300]),
     "spacenet_gray_67x130": (spacenet_gray_crop, [224], [96]),
 }

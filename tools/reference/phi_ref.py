@@ -78,8 +78,9 @@ class Phi:
 
     def apply_adapter(self, adapter_config, adapter_weights, merge):
         """PEFT LoRA: unmerged adds lora_B(lora_A(x)) * scaling; merged adds B @ A * scaling
-        to the base weight (get_delta_weight)."""
-        scaling = adapter_config["lora_alpha"] / adapter_config["r"]
+        to the base weight (get_delta_weight); rsLoRA scales by alpha / sqrt(r)."""
+        r = adapter_config["r"]
+        scaling = adapter_config["lora_alpha"] / (math.sqrt(r) if adapter_config.get("use_rslora") else r)
         prefix = "base_model.model."
         for key, a in adapter_weights.items():
             if not key.endswith(".lora_A.weight"):
