@@ -144,7 +144,11 @@ PHI_VARIANTS = {
                                          4, 4, ["q_proj", "v_proj", "fc1", "fc2"]),
     "phi_h6_kv2_rot075_l3_v64_rslora": (48, 6, 3, 112, 0.75, 64, True, False, 10000.0, 13, 3,
                                         4, 8, ["q_proj", "k_proj", "v_proj", "dense", "fc1", "fc2"]),
+    "phi_h4_qkln_rot050_l2_v80": (48, 4, 2, 96, 0.5, 80, True, False, 10000.0, 10, 4,
+                                  2, 8, ["q_proj", "k_proj", "v_proj", "dense"]),
 }
+# per-head q/k layer norms (qk_layernorm) for these variants
+PHI_QK_LAYERNORM = {"phi_h4_qkln_rot050_l2_v80"}
 # grouped-query attention and rsLoRA (scale alpha / sqrt(r)) for these variants
 PHI_KV_HEADS = {"phi_h6_kv2_rot075_l3_v64_rslora": 2}
 PHI_RSLORA = {"phi_h6_kv2_rot075_l3_v64_rslora"}
@@ -158,11 +162,12 @@ def phi_configs(name):
                "num_hidden_layers": layers, "num_attention_heads": heads, "num_key_value_heads": kv,
                "partial_rotary_factor": rot, "rope_theta": theta, "hidden_act": "gelu_new",
                "layer_norm_eps": 1e-05, "max_position_embeddings": 256, "tie_word_embeddings": False,
-               "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attention_dropout": 0.0, "qk_layernorm": False,
+               "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attention_dropout": 0.0,
+               "qk_layernorm": name in PHI_QK_LAYERNORM,
                "bos_token_id": 1, "eos_token_id": 2}
     saved = json.load(open(os.path.join(GOLDENS, "phi", "config.saved_by_transformers.json")))
     for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-              "num_key_value_heads", "partial_rotary_factor"):
+              "num_key_value_heads", "partial_rotary_factor", "qk_layernorm"):
         saved[k] = classic[k]
     saved["rope_parameters"] = {"partial_rotary_factor": rot, "rope_theta": theta, "rope_type": "default"}
     return (saved if newlayout else classic), saved
@@ -184,6 +189,9 @@ def make_phi(name, seed):
             init.linear(w, p + "self_attn.k_proj", kvdim, hidden)
             init.linear(w, p + "self_attn.v_proj", kvdim, hidden)
             init.linear(w, p + "self_attn.dense", hidden, hidden)
+            if name in PHI_QK_LAYERNORM:
+                init.layer_norm(w, p + "self_attn.q_layernorm", hidden // heads)
+                init.layer_norm(w, p + "self_attn.k_layernorm", hidden // heads)
             init.linear(w, p + "mlp.fc1", inter, hidden)
             init.linear(w, p + "mlp.fc2", hidden, inter)
         init.layer_norm(w, "model.final_layernorm", hidden)
@@ -246,7 +254,8 @@ def make_phi(name, seed):
                   % (r, alpha, "use_rslora, " if name in PHI_RSLORA else "", scale, " + ".join(targets)),
         "made_with": "tools/reference/phi_ref.py (transcription of HF PhiForCausalLM + PEFT LoRA), seed %d; "
                      "%d heads (%d key/value heads), %d layers, partial_rotary_factor %g, rope_theta %g, vocab %d, "
-                     "lm_head %s bias" % (s, heads, PHI_KV_HEADS.get(name, heads), layers, rot, theta, vocab, "with" if bias else "without"),
+                     "lm_head %s bias%s" % (s, heads, PHI_KV_HEADS.get(name, heads), layers, rot, theta, vocab, "with" if bias else "without",
+                                          ", qk_layernorm" if name in PHI_QK_LAYERNORM else ""),
         "tolerance": "logits max abs diff 2e-4; greedy_ids exact",
     }
     st.write_io_json(os.path.join(d, "io.json"), {k: io[k] for k in order}, notes)

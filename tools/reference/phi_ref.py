@@ -1,7 +1,8 @@
 """Reference forward of Hugging Face's PhiForCausalLM (+ PEFT LoRA), in plain torch.
 
 This is a transcription of the forward math of `transformers/models/phi/modeling_phi.py`
-(PhiRotaryEmbedding, rotate_half/apply_rotary_pos_emb, eager_attention_forward, PhiAttention,
+(PhiRotaryEmbedding, rotate_half/apply_rotary_pos_emb, eager_attention_forward, PhiAttention
+(with the optional per-head qk_layernorm),
 PhiMLP with gelu_new, PhiDecoderLayer, PhiModel, PhiForCausalLM) and of PEFT's
 `peft/tuners/lora/layer.py` (Linear.forward unmerged, get_delta_weight/merge), both
 Copyright the Hugging Face team, licensed under the Apache License 2.0
@@ -114,6 +115,9 @@ class Phi:
         q = self.linear(h, p + "q_proj").view(bsz, q_len, heads, head_dim).transpose(1, 2)
         k = self.linear(h, p + "k_proj").view(bsz, q_len, kv_heads, head_dim).transpose(1, 2)
         v = self.linear(h, p + "v_proj").view(bsz, q_len, kv_heads, head_dim).transpose(1, 2)
+        if cfg["qk_layernorm"]:  # per head, over head_dim, before the rotary embedding
+            q = layer_norm(q, self.w[p + "q_layernorm.weight"], self.w[p + "q_layernorm.bias"], cfg["layer_norm_eps"])
+            k = layer_norm(k, self.w[p + "k_layernorm.weight"], self.w[p + "k_layernorm.bias"], cfg["layer_norm_eps"])
         rot = int(head_dim * cfg["partial_rotary_factor"])
         q_rot, q_pass = q[..., :rot], q[..., rot:]
         k_rot, k_pass = k[..., :rot], k[..., rot:]
