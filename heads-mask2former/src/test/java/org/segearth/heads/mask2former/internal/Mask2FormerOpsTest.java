@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.segearth.runtime.Engines;
+import org.segearth.spi.nn.Interpolation;
 
 /** The composed ops against plain-loop transcriptions of PyTorch's CPU kernels. */
 class Mask2FormerOpsTest {
@@ -107,7 +108,7 @@ class Mask2FormerOpsTest {
             for (int[] c : cases) {
                 float[] plane = random(r, c[0] * c[1]);
                 NDArray x = m.create(plane, new Shape(1, 1, c[0], c[1]));
-                float[] got = Mask2FormerOps.resizeBilinear(x, c[2], c[3]).toFloatArray();
+                float[] got = Interpolation.bilinear(x, c[2], c[3]).toFloatArray();
                 float[] expected = resize(plane, c[0], c[1], c[2], c[3]);
                 for (int i = 0; i < expected.length; i++) {
                     assertEquals(expected[i], got[i], 1e-5, "case " + java.util.Arrays.toString(c) + " at " + i);
