@@ -1,7 +1,6 @@
 package org.segearth.spi.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import org.segearth.spi.Weights;
 
 /**
@@ -45,15 +44,6 @@ public final class Linear {
     /** Like {@link #load(Weights, String, long, long, boolean)}, with the bias taken when present. */
     public static Linear loadOptionalBias(Weights w, String name, long out, long in) {
         return load(w, name, out, in, w.prefix(name).contains("bias"));
-    }
-
-    /** Moves the parameters to {@code owner} and returns this layer. */
-    public Linear attach(NDManager owner) {
-        weight.attach(owner);
-        if (bias != null) {
-            bias.attach(owner);
-        }
-        return this;
     }
 
     /** {@code [out, in]}. */
