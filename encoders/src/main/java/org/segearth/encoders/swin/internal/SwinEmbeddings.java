@@ -2,9 +2,9 @@ package org.segearth.encoders.swin.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Convolutions;
 import org.segearth.spi.nn.LayerNorm;
 
 /**
@@ -41,8 +41,7 @@ public final class SwinEmbeddings {
         NDArray x = pixelValues;
         x = SwinOps.padEnd(x, 3, (patchSize - s.get(3) % patchSize) % patchSize);
         x = SwinOps.padEnd(x, 2, (patchSize - s.get(2) % patchSize) % patchSize);
-        NDArray conv = Conv2d.conv2d(x, projectionWeight, projectionBias, new Shape(patchSize, patchSize))
-                .singletonOrThrow();
+        NDArray conv = Convolutions.conv2d(x, projectionWeight, projectionBias, patchSize, 0);
         Shape c = conv.getShape();
         int h = (int) c.get(2);
         int w = (int) c.get(3);

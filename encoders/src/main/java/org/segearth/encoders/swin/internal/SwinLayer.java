@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Activations;
 import org.segearth.spi.nn.LayerNorm;
 import org.segearth.spi.nn.Linear;
 import org.segearth.spi.nn.Scoped;
@@ -97,7 +98,7 @@ public final class SwinLayer {
         }
         NDArray hidden = x.add(h.reshape(batch, (long) height * width, dim));
         NDArray mlp = Linear.apply(layernormAfter.forward(hidden), intermediateDenseWeight, intermediateDenseBias);
-        mlp = mlp.getNDArrayInternal().gelu();
+        mlp = Activations.geluErf(mlp);
         return hidden.add(Linear.apply(mlp, outputDenseWeight, outputDenseBias));
     }
 
