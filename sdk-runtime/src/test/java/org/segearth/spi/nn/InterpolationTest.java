@@ -51,7 +51,8 @@ class InterpolationTest {
     @Test
     void shrinkingMatchesTorchFormula() {
         try (NDManager m = Engines.newManager()) {
-            int[][] cases = {{17, 23, 5, 7}, {8, 8, 3, 3}, {64, 64, 13, 29}, {9, 4, 4, 9}, {5, 6, 13, 17}};
+            int[][] cases = {{17, 23, 5, 7}, {8, 8, 3, 3}, {64, 64, 13, 29}, {9, 4, 4, 9}, {5, 6, 13, 17}, {32, 32, 4, 4},
+                {5, 7, 3, 2}, {6, 6, 6, 6}};
             for (int[] c : cases) {
                 NDArray x = m.randomNormal(new Shape(2, 1, c[0], c[1]));
                 float[] actual = Interpolation.bilinear(x, c[2], c[3]).toFloatArray();
