@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import org.segearth.api.SegEarthException;
 
 /**
- * Element-wise activations, including the ones DJL's {@code NDArray} lacks (composed from the ones
- * it has), and the Hugging Face {@code hidden_act} names mapped to them.
+ * Element-wise activations, including the ones DJL's {@code NDArray} lacks, and the Hugging Face
+ * {@code hidden_act} names mapped to them. Constants go through {@link Scalars}, so the results
+ * can be differentiated.
  */
 public final class Activations {
 
@@ -13,9 +14,9 @@ public final class Activations {
 
     private Activations() {}
 
-    /** {@code 1 / (1 + exp(-x))}. */
+    /** {@code 1 / (1 + exp(-x))}, the engine's (it keeps nothing from Java memory for autograd). */
     public static NDArray sigmoid(NDArray x) {
-        return x.neg().exp().add(1f).pow(-1f);
+        return x.getNDArrayInternal().sigmoid();
     }
 
     /** {@code log(1 + x)} (not the precise form for tiny x). */
@@ -38,8 +39,8 @@ public final class Activations {
      * {@code gelu_new}, {@code gelu_pytorch_tanh}, torch {@code gelu(x, approximate="tanh")}.
      */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), (float) SQRT_2_OVER_PI);
+        return Scalars.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 
     /**

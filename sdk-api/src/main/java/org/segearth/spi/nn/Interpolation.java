@@ -8,9 +8,10 @@ import ai.djl.ndarray.types.Shape;
  * Linear resizing exactly like {@code F.interpolate(mode="bilinear" | "linear",
  * align_corners=False, antialias=False)}, for enlarging and shrinking alike: each output cell mixes
  * the two nearest input cells per axis, with the source coordinate
- * {@code max((o + 0.5) * in / out - 0.5, 0)}. Written as interpolation matrices, so it is
- * differentiable. DJL's {@code NDArrayEx.interpolation(size, 1, false)} is not used: it smooths
- * (antialiases) when it shrinks.
+ * {@code max((o + 0.5) * in / out - 0.5, 0)}. Written as interpolation matrices (with native
+ * storage, see {@link Scalars}), so it is differentiable. DJL's
+ * {@code NDArrayEx.interpolation(size, 1, false)} is not used: it smooths (antialiases) when it
+ * shrinks.
  */
 public final class Interpolation {
 
@@ -25,8 +26,8 @@ public final class Interpolation {
             return x;
         }
         NDManager m = x.getManager();
-        NDArray rows = m.create(matrix(inH, height), new Shape(height, inH));
-        NDArray cols = m.create(matrix(inW, width), new Shape(width, inW)).transpose();
+        NDArray rows = Scalars.nativeCopy(m.create(matrix(inH, height), new Shape(height, inH)));
+        NDArray cols = Scalars.nativeCopy(m.create(matrix(inW, width), new Shape(width, inW))).transpose();
         return rows.matMul(x).matMul(cols);
     }
 
@@ -37,7 +38,7 @@ public final class Interpolation {
         if (in == size) {
             return x;
         }
-        return x.matMul(x.getManager().create(matrix(in, size), new Shape(size, in)).transpose());
+        return x.matMul(Scalars.nativeCopy(x.getManager().create(matrix(in, size), new Shape(size, in))).transpose());
     }
 
     /** The {@code [out, in]} weights (row-major) of torch's linear resize, align_corners=False. */
