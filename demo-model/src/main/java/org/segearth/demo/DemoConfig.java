@@ -58,9 +58,25 @@ public record DemoConfig(int visionImageSize, int visionPatchSize, int visionHid
 
     /** The configuration of the demo model (see the module README for the measurements behind it). */
     public static DemoConfig proposed() {
-        return new DemoConfig(224, 16, 128, 3, 4, 512, 256, 4, 4, 1024, 0.5, 512, 8, 16, 0.05,
+        return new DemoConfig(160, 16, 128, 3, 4, 512, 256, 4, 4, 1024, 0.5, 512, 8, 16, 0.05,
                 224, 4, 32, new int[] {1, 1, 2, 1}, new int[] {1, 2, 4, 8}, 7,
                 64, 2, 256, 4, 4, 256, 0.02);
+    }
+
+    /** This configuration with another SigLIP input side (the image tokens are {@code (side / patch)^2}). */
+    public DemoConfig withVisionImageSize(int side) {
+        return new DemoConfig(side, visionPatchSize, visionHidden, visionLayers, visionHeads, visionMlp, llmHidden,
+                llmLayers, llmHeads, llmMlp, partialRotaryFactor, maxPositions, loraR, loraAlpha, loraDropout,
+                maskImageSize, swinPatchSize, swinEmbed, swinDepths, swinHeads, swinWindow, headHidden,
+                pixelDecoderLayers, pixelDecoderFfn, decoderLayers, headHeads, decoderFfn, initializerRange);
+    }
+
+    /** This configuration with another Phi size. */
+    public DemoConfig withLlm(int hidden, int layers, int heads, int mlp) {
+        return new DemoConfig(visionImageSize, visionPatchSize, visionHidden, visionLayers, visionHeads, visionMlp,
+                hidden, layers, heads, mlp, partialRotaryFactor, maxPositions, loraR, loraAlpha, loraDropout,
+                maskImageSize, swinPatchSize, swinEmbed, swinDepths, swinHeads, swinWindow, headHidden,
+                pixelDecoderLayers, pixelDecoderFfn, decoderLayers, headHeads, decoderFfn, initializerRange);
     }
 
     @Override

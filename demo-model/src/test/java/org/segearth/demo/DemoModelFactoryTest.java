@@ -73,14 +73,15 @@ class DemoModelFactoryTest {
                     || k.startsWith("model.pixel_level_module.encoder.swin.layernorm."));
             assertEquals(Set.of(), maskUnused);
 
+            assertEquals(160, c.vision().imageSize());
+            NDArray imageTokens = c.vision().encode(call.randomNormal(new Shape(1, 3, 160, 160)));
+            assertEquals(new Shape(1, 100, 256), imageTokens.getShape());
             NDArray pixels = call.randomNormal(new Shape(1, 3, 224, 224));
-            NDArray imageTokens = c.vision().encode(pixels);
-            assertEquals(new Shape(1, 196, 256), imageTokens.getShape());
 
             NDArray ids = call.create(new long[] {5, 6, 7, summary.segTokenId()}).reshape(1, 4);
             NDArray embeds = c.lm().embed(ids).concat(imageTokens, 1);
             NDArray logits = c.lm().forward(embeds).logits();
-            assertEquals(new Shape(1, 200, 301), logits.getShape());
+            assertEquals(new Shape(1, 104, 301), logits.getShape());
 
             List<NDArray> maps = c.maskEncoder().encode(pixels);
             assertEquals(new Shape(1, 32, 56, 56), maps.get(0).getShape());
