@@ -23,6 +23,8 @@ import org.segearth.spi.SegmentationHead;
  * component and a forward + backward through all of them with every weight requiring a gradient
  * (the from-scratch training step without loss details and optimizer), at a batch of samples, a
  * prompt of {@code tokens} and two targets per sample. Prints a table and the samples per hour.
+ * The backward reaches only the components that keep the autograd graph (see the module README:
+ * {@code NDArray.duplicate()} detaches on PyTorch).
  *
  * <pre>
  * java -cp ... org.segearth.demo.ForwardTiming [BATCH [TOKENS [REPEATS [VISION_SIDE [PHI_HIDDEN PHI_LAYERS]]]]]
