@@ -13,6 +13,7 @@ import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SwinConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * Hugging Face {@code SwinBackbone}: patch embeddings, the stages, and a layer norm
@@ -20,9 +21,11 @@ import org.segearth.spi.config.SwinConfig;
  * returned as NCHW maps (strides 4, 8, 16, 32 for patch size 4).
  *
  * <p>As in HF, every block pads its map to a multiple of the window (zeros after the layer norm,
- * not masked), odd blocks shift by half a window with the region mask, and a stage whose smaller
- * side is at most the window uses that side as its window and does not shift. A window smaller
- * than the configured one (where HF fails) reads the centre of the relative position table. The
+ * not masked) and odd blocks shift by half a window with the region mask, on every stage: HF's
+ * {@code SwinBackbone} runs its stages with {@code always_partition=True}, so a stage whose
+ * smaller side is at most the window keeps the configured window and shift and is padded up to
+ * the window (the window shrinking of {@code set_shift_and_window_size} belongs to
+ * {@code SwinModel} only). The
  * key {@code swin.layernorm.*} that Mask2Former checkpoints carry is not used by
  * {@code SwinBackbone} and is not read.
  *
@@ -40,7 +43,7 @@ public final class SwinBackbone implements MaskEncoder {
     private final SwinConfig config;
     private final SwinEmbeddings embeddings;
     private final List<SwinStage> stages = new ArrayList<>();
-    private final List<SwinOps.Norm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
+    private final List<LayerNorm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
     private final FeatureSpec outputSpec;
 
     /**
@@ -73,7 +76,7 @@ public final class SwinBackbone implements MaskEncoder {
                         + " must name stages 1.." + depths.length + " (the stem is not supported)");
             }
             int dim = config.stageDim(index - 1);
-            hiddenStatesNorms.add(SwinOps.Norm.load(weights.prefix("hidden_states_norms.stage" + index), dim, eps));
+            hiddenStatesNorms.add(LayerNorm.load(weights.prefix("hidden_states_norms.stage" + index), dim, eps));
             levels.add(new FeatureSpec.Level(dim, config.patchSize() << (index - 1)));
         }
         outputSpec = new FeatureSpec(levels);
@@ -121,7 +124,7 @@ public final class SwinBackbone implements MaskEncoder {
                 SwinStage.Result r = stages.get(i).forward(hidden, height, width);
                 int slot = indexOf(outIndices, i + 1);
                 if (slot >= 0) {
-                    NDArray normed = hiddenStatesNorms.get(slot).apply(r.beforeDownsampling());
+                    NDArray normed = hiddenStatesNorms.get(slot).forward(r.beforeDownsampling());
                     long b = normed.getShape().get(0);
                     long c = normed.getShape().get(2);
                     NDArray map = normed.reshape(b, height, width, c).transpose(0, 3, 1, 2).duplicate();
