@@ -127,7 +127,9 @@ public final class SwinBackbone implements MaskEncoder {
                     NDArray normed = hiddenStatesNorms.get(slot).forward(r.beforeDownsampling());
                     long b = normed.getShape().get(0);
                     long c = normed.getShape().get(2);
-                    NDArray map = normed.reshape(b, height, width, c).transpose(0, 3, 1, 2).duplicate();
+                    // a view, not duplicate(): duplicate() detaches from autograd and would cut the
+                    // gradient to the encoder's weights when it is trained
+                    NDArray map = normed.reshape(b, height, width, c).transpose(0, 3, 1, 2);
                     map.attach(caller);
                     out.add(map);
                 }

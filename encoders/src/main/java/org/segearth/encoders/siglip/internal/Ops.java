@@ -1,6 +1,7 @@
 package org.segearth.encoders.siglip.internal;
 
 import ai.djl.ndarray.NDArray;
+import org.segearth.spi.nn.Scalars;
 
 /** SigLIP's attention core; the layers themselves are {@code org.segearth.spi.nn}'s. */
 final class Ops {
@@ -17,7 +18,7 @@ final class Ops {
         NDArray qh = q.reshape(b, lq, heads, d).transpose(0, 2, 1, 3);
         NDArray kh = k.reshape(b, lk, heads, d).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(b, lk, heads, d).transpose(0, 2, 1, 3);
-        NDArray scores = qh.matMul(kh).mul(1.0 / Math.sqrt(d));
+        NDArray scores = Scalars.mul(qh.matMul(kh), 1.0 / Math.sqrt(d));
         NDArray probs = scores.softmax(-1);
         return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, e);
     }

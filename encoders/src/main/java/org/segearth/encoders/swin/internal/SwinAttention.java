@@ -1,6 +1,7 @@
 package org.segearth.encoders.swin.internal;
 
 import ai.djl.ndarray.NDArray;
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
@@ -65,7 +66,8 @@ public final class SwinAttention {
         NDArray q = heads(Linear.apply(windows, queryWeight, queryBias), bw, n);
         NDArray k = heads(Linear.apply(windows, keyWeight, keyBias), bw, n);
         NDArray v = heads(Linear.apply(windows, valueWeight, valueBias), bw, n);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        scores = Scalars.div(scores, Math.sqrt(headDim));
         scores = scores.add(relativePositionBias(windows.getManager(), window));
         if (mask != null) {
             long nw = mask.getShape().get(0);
