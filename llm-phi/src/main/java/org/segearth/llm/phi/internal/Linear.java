@@ -1,0 +1,116 @@
+package org.segearth.llm.phi.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.segearth.api.SegEarthException;
+import org.segearth.spi.Weights;
+
+/**
+ * A {@code torch.nn.Linear} ({@code y = x W^T + b}), optionally with an unmerged LoRA pair.
+ */
+public final class Linear {
+
+    private final String path;
+    private NDArray weight; // [out, in]
+    private final NDArray bias; // [out] or null
+    private LoraWeights lora;
+    private boolean training;
+
+    private Linear(String path, NDArray weight, NDArray bias) {
+        this.path = path;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** Loads {@code <path>.weight} ({@code [out, in]}) and, when present or required, {@code <path>.bias}. */
+    public static Linear load(Weights w, String path, long out, long in, boolean requireBias, NDManager owner) {
+        NDArray weight = w.get(path + ".weight", out, in);
+        weight.attach(owner);
+        NDArray bias = null;
+        if (requireBias || w.contains(path + ".bias")) {
+            bias = w.get(path + ".bias", out);
+            bias.attach(owner);
+        }
+        return new Linear(qualified(w, path), weight, bias);
+    }
+
+    /** A linear layer around existing arrays. */
+    public static Linear of(String path, NDArray weight, NDArray bias) {
+        return new Linear(path, weight, bias);
+    }
+
+    private static String qualified(Weights w, String path) {
+        return w.scope().isEmpty() ? path : w.scope() + "." + path;
+    }
+
+    /** The module path, e.g. {@code model.layers.0.self_attn.q_proj}. */
+    public String path() {
+        return path;
+    }
+
+    public long outFeatures() {
+        return weight.getShape().get(0);
+    }
+
+    public long inFeatures() {
+        return weight.getShape().get(1);
+    }
+
+    public NDArray weight() {
+        return weight;
+    }
+
+    public NDArray bias() {
+        return bias;
+    }
+
+    /** The unmerged LoRA pair, or null. */
+    public LoraWeights lora() {
+        return lora;
+    }
+
+    /** Attaches an unmerged LoRA pair (shapes checked). */
+    public void setLora(LoraWeights pair) {
+        if (pair != null) {
+            long r = pair.loraA().getShape().get(0);
+            if (pair.loraA().getShape().get(1) != inFeatures() || pair.loraB().getShape().get(0) != outFeatures()
+                    || pair.loraB().getShape().get(1) != r) {
+                throw new SegEarthException("LoRA for " + path + ": lora_A " + pair.loraA().getShape() + " and lora_B "
+                        + pair.loraB().getShape() + " do not fit the layer [" + outFeatures() + ", " + inFeatures()
+                        + "]; expected lora_A [r, " + inFeatures() + "] and lora_B [" + outFeatures() + ", r]");
+            }
+        }
+        this.lora = pair;
+    }
+
+    /** In training mode the LoRA input gets the adapter's dropout. */
+    public void setTraining(boolean on) {
+        this.training = on;
+    }
+
+    /** Folds {@code pair} into the weight: {@code W += scale * B A}. */
+    public void merge(LoraWeights pair) {
+        setLora(pair);
+        this.lora = null;
+        NDManager owner = weight.getManager();
+        NDArray delta = pair.delta();
+        NDArray merged = weight.add(delta);
+        merged.attach(owner);
+        delta.close();
+        weight.close();
+        weight = merged;
+    }
+
+    /** {@code x W^T + b (+ scale * B(A(x)))}; the result lives in {@code x}'s manager. */
+    public NDArray forward(NDArray x) {
+        NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        if (lora != null) {
+            NDArray in = training && lora.dropout() > 0
+                    ? ai.djl.nn.norm.Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
+            NDArray down = ai.djl.nn.core.Linear.linear(in, lora.loraA()).singletonOrThrow();
+            NDArray up = ai.djl.nn.core.Linear.linear(down, lora.loraB()).singletonOrThrow();
+            y = y.add(up.mul(lora.scale()));
+        }
+        return y;
+    }
+}

@@ -1,0 +1,90 @@
+package org.segearth.runtime.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.segearth.api.SegEarthException;
+
+class TextTokenizerTest {
+
+    /** A word-level tokenizer.json without [SEG]. */
+    static final String WORD_LEVEL = """
+            {"version":"1.0","truncation":null,"padding":null,
+             "added_tokens":[{"id":0,"content":"<|endoftext|>","single_word":false,"lstrip":false,"rstrip":false,
+                              "normalized":false,"special":true}],
+             "normalizer":null,"pre_tokenizer":{"type":"Whitespace"},"post_processor":null,"decoder":null,
+             "model":{"type":"WordLevel","unk_token":"[UNK]",
+                      "vocab":{"<|endoftext|>":0,"[UNK]":1,"this":2,"is":3,"an":4,"image":5,"segment":6,
+                               "the":7,"planes":8,",":9,"please":10}}}
+            """;
+
+    /** A byte-level BPE tokenizer.json (the kind Phi-2 uses), with [SEG] already added. */
+    static final String BYTE_LEVEL = """
+            {"version":"1.0","truncation":null,"padding":null,
+             "added_tokens":[{"id":9,"content":"<|endoftext|>","single_word":false,"lstrip":false,"rstrip":false,
+                              "normalized":false,"special":true},
+                             {"id":10,"content":"[SEG]","single_word":false,"lstrip":false,"rstrip":false,
+                              "normalized":true,"special":false}],
+             "normalizer":null,
+             "pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true},
+             "post_processor":null,
+             "decoder":{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},
+             "model":{"type":"BPE","dropout":null,"unk_token":null,"continuing_subword_prefix":"",
+                      "end_of_word_suffix":"","fuse_unk":false,"byte_fallback":false,
+                      "vocab":{"h":0,"i":1,"\\u0120":2,"t":3,"e":4,"r":5,"hi":6,"\\u0120t":7,"er":8},
+                      "merges":["h i","\\u0120 t","e r"]}}
+            """;
+
+    @Test
+    void addsSegAndRoundTripsWordLevelText(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tokenizer.json"), WORD_LEVEL);
+        try (TextTokenizer tok = TextTokenizer.open(dir)) {
+            assertEquals(11, tok.segTokenId());
+            assertEquals(0, tok.eosTokenId());
+            assertEquals(12, tok.size());
+            long[] ids = tok.encode("segment the planes [SEG]");
+            assertArrayEquals(new long[] {6, 7, 8, 11}, ids);
+            assertEquals("segment the planes [SEG]", tok.decode(ids));
+            assertEquals("this is an image", tok.decode(tok.encode("this is an image")));
+            assertArrayEquals(new long[] {7, 8, 11}, tok.encodeReferring("  the planes "));
+        }
+    }
+
+    @Test
+    void keepsPlaceholdersOutOfTheTokenizer() {
+        try (TextTokenizer tok = TextTokenizer.fromJson(WORD_LEVEL, "test")) {
+            long[] ids = tok.encodePrompt("this is an image <image> , please <refer> [SEG]");
+            assertArrayEquals(new long[] {2, 3, 4, 5, TextTokenizer.IMAGE_TOKEN_INDEX, 9, 10,
+                TextTokenizer.REFER_TOKEN_INDEX, 11}, ids);
+            assertEquals("this is an image , please [SEG]", tok.decode(ids));
+            assertThrows(SegEarthException.class, () -> tok.encode("an <image>"));
+        }
+    }
+
+    @Test
+    void roundTripsByteLevelBpeWithSpacesAndSeg() {
+        try (TextTokenizer tok = TextTokenizer.fromJson(BYTE_LEVEL, "test")) {
+            assertEquals(10, tok.segTokenId());
+            assertEquals(9, tok.eosTokenId());
+            long[] ids = tok.encode("hi there");
+            assertArrayEquals(new long[] {6, 7, 0, 8, 4}, ids);
+            assertEquals("hi there", tok.decode(ids));
+            long[] withSeg = tok.encode("hi [SEG] there<|endoftext|>");
+            assertEquals(10, withSeg[2], java.util.Arrays.toString(withSeg));
+            assertEquals(9, withSeg[withSeg.length - 1]);
+            assertEquals("hi [SEG] there<|endoftext|>", tok.decode(withSeg));
+        }
+    }
+
+    @Test
+    void reportsAMissingFile(@TempDir Path dir) {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> TextTokenizer.open(dir));
+        assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
+    }
+}
