@@ -1,0 +1,6 @@
+/**
+ * The SegEarth-R2 pipeline: model packages, the assembled model ({@link org.segearth.runtime.pipeline.SegEarthModel})
+ * with its teacher-forced forward and generation, and the {@link org.segearth.api.Segmenter}
+ * implementation behind {@code Segmenter.builder()}.
+ */
+package org.segearth.runtime.pipeline;
