@@ -21,6 +21,12 @@ public interface KvCache extends AutoCloseable {
     /** Tokens that fit before the cache has to grow. */
     int capacity();
 
+    /**
+     * Forgets every position from {@code length} on, so that a shared prefix (system prompt and
+     * image tokens) can be reused by several continuations.
+     */
+    void truncate(int length);
+
     /** The batch size the cache was made for. */
     int batchSize();
 

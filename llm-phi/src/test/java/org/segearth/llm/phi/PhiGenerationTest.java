@@ -42,6 +42,26 @@ class PhiGenerationTest {
     }
 
     @Test
+    void reusesACachedPrefixForSeveralContinuations() {
+        Path dir = Goldens.dir("phi");
+        try (NDManager m = Engines.newManager(); Checkpoint ckpt = Checkpoint.open(dir, m);
+                Checkpoint io = Checkpoint.open(dir.resolve("io.safetensors"), m);
+                PhiForCausalLM phi = PhiForCausalLM.load(ckpt, PhiConfig.from(JsonConfig.read(dir.resolve("config.json"))));
+                org.segearth.spi.KvCache cache = phi.newCache(1, 8)) {
+            long[] expected = io.get("greedy_ids").toLongArray();
+            var prompt = io.get("prompt_embeds");
+            phi.forward(prompt.get(new ai.djl.ndarray.index.NDIndex(":, :9")), cache,
+                    org.segearth.spi.ForwardOptions.DEFAULT.withLogits(org.segearth.spi.ForwardOptions.Logits.NONE));
+            var rest = prompt.get(new ai.djl.ndarray.index.NDIndex(":, 9:"));
+            for (int round = 0; round < 2; round++) {
+                Generation g = new Generator().generate(phi, cache, rest, GenerationConfig.greedy(expected.length));
+                assertArrayEquals(expected, g.ids(), "round " + round);
+                cache.truncate(9);
+            }
+        }
+    }
+
+    @Test
     void neverProducesIdsBeyondTheEmbeddingTable(@TempDir Path dir) throws Exception {
         TinyPhi tiny = new TinyPhi();
         tiny.embeddingRows = 40;

@@ -14,11 +14,7 @@ public final class Goldens {
 
     /** The dump folder {@code name} (e.g. {@code "phi"}). */
     public static Path dir(String name) {
-        String root = System.getProperty("segearth.testdata");
-        if (root == null) {
-            throw new SegEarthException("system property segearth.testdata is not set; run the tests through Maven");
-        }
-        Path dir = Path.of(root, "goldens", name);
+        Path dir = testdata().resolve("goldens").resolve(name);
         if (!Files.isDirectory(dir)) {
             throw new SegEarthException("reference dump " + dir + " does not exist");
         }
@@ -27,6 +23,10 @@ public final class Goldens {
 
     /** The repository's test data folder. */
     public static Path testdata() {
-        return dir("..").getParent().normalize();
+        String root = System.getProperty("segearth.testdata");
+        if (root == null) {
+            throw new SegEarthException("system property segearth.testdata is not set; run the tests through Maven");
+        }
+        return Path.of(root);
     }
 }

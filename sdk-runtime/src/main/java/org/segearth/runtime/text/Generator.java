@@ -33,65 +33,100 @@ public final class Generator {
         if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
             throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
         }
-        NDManager out = promptEmbeds.getManager();
-        Random random = new Random(config.seed());
-        int rows = model.embeddingRows();
-        List<Long> ids = new ArrayList<>();
-        List<NDArray> states = new ArrayList<>();
-        List<Integer> stateIndices = new ArrayList<>();
-        boolean eos = false;
         int capacity = (int) promptEmbeds.getShape().get(1) + config.maxNewTokens() + 1;
-        NDManager held = null; // owns the input of the current step
         try (KvCache cache = model.newCache(1, capacity)) {
-            NDArray input = promptEmbeds;
-            for (int step = 0; step < config.maxNewTokens(); step++) {
-                NDManager tmp = out.newSubManager();
-                try {
-                    LanguageModelOutput o = model.forward(input, cache, LAST);
-                    o.logits().attach(tmp);
-                    o.lastHiddenState().attach(tmp);
-                    keepState(o.lastHiddenState(), ids, config, states, stateIndices, out);
-                    float[] logits = o.logits().get(new NDIndex("0, -1, :{}", Math.min(rows, model.vocabSize())))
-                            .toFloatArray();
-                    long next = config.sampling() ? sample(logits, config, random) : argMax(logits);
-                    if (next == config.eosTokenId()) {
-                        eos = true;
-                        break;
-                    }
-                    ids.add(next);
-                    input = model.embed(tmp.create(new long[] {next}).reshape(1, 1));
-                    if (step == config.maxNewTokens() - 1 && config.hiddenStateTokens().contains(next)) {
-                        LanguageModelOutput last = model.forward(input, cache,
-                                ForwardOptions.DEFAULT.withLogits(ForwardOptions.Logits.NONE));
-                        last.lastHiddenState().attach(tmp);
-                        keepState(last.lastHiddenState(), ids, config, states, stateIndices, out);
-                    }
-                } finally {
-                    if (held != null) {
-                        held.close();
-                    }
-                    held = tmp;
-                }
-            }
-        } finally {
-            if (held != null) {
-                held.close();
-            }
+            return generate(model, cache, promptEmbeds, config);
         }
-        return new Generation(ids.stream().mapToLong(Long::longValue).toArray(), eos, states,
-                stateIndices.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** Keeps the hidden state of the token just fed when it is one the config asks for. */
-    private static void keepState(NDArray hidden, List<Long> ids, GenerationConfig config, List<NDArray> states,
-            List<Integer> indices, NDManager out) {
-        if (ids.isEmpty() || !config.hiddenStateTokens().contains(ids.get(ids.size() - 1))) {
-            return;
+    /**
+     * Generates after what {@code cache} holds followed by {@code promptEmbeds}; the cache (the
+     * caller's) is extended. With {@link KvCache#truncate} a shared prefix serves several prompts.
+     */
+    public Generation generate(LanguageModel model, KvCache cache, NDArray promptEmbeds, GenerationConfig config) {
+        if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
+            throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
         }
-        NDArray state = hidden.get(new NDIndex("0, -1, :"));
-        state.attach(out);
-        states.add(state);
-        indices.add(ids.size() - 1);
+        return new Run(model, config, promptEmbeds.getManager()).generate(promptEmbeds, cache);
+    }
+
+    /** The state of one generation. */
+    private static final class Run {
+        private final LanguageModel model;
+        private final GenerationConfig config;
+        private final NDManager out;
+        private final Random random;
+        private final List<Long> ids = new ArrayList<>();
+        private final List<NDArray> states = new ArrayList<>();
+        private final List<Integer> stateIndices = new ArrayList<>();
+        private boolean eos;
+
+        Run(LanguageModel model, GenerationConfig config, NDManager out) {
+            this.model = model;
+            this.config = config;
+            this.out = out;
+            this.random = new Random(config.seed());
+        }
+
+        Generation generate(NDArray prompt, KvCache cache) {
+            NDManager held = null; // owns the input of the current step
+            try {
+                NDArray input = prompt;
+                for (int step = 0; step < config.maxNewTokens() && !eos; step++) {
+                    NDManager tmp = out.newSubManager();
+                    try {
+                        input = step(input, cache, tmp, step == config.maxNewTokens() - 1);
+                    } finally {
+                        if (held != null) {
+                            held.close();
+                        }
+                        held = tmp;
+                    }
+                }
+            } finally {
+                if (held != null) {
+                    held.close();
+                }
+            }
+            return new Generation(ids.stream().mapToLong(Long::longValue).toArray(), eos, states,
+                    stateIndices.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** Feeds {@code input}, picks the next id and returns its embedding (in {@code tmp}), or null at EOS. */
+        private NDArray step(NDArray input, KvCache cache, NDManager tmp, boolean last) {
+            LanguageModelOutput o = model.forward(input, cache, LAST);
+            o.logits().attach(tmp);
+            o.lastHiddenState().attach(tmp);
+            keepState(o.lastHiddenState());
+            int allowed = Math.min(model.embeddingRows(), model.vocabSize());
+            float[] logits = o.logits().get(new NDIndex("0, -1, :{}", allowed)).toFloatArray();
+            long next = config.sampling() ? sample(logits, config, random) : argMax(logits);
+            if (next == config.eosTokenId()) {
+                eos = true;
+                return null;
+            }
+            ids.add(next);
+            NDArray embedded = model.embed(tmp.create(new long[] {next}).reshape(1, 1));
+            if (last && config.hiddenStateTokens().contains(next)) {
+                // the last token's hidden state needs one more forward
+                LanguageModelOutput extra = model.forward(embedded, cache,
+                        ForwardOptions.DEFAULT.withLogits(ForwardOptions.Logits.NONE));
+                extra.lastHiddenState().attach(tmp);
+                keepState(extra.lastHiddenState());
+            }
+            return embedded;
+        }
+
+        /** Keeps the hidden state of the token just fed when it is one the config asks for. */
+        private void keepState(NDArray hidden) {
+            if (ids.isEmpty() || !config.hiddenStateTokens().contains(ids.get(ids.size() - 1))) {
+                return;
+            }
+            NDArray state = hidden.get(new NDIndex("0, -1, :"));
+            state.attach(out);
+            states.add(state);
+            stateIndices.add(ids.size() - 1);
+        }
     }
 
     /** The first index of the largest value. */

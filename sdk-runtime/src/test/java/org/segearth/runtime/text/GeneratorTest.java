@@ -78,6 +78,11 @@ class GeneratorTest {
                 }
 
                 @Override
+                public void truncate(int tokens) {
+                    length = tokens;
+                }
+
+                @Override
                 public void close() {}
 
                 @Override

@@ -64,6 +64,16 @@ public final class PhiKvCache implements KvCache {
         return batch;
     }
 
+    @Override
+    public void truncate(int tokens) {
+        ensureOpen();
+        if (tokens < 0 || tokens > length) {
+            throw new SegEarthException("cannot truncate a KV cache of " + length + " tokens to " + tokens
+                    + "; expected 0.." + length);
+        }
+        length = tokens;
+    }
+
     /** How many times the buffers grew since creation. */
     public int reallocations() {
         return reallocations;

@@ -1,0 +1,4 @@
+/**
+ * The <code>segearth</code> command line (picocli).
+ */
+package org.segearth.cli;

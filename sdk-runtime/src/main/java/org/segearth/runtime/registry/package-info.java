@@ -1,0 +1,4 @@
+/**
+ * Finding component providers on the class path.
+ */
+package org.segearth.runtime.registry;
