@@ -74,7 +74,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Progress progress = new Progress(spec.commandLine().getErr(), !json);
+        ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SegmenterBuilder builder = Segmenter.builder()
                 .device(device)
                 .maxNewTokens(maxNewTokens)
@@ -155,31 +155,5 @@ final class SegmentCommand implements Callable<Integer> {
             }
         }
         return image;
-    }
-
-    /** Stage messages on standard error, only for a person at a terminal. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final boolean enabled;
-        private final long start = System.nanoTime();
-
-        Progress(PrintWriter err, boolean wanted) {
-            this.err = err;
-            this.enabled = wanted && System.console() != null;
-        }
-
-        void stage(String what) {
-            if (enabled) {
-                err.printf(Locale.ROOT, "\r[%5.1fs] %-30s", (System.nanoTime() - start) / 1e9, what + " ...");
-                err.flush();
-            }
-        }
-
-        void done() {
-            if (enabled) {
-                err.printf(Locale.ROOT, "\r[%5.1fs] %-30s%n", (System.nanoTime() - start) / 1e9, "done");
-                err.flush();
-            }
-        }
     }
 }

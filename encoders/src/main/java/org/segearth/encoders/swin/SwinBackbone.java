@@ -19,6 +19,13 @@ import org.segearth.spi.config.SwinConfig;
  * ({@code hidden_states_norms.stageN}) on each selected stage's output before its downsampling,
  * returned as NCHW maps (strides 4, 8, 16, 32 for patch size 4).
  *
+ * <p>As in HF, every block pads its map to a multiple of the window (zeros after the layer norm,
+ * not masked), odd blocks shift by half a window with the region mask, and a stage whose smaller
+ * side is at most the window uses that side as its window and does not shift. A window smaller
+ * than the configured one (where HF fails) reads the centre of the relative position table. The
+ * key {@code swin.layernorm.*} that Mask2Former checkpoints carry is not used by
+ * {@code SwinBackbone} and is not read.
+ *
  * <pre>{@code
  * try (SwinBackbone swin = new SwinBackbone(SwinBackbone.locate(checkpoint), config)) {
  *     List<NDArray> maps = swin.encode(pixelValues);
@@ -46,6 +53,10 @@ public final class SwinBackbone implements MaskEncoder {
         if (config.useAbsoluteEmbeddings()) {
             throw new SegEarthException("Swin: use_absolute_embeddings=true is not supported; the Mask2Former Swin "
                     + "checkpoints use false");
+        }
+        if (!"gelu".equals(config.hiddenAct())) {
+            throw new SegEarthException("Swin: hidden_act '" + config.hiddenAct() + "' is not supported; the Swin "
+                    + "checkpoints use 'gelu'");
         }
         embeddings = new SwinEmbeddings(weights.prefix("embeddings"), config.numChannels(), config.patchSize(),
                 config.embedDim(), eps);

@@ -63,6 +63,10 @@ public final class SwinLayer {
      * @param x {@code [batch, height * width, dim]}
      */
     public NDArray forward(NDArray x, int height, int width) {
+        return SwinOps.scoped(() -> block(x, height, width), x);
+    }
+
+    private NDArray block(NDArray x, int height, int width) {
         int[] ws = windowAndShift(height, width);
         int window = ws[0];
         int shift = ws[1];

@@ -65,6 +65,12 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
      */
     public NDArray forward(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
+        return Mask2FormerOps.scoped(() -> layer(hidden, queryPosition, memory, memoryPosition, blocked), hidden,
+                queryPosition, memory, memoryPosition, blocked);
+    }
+
+    private NDArray layer(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
+            NDArray blocked) {
         NDArray q = heads(crossQ.apply(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
         NDArray k = heads(crossK.apply(memory.add(memoryPosition)));
         NDArray v = heads(crossV.apply(memory));
