@@ -26,13 +26,21 @@ public final class DemoModel {
     /** The artifact that brings it. */
     public static final String ARTIFACT = "org.segearth:segearth-demo-model";
 
+    private static URL extractedFrom;
     private static Path extracted;
 
     private DemoModel() {}
 
-    /** The demo package, or a {@link ModelPackageException} that says how to get one. */
+    /**
+     * The demo package (looked up through the thread's context class loader, then this class's),
+     * or a {@link ModelPackageException} that says how to get one.
+     */
     public static synchronized ModelPackage open() {
-        URL url = DemoModel.class.getClassLoader().getResource(RESOURCE);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        URL url = context == null ? null : context.getResource(RESOURCE);
+        if (url == null) {
+            url = DemoModel.class.getClassLoader().getResource(RESOURCE);
+        }
         if (url == null) {
             throw new ModelPackageException("no model package given and no embedded demo model on the class path"
                     + " (resource " + RESOURCE + " not found); call model(Path.of(\"...\")) with a model package folder"
@@ -42,8 +50,9 @@ public final class DemoModel {
             if ("file".equals(url.getProtocol())) {
                 return ModelPackage.open(Path.of(url.toURI()).getParent());
             }
-            if (extracted == null) {
+            if (extracted == null || !url.equals(extractedFrom)) {
                 extracted = extract(url);
+                extractedFrom = url;
             }
             return ModelPackage.open(extracted);
         } catch (IOException | URISyntaxException e) {
