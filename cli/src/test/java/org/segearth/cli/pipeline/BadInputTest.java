@@ -174,6 +174,16 @@ class BadInputTest {
     }
 
     @Test
+    void maskEncoderWhoseFeaturesDoNotFitTheHead() {
+        Path mismatched = TinyModel.create(dir);
+        Manifest d = Manifest.defaults();
+        TinyModel.writeManifest(mismatched, new Manifest(d.format(), d.name(), d.description(), d.visionEncoder(),
+                d.languageModel(), MismatchedMaskEncoderProvider.NAME, d.head(), d.segToken(), d.eosToken(),
+                d.promptTemplate(), TinyModel.FRAME, Map.of()));
+        assertMessage(mismatched, "'" + MismatchedMaskEncoderProvider.NAME + "' produces");
+    }
+
+    @Test
     void manifestOfAnotherFormat() {
         Path other = TinyModel.create(dir);
         TinyModel.write(other.resolve(Manifest.FILE), "{\"format\": \"segearth-model/9\"}");
