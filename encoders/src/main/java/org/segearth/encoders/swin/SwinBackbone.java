@@ -20,9 +20,11 @@ import org.segearth.spi.config.SwinConfig;
  * returned as NCHW maps (strides 4, 8, 16, 32 for patch size 4).
  *
  * <p>As in HF, every block pads its map to a multiple of the window (zeros after the layer norm,
- * not masked), odd blocks shift by half a window with the region mask, and a stage whose smaller
- * side is at most the window uses that side as its window and does not shift. A window smaller
- * than the configured one (where HF fails) reads the centre of the relative position table. The
+ * not masked) and odd blocks shift by half a window with the region mask, on every stage: HF's
+ * {@code SwinBackbone} runs its stages with {@code always_partition=True}, so a stage whose
+ * smaller side is at most the window keeps the configured window and shift and is padded up to
+ * the window (the window shrinking of {@code set_shift_and_window_size} belongs to
+ * {@code SwinModel} only). The
  * key {@code swin.layernorm.*} that Mask2Former checkpoints carry is not used by
  * {@code SwinBackbone} and is not read.
  *
