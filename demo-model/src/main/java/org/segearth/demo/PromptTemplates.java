@@ -2,6 +2,8 @@ package org.segearth.demo;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.segearth.runtime.text.PromptTemplate;
+import org.segearth.runtime.text.SegEarthPrompts;
 
 /**
  * The prompt strings of SegEarth-R2 (ARCHITECTURE.md, Appendix B) whose words the demo vocabulary
@@ -12,18 +14,13 @@ import java.util.List;
 public final class PromptTemplates {
 
     /** The {@code conv_phi_v0} system prompt. */
-    public static final String SYSTEM = "A chat between a curious user and an artificial intelligence assistant. "
-            + "The assistant gives helpful, detailed, and polite answers to the user's questions.";
+    public static final String SYSTEM = PromptTemplate.PHI_V0.system();
     /** The human turn of LaSeRS training, before the instruction. */
-    public static final String HUMAN = "This is an image \n<image>\n, please doing Reasoning Segmentation according "
-            + "to the following instruction:";
+    public static final String HUMAN = SegEarthPrompts.LASERS_PREFIX;
     /** The generative evaluation prefix, before the instruction. */
-    public static final String EVAL_HUMAN = "This is an image \n<image>\n. If the instruction is a question, "
-            + "provide segmentation result + explanation; if it's a declarative phrase, provide only the "
-            + "segmentation result\n. Please doing Referring or Reasoning Segmentation according to the following "
-            + "instruction:";
+    public static final String EVAL_HUMAN = SegEarthPrompts.EVAL_PREFIX;
     /** End of text (the separator after the assistant's turn, also used for padding). */
-    public static final String EOS = "<|endoftext|>";
+    public static final String EOS = SegEarthPrompts.END_OF_TEXT;
 
     private PromptTemplates() {
     }

@@ -3,6 +3,14 @@ package org.segearth.api;
 /**
  * The caller's input cannot be used: an empty instruction, an instruction longer than the model's
  * context, an image too small, too large or unreadable. Nothing was computed.
+ *
+ * <pre>{@code
+ * try {
+ *     segmenter.segment(Path.of("tile.png"), "   ");
+ * } catch (InvalidInputException e) {
+ *     System.err.println("bad input: " + e.getMessage());
+ * }
+ * }</pre>
  */
 public class InvalidInputException extends SegEarthException {
 

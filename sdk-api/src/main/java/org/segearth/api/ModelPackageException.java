@@ -3,6 +3,14 @@ package org.segearth.api;
 /**
  * A model package is incomplete or inconsistent: a missing file, key or config field, or a shape
  * that does not fit; the message names the file, the key and the shapes.
+ *
+ * <pre>{@code
+ * try (Segmenter seg = Segmenter.builder().model(Path.of("my-model")).build()) {
+ *     // ...
+ * } catch (ModelPackageException e) {
+ *     System.err.println("cannot use the model: " + e.getMessage());
+ * }
+ * }</pre>
  */
 public class ModelPackageException extends SegEarthException {
 

@@ -3,6 +3,14 @@ package org.segearth.api;
 /**
  * No component of the kind asked for (a segmentation head named {@code "sam"}, say) is on the
  * class path; the message lists what was found and names the artifact to add.
+ *
+ * <pre>{@code
+ * try {
+ *     Segmenter.builder().head("sam").build();
+ * } catch (ProviderNotFoundException e) {
+ *     System.err.println(e.getMessage()); // ... add org.segearth:segearth-heads-sam
+ * }
+ * }</pre>
  */
 public class ProviderNotFoundException extends SegEarthException {
 

@@ -13,6 +13,7 @@ import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SwinConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * Hugging Face {@code SwinBackbone}: patch embeddings, the stages, and a layer norm
@@ -42,7 +43,7 @@ public final class SwinBackbone implements MaskEncoder {
     private final SwinConfig config;
     private final SwinEmbeddings embeddings;
     private final List<SwinStage> stages = new ArrayList<>();
-    private final List<SwinOps.Norm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
+    private final List<LayerNorm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
     private final FeatureSpec outputSpec;
 
     /**
@@ -75,7 +76,7 @@ public final class SwinBackbone implements MaskEncoder {
                         + " must name stages 1.." + depths.length + " (the stem is not supported)");
             }
             int dim = config.stageDim(index - 1);
-            hiddenStatesNorms.add(SwinOps.Norm.load(weights.prefix("hidden_states_norms.stage" + index), dim, eps));
+            hiddenStatesNorms.add(LayerNorm.load(weights.prefix("hidden_states_norms.stage" + index), dim, eps));
             levels.add(new FeatureSpec.Level(dim, config.patchSize() << (index - 1)));
         }
         outputSpec = new FeatureSpec(levels);
@@ -123,7 +124,7 @@ public final class SwinBackbone implements MaskEncoder {
                 SwinStage.Result r = stages.get(i).forward(hidden, height, width);
                 int slot = indexOf(outIndices, i + 1);
                 if (slot >= 0) {
-                    NDArray normed = hiddenStatesNorms.get(slot).apply(r.beforeDownsampling());
+                    NDArray normed = hiddenStatesNorms.get(slot).forward(r.beforeDownsampling());
                     long b = normed.getShape().get(0);
                     long c = normed.getShape().get(2);
                     NDArray map = normed.reshape(b, height, width, c).transpose(0, 3, 1, 2).duplicate();

@@ -24,7 +24,6 @@ import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.image.SiglipPreprocessor;
 import org.segearth.runtime.parity.Goldens;
 import org.segearth.runtime.registry.ProviderRegistry;
-import org.segearth.spi.ComponentContext;
 import org.segearth.spi.VisionEncoder;
 import org.segearth.spi.VisionEncoderProvider;
 import org.segearth.spi.config.JsonConfig;
@@ -44,7 +43,7 @@ class SiglipVisionEncoderTest {
 
     private static VisionEncoder create(String provider, Path dir, Checkpoint ckpt, Map<String, String> options) {
         VisionEncoderProvider p = new ProviderRegistry().find(VisionEncoderProvider.class, provider);
-        return p.create(new ComponentContext(dir, JsonConfig.read(dir.resolve("config.json")), ckpt, options));
+        return p.create(Goldens.context(dir, ckpt, options));
     }
 
     @Test

@@ -16,7 +16,6 @@ import org.segearth.runtime.parity.TensorComparison;
 import org.segearth.spi.ComponentContext;
 import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
-import org.segearth.spi.config.JsonConfig;
 
 class SwinBackboneTest {
 
@@ -27,8 +26,7 @@ class SwinBackboneTest {
         try (NDManager manager = Engines.newManager();
                 Checkpoint checkpoint = Checkpoint.open(dir, manager);
                 Checkpoint io = Checkpoint.open(dir.resolve("io.safetensors"), manager)) {
-            ComponentContext context = new ComponentContext(dir, JsonConfig.read(dir.resolve("config.json")),
-                    checkpoint, Map.of());
+            ComponentContext context = Goldens.context(dir, checkpoint, Map.of());
             try (MaskEncoder swin = new SwinMaskEncoderProvider().create(context)) {
                 assertEquals(List.of(new FeatureSpec.Level(16, 4), new FeatureSpec.Level(32, 8),
                         new FeatureSpec.Level(64, 16), new FeatureSpec.Level(128, 32)), swin.outputSpec().levels());

@@ -12,24 +12,22 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.parity.Goldens;
+import org.segearth.runtime.registry.ProviderRegistry;
 import org.segearth.spi.ComponentContext;
 import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
 import org.segearth.spi.MaskEncoderProvider;
 import org.segearth.spi.SegmentationHead;
-import org.segearth.spi.config.JsonConfig;
 
 class Mask2FormerHeadTest {
 
     private static MaskEncoderProvider swin() {
-        return ServiceLoader.load(MaskEncoderProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("swin")).findFirst().orElseThrow();
+        return new ProviderRegistry().find(MaskEncoderProvider.class, "swin");
     }
 
     @Test
@@ -37,8 +35,7 @@ class Mask2FormerHeadTest {
         Path dir = Goldens.dir("mask2former");
         Engines.init();
         try (NDManager manager = Engines.newManager(); Checkpoint checkpoint = Checkpoint.open(dir, manager)) {
-            ComponentContext context = new ComponentContext(dir, JsonConfig.read(dir.resolve("config.json")),
-                    checkpoint, Map.of());
+            ComponentContext context = Goldens.context(dir, checkpoint, Map.of());
             MaskEncoder encoder = swin().create(context);
             SegmentationHead head = new Mask2FormerHeadProvider().create(context);
             int before = ((BaseNDManager) manager).getManagedArrays().size();

@@ -14,12 +14,11 @@ import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.parity.Goldens;
 import org.segearth.runtime.parity.ParityResult;
 import org.segearth.runtime.parity.ParityRunner;
+import org.segearth.runtime.registry.ProviderRegistry;
 import org.segearth.spi.ComponentContext;
 import org.segearth.spi.MaskEncoder;
 import org.segearth.spi.MaskEncoderProvider;
 import org.segearth.spi.SegmentationHead;
-import org.segearth.spi.config.JsonConfig;
-import java.util.ServiceLoader;
 
 class Mask2FormerParityTest {
 
@@ -34,10 +33,8 @@ class Mask2FormerParityTest {
         Path dir = Goldens.dir("mask2former");
         Engines.init();
         try (NDManager manager = Engines.newManager(); Checkpoint checkpoint = Checkpoint.open(dir, manager)) {
-            ComponentContext context = new ComponentContext(dir, JsonConfig.read(dir.resolve("config.json")),
-                    checkpoint, Map.of());
-            MaskEncoderProvider swin = ServiceLoader.load(MaskEncoderProvider.class).stream()
-                    .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("swin")).findFirst().orElseThrow();
+            ComponentContext context = Goldens.context(dir, checkpoint, Map.of());
+            MaskEncoderProvider swin = new ProviderRegistry().find(MaskEncoderProvider.class, "swin");
             try (MaskEncoder encoder = swin.create(context);
                     SegmentationHead head = new Mask2FormerHeadProvider().create(context)) {
                 head.inputSpec().requireSatisfiedBy(encoder.outputSpec(), "swin", "mask2former");

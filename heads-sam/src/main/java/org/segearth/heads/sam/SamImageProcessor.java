@@ -6,7 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.api.SegEarthException;
-import org.segearth.heads.sam.internal.PillowBilinear;
+import org.segearth.spi.image.PillowResample;
+import org.segearth.spi.nn.Interpolation;
 
 /**
  * SAM's own image processing ({@code SamImageProcessor} of Hugging Face, {@code ResizeLongestSide}
@@ -85,12 +86,16 @@ public final class SamImageProcessor {
         int[] size = resizedSize(height, width, longestEdge);
         int rh = size[0];
         int rw = size[1];
-        int[] resized = PillowBilinear.resize(rgb, width, height, 3, rw, rh);
+        byte[] pixels8 = new byte[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            pixels8[i] = (byte) rgb[i];
+        }
+        byte[] resized = PillowResample.resize(pixels8, width, height, 3, rw, rh, PillowResample.Filter.BILINEAR);
         float[] chw = new float[3 * longestEdge * longestEdge];
         for (int y = 0; y < rh; y++) {
             for (int x = 0; x < rw; x++) {
                 for (int c = 0; c < 3; c++) {
-                    double v = resized[(y * rw + x) * 3 + c] * (1.0 / 255.0);
+                    double v = (resized[(y * rw + x) * 3 + c] & 0xFF) * (1.0 / 255.0);
                     chw[(c * longestEdge + y) * longestEdge + x] = (float) ((v - MEAN[c]) / STD[c]);
                 }
             }
@@ -113,9 +118,9 @@ public final class SamImageProcessor {
         try (NDManager scope = caller.newSubManager()) {
             masks.tempAttach(scope);
             NDArray x = masks.reshape(-1, 1, s[s.length - 2], s[s.length - 1]);
-            x = x.getNDArrayInternal().interpolation(new long[] {longestEdge, longestEdge}, 1, false);
+            x = Interpolation.bilinear(x, longestEdge, longestEdge);
             x = x.get(new NDIndex(":, :, :{}, :{}", p.resizedHeight(), p.resizedWidth()));
-            x = x.getNDArrayInternal().interpolation(new long[] {p.originalHeight(), p.originalWidth()}, 1, false);
+            x = Interpolation.bilinear(x, p.originalHeight(), p.originalWidth());
             long[] outShape = s.clone();
             outShape[s.length - 2] = p.originalHeight();
             outShape[s.length - 1] = p.originalWidth();

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-import org.segearth.heads.sam.internal.PillowBilinear;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.parity.Goldens;
@@ -21,15 +20,6 @@ class SamImageProcessorTest {
         assertArrayEquals(new int[] {768, 1024}, SamImageProcessor.resizedSize(480, 640, 1024));
         assertArrayEquals(new int[] {64, 43}, SamImageProcessor.resizedSize(300, 200, 64));
         assertArrayEquals(new int[] {1024, 1024}, SamImageProcessor.resizedSize(1024, 1024, 1024));
-    }
-
-    @Test
-    void pillowBilinearDownscaleAntialiasesLikePillow() {
-        // 4 -> 2 pixels: support 2, weights [3/7, 3/7, 1/7] and [1/7, 3/7, 3/7]
-        int[] out = PillowBilinear.resize(new int[] {0, 100, 200, 255}, 4, 1, 1, 2, 1);
-        assertArrayEquals(new int[] {71, 209}, out);
-        int[] same = PillowBilinear.resize(new int[] {1, 2, 3, 4}, 2, 2, 1, 2, 2);
-        assertArrayEquals(new int[] {1, 2, 3, 4}, same);
     }
 
     @Test

@@ -10,34 +10,28 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.parity.Goldens;
+import org.segearth.runtime.registry.ProviderRegistry;
 import org.segearth.spi.ComponentContext;
 import org.segearth.spi.MaskEncoder;
 import org.segearth.spi.MaskEncoderProvider;
 import org.segearth.spi.SegmentationHead;
 import org.segearth.spi.SegmentationHeadProvider;
-import org.segearth.spi.config.JsonConfig;
 
 class SamProvidersTest {
 
     private static final Path DIR = Goldens.dir("sam");
 
     private static ComponentContext context(Checkpoint ckpt, Map<String, String> options) {
-        return new ComponentContext(DIR, JsonConfig.read(DIR.resolve("config.json")), ckpt, options);
+        return Goldens.context(DIR, ckpt, options);
     }
 
-    private static <T> T provider(Class<T> type, String name) {
-        for (T p : ServiceLoader.load(type)) {
-            if (((org.segearth.spi.Provider) p).name().equals(name)) {
-                return p;
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " named " + name);
+    private static <T extends org.segearth.spi.Provider> T provider(Class<T> type, String name) {
+        return new ProviderRegistry().find(type, name);
     }
 
     @Test

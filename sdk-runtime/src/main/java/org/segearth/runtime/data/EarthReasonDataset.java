@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,17 +26,14 @@ import org.segearth.api.SegEarthException;
  * BenchmarkDataset ds = new EarthReasonDataset(Path.of("/data/EarthReason"), "val");
  * }</pre>
  */
-public final class EarthReasonDataset implements BenchmarkDataset {
+public final class EarthReasonDataset extends ListedDataset {
 
     private static final Set<String> KNOWN = Set.of("questions", "answer");
     private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
 
-    private final String split;
-    private final List<Sample> samples = new ArrayList<>();
-
     /** Reads the {@code split} folder under {@code root}. */
     public EarthReasonDataset(Path root, String split) {
-        this.split = split;
+        super("earthreason", split);
         Path dir = root.resolve(split);
         Map<String, Path> images = list(dir.resolve("images"), IMAGE_EXTENSIONS);
         Map<String, Path> labels = list(dir.resolve("labels"), List.of(".png"));
@@ -122,25 +118,5 @@ public final class EarthReasonDataset implements BenchmarkDataset {
             throw new SegEarthException("cannot list " + dir + ": " + e.getMessage(), e);
         }
         return out;
-    }
-
-    @Override
-    public String name() {
-        return "earthreason";
-    }
-
-    @Override
-    public String split() {
-        return split;
-    }
-
-    @Override
-    public int size() {
-        return samples.size();
-    }
-
-    @Override
-    public Sample get(int index) {
-        return samples.get(index);
     }
 }

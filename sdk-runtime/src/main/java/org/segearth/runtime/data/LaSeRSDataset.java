@@ -32,18 +32,15 @@ import org.segearth.api.SegEarthException;
  * BenchmarkDataset ds = new LaSeRSDataset(Path.of("/data/LaSeRS"), "test");
  * }</pre>
  */
-public final class LaSeRSDataset implements BenchmarkDataset {
+public final class LaSeRSDataset extends ListedDataset {
 
     private static final Set<String> KNOWN = Set.of("id", "image_name", "description", "answer", "mask");
     private static final List<String> GROUP_FIELDS = List.of("dimension", "category", "type", "subset");
     private static final String SEG = "[SEG]";
 
-    private final String split;
-    private final List<Sample> samples = new ArrayList<>();
-
     /** Reads the annotation files of {@code split} under {@code root}. */
     public LaSeRSDataset(Path root, String split) {
-        this.split = split;
+        super("lasers", split);
         List<Path> files = annotationFiles(root, split);
         for (Path file : files) {
             Path images = file.getParent().getParent().resolve("images");
@@ -163,25 +160,5 @@ public final class LaSeRSDataset implements BenchmarkDataset {
     private static String abbreviate(JsonElement e) {
         String s = String.valueOf(e);
         return s.length() <= 60 ? s : s.substring(0, 60) + "...";
-    }
-
-    @Override
-    public String name() {
-        return "lasers";
-    }
-
-    @Override
-    public String split() {
-        return split;
-    }
-
-    @Override
-    public int size() {
-        return samples.size();
-    }
-
-    @Override
-    public Sample get(int index) {
-        return samples.get(index);
     }
 }

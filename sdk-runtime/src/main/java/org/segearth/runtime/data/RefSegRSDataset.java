@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -20,16 +19,13 @@ import org.segearth.api.SegEarthException;
  * BenchmarkDataset ds = new RefSegRSDataset(Path.of("/data/RefSegRS"), "test");
  * }</pre>
  */
-public final class RefSegRSDataset implements BenchmarkDataset {
+public final class RefSegRSDataset extends ListedDataset {
 
     private static final Pattern LINE = Pattern.compile("(\\S+)\\s+(.*)");
 
-    private final String split;
-    private final List<Sample> samples = new ArrayList<>();
-
     /** Reads {@code output_phrase_{split}.txt} under {@code root}. */
     public RefSegRSDataset(Path root, String split) {
-        this.split = split;
+        super("refsegrs", split);
         Path list = root.resolve("output_phrase_" + split + ".txt");
         if (!Files.isRegularFile(list)) {
             throw new SegEarthException("RefSegRS split '" + split + "': " + list + " does not exist; expected "
@@ -63,25 +59,5 @@ public final class RefSegRSDataset implements BenchmarkDataset {
                 }
             }, Map.of("image_id", imageId)));
         }
-    }
-
-    @Override
-    public String name() {
-        return "refsegrs";
-    }
-
-    @Override
-    public String split() {
-        return split;
-    }
-
-    @Override
-    public int size() {
-        return samples.size();
-    }
-
-    @Override
-    public Sample get(int index) {
-        return samples.get(index);
     }
 }

@@ -27,10 +27,7 @@ import org.segearth.api.SegEarthException;
  * BenchmarkDataset ds = new RrsisdDataset(Path.of("/data/RRSIS-D"), "test", false);
  * }</pre>
  */
-public final class RrsisdDataset implements BenchmarkDataset {
-
-    private final String split;
-    private final List<Sample> samples = new ArrayList<>();
+public final class RrsisdDataset extends ListedDataset {
 
     private record ImageInfo(String fileName, int height, int width) {}
 
@@ -41,7 +38,7 @@ public final class RrsisdDataset implements BenchmarkDataset {
 
     /** Reads the refs of {@code split}; one sample per sentence when {@code allSentences}. */
     public RrsisdDataset(Path root, String split, boolean allSentences) {
-        this.split = split;
+        super("rrsisd", split);
         Path refsFile = locate(root, "refs(unc).p");
         Path instancesFile = locate(root, "instances.json");
         Path imageDir = imageDir(root);
@@ -174,25 +171,5 @@ public final class RrsisdDataset implements BenchmarkDataset {
             }
         }
         throw new SegEarthException("RRSIS-D: no image folder; expected " + root.resolve("images/rrsisd/JPEGImages"));
-    }
-
-    @Override
-    public String name() {
-        return "rrsisd";
-    }
-
-    @Override
-    public String split() {
-        return split;
-    }
-
-    @Override
-    public int size() {
-        return samples.size();
-    }
-
-    @Override
-    public Sample get(int index) {
-        return samples.get(index);
     }
 }

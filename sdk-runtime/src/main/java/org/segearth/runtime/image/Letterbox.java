@@ -1,6 +1,7 @@
 package org.segearth.runtime.image;
 
 import org.segearth.api.SegEarthException;
+import org.segearth.spi.image.PillowResample;
 
 /**
  * The mask branch's preprocessing (SegEarth-R2): the longest side is scaled to {@code size} with
@@ -38,7 +39,7 @@ public final class Letterbox {
             throw new SegEarthException("letterbox size " + size + " must be >= 1");
         }
         int[] hw = scaledSize(image.height(), image.width(), size);
-        RgbImage resized = PillowResize.resize(image, hw[1], hw[0], PillowResize.Filter.BILINEAR);
+        RgbImage resized = PillowResize.resize(image, hw[1], hw[0], PillowResample.Filter.BILINEAR);
         byte[] rgb = resized.bytes();
         int plane = size * size;
         float[] chw = new float[3 * plane];

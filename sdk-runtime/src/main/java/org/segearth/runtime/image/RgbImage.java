@@ -9,7 +9,7 @@ import org.segearth.api.SegEarthException;
  *
  * <pre>{@code
  * RgbImage image = ImageDecoder.defaults().read(Path.of("scene.png"));
- * RgbImage small = PillowResize.resize(image, 384, 384, PillowResize.Filter.BICUBIC);
+ * RgbImage small = PillowResize.resize(image, 384, 384, PillowResample.Filter.BICUBIC);
  * }</pre>
  */
 public final class RgbImage {

@@ -1,6 +1,7 @@
 package org.segearth.runtime.image;
 
 import org.segearth.api.SegEarthException;
+import org.segearth.spi.image.PillowResample;
 
 /**
  * The global branch's preprocessing (SigLIP's image processor as Mipha uses it): squash-resize to
@@ -21,7 +22,7 @@ public final class SiglipPreprocessor {
         if (size < 1) {
             throw new SegEarthException("SigLIP input size " + size + " must be >= 1");
         }
-        RgbImage resized = PillowResize.resize(image, size, size, PillowResize.Filter.BICUBIC);
+        RgbImage resized = PillowResize.resize(image, size, size, PillowResample.Filter.BICUBIC);
         byte[] rgb = resized.bytes();
         int plane = size * size;
         float[] chw = new float[3 * plane];

@@ -118,6 +118,7 @@ class SafetensorsRoundTripTest {
         try (Checkpoint ckpt = Checkpoint.open(file, manager)) {
             assertEquals(List.of("v"), List.copyOf(ckpt.keys()));
         }
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.segearth.runtime.image;
 
+import org.segearth.spi.image.PillowResample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,7 +27,7 @@ class PillowResizeTest {
     @Test
     void sameSizeIsIdentity() {
         RgbImage img = gradient(7, 5);
-        assertSame(img, PillowResize.resize(img, 7, 5, PillowResize.Filter.BICUBIC));
+        assertSame(img, PillowResize.resize(img, 7, 5, PillowResample.Filter.BICUBIC));
     }
 
     @Test
@@ -34,7 +35,7 @@ class PillowResizeTest {
         byte[] rgb = new byte[9 * 6 * 3];
         java.util.Arrays.fill(rgb, (byte) 200);
         RgbImage img = RgbImage.of(9, 6, rgb);
-        for (PillowResize.Filter f : PillowResize.Filter.values()) {
+        for (PillowResample.Filter f : PillowResample.Filter.values()) {
             for (int[] size : new int[][] {{3, 2}, {20, 31}, {9, 1}, {1, 9}}) {
                 RgbImage out = PillowResize.resize(img, size[0], size[1], f);
                 assertEquals(size[0], out.width());
@@ -48,16 +49,16 @@ class PillowResizeTest {
 
     @Test
     void coefficientsAreNormalisedAndWidenWhenDownscaling() {
-        PillowResize.Coefficients up = PillowResize.coefficients(10, 20, PillowResize.Filter.BICUBIC);
+        PillowResample.Coefficients up = PillowResample.coefficients(10, 20, PillowResample.Filter.BICUBIC);
         assertEquals(5, up.ksize());
-        PillowResize.Coefficients down = PillowResize.coefficients(40, 10, PillowResize.Filter.BICUBIC);
+        PillowResample.Coefficients down = PillowResample.coefficients(40, 10, PillowResample.Filter.BICUBIC);
         assertEquals(17, down.ksize()); // support 2 * 4 = 8 -> 8 * 2 + 1
         for (int xx = 0; xx < 10; xx++) {
             long sum = 0;
             for (int i = 0; i < down.count()[xx]; i++) {
                 sum += down.weights()[xx * down.ksize() + i];
             }
-            assertEquals(1 << PillowResize.PRECISION_BITS, sum, 2.0);
+            assertEquals(1 << PillowResample.PRECISION_BITS, sum, 2.0);
         }
     }
 
@@ -69,7 +70,7 @@ class PillowResizeTest {
         for (int i = 0; i < 4; i++) {
             rgb[i * 3] = (byte) values[i];
         }
-        RgbImage out = PillowResize.resize(RgbImage.of(4, 1, rgb), 2, 1, PillowResize.Filter.BILINEAR);
+        RgbImage out = PillowResize.resize(RgbImage.of(4, 1, rgb), 2, 1, PillowResample.Filter.BILINEAR);
         // output 0: center 1.0, weights for inputs 0,1,2 = tri((0.5-1)/2), tri(0.5/2 - 0.5..): 0.75, 0.75, 0.25 -> /1.75
         double w0 = 0.75 / 1.75;
         double w1 = 0.75 / 1.75;
@@ -80,7 +81,7 @@ class PillowResizeTest {
 
     @Test
     void rejectsEmptyTargets() {
-        assertThrows(SegEarthException.class, () -> PillowResize.resize(gradient(3, 3), 0, 3, PillowResize.Filter.BILINEAR));
+        assertThrows(SegEarthException.class, () -> PillowResize.resize(gradient(3, 3), 0, 3, PillowResample.Filter.BILINEAR));
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.segearth.encoders.siglip.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.Linear;
 
 /**
  * Mipha's (LLaVA's) multimodal projector: {@code mlp2x_gelu} = Linear ({@code 0}), exact GELU,
@@ -50,10 +52,10 @@ public final class MiphaProjector {
 
     /** {@code [.., in]} -> {@code [.., out]}. */
     public NDArray forward(NDArray x) {
-        NDArray h = Ops.linear(x, linear0Weight, linear0Bias);
+        NDArray h = Linear.apply(x, linear0Weight, linear0Bias);
         if (linear2Weight == null) {
             return h;
         }
-        return Ops.linear(Ops.geluErf(h), linear2Weight, linear2Bias);
+        return Linear.apply(Activations.geluErf(h), linear2Weight, linear2Bias);
     }
 }

@@ -3,6 +3,7 @@ package org.segearth.encoders.siglip.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
+import org.segearth.spi.nn.Linear;
 
 /** HF {@code SiglipAttention}: bidirectional multi-head self-attention with biased projections. */
 public final class SiglipAttention {
@@ -33,9 +34,9 @@ public final class SiglipAttention {
 
     /** {@code [B, L, hidden]} -> {@code [B, L, hidden]}. */
     public NDArray forward(NDArray x) {
-        NDArray q = Ops.linear(x, qProjWeight, qProjBias);
-        NDArray k = Ops.linear(x, kProjWeight, kProjBias);
-        NDArray v = Ops.linear(x, vProjWeight, vProjBias);
-        return Ops.linear(Ops.attention(q, k, v, heads), outProjWeight, outProjBias);
+        NDArray q = Linear.apply(x, qProjWeight, qProjBias);
+        NDArray k = Linear.apply(x, kProjWeight, kProjBias);
+        NDArray v = Linear.apply(x, vProjWeight, vProjBias);
+        return Linear.apply(Ops.attention(q, k, v, heads), outProjWeight, outProjBias);
     }
 }

@@ -3,6 +3,7 @@ package org.segearth.encoders.siglip.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /** HF {@code SiglipEncoderLayer}: pre-LN attention and pre-LN MLP, each with a residual. */
 public final class SiglipEncoderLayer {
@@ -29,7 +30,7 @@ public final class SiglipEncoderLayer {
 
     /** {@code [B, L, hidden]} -> {@code [B, L, hidden]}. */
     public NDArray forward(NDArray x) {
-        NDArray h = x.add(selfAttn.forward(Ops.layerNorm(x, layerNorm1Weight, layerNorm1Bias, eps)));
-        return h.add(mlp.forward(Ops.layerNorm(h, layerNorm2Weight, layerNorm2Bias, eps)));
+        NDArray h = x.add(selfAttn.forward(LayerNorm.apply(x, layerNorm1Weight, layerNorm1Bias, eps)));
+        return h.add(mlp.forward(LayerNorm.apply(h, layerNorm2Weight, layerNorm2Bias, eps)));
     }
 }

@@ -2,6 +2,8 @@ package org.segearth.encoders.siglip.internal;
 
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.Linear;
 
 /** HF {@code SiglipMLP}: fc1, activation ({@code gelu_pytorch_tanh}), fc2. */
 public final class SiglipMLP {
@@ -23,6 +25,6 @@ public final class SiglipMLP {
 
     /** {@code [.., hidden]} -> {@code [.., hidden]}. */
     public NDArray forward(NDArray x) {
-        return Ops.linear(Ops.activation(activation, Ops.linear(x, fc1Weight, fc1Bias)), fc2Weight, fc2Bias);
+        return Linear.apply(Activations.byName(activation, Linear.apply(x, fc1Weight, fc1Bias)), fc2Weight, fc2Bias);
     }
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
+import org.segearth.spi.nn.LayerNorm;
+import org.segearth.spi.nn.Linear;
 
 /**
  * HF {@code SiglipMultiheadAttentionPoolingHead}: a learned probe attends over the tokens
@@ -43,11 +45,11 @@ public final class SiglipMultiheadAttentionPoolingHead {
         long b = tokens.getShape().get(0);
         NDArray query = probe.broadcast(b, 1, hidden);
         query.attach(tokens.getManager());
-        NDArray q = Ops.linear(query, part(attentionInProjWeight, 0), part(attentionInProjBias, 0));
-        NDArray k = Ops.linear(tokens, part(attentionInProjWeight, 1), part(attentionInProjBias, 1));
-        NDArray v = Ops.linear(tokens, part(attentionInProjWeight, 2), part(attentionInProjBias, 2));
-        NDArray attended = Ops.linear(Ops.attention(q, k, v, heads), attentionOutProjWeight, attentionOutProjBias);
-        NDArray h = attended.add(mlp.forward(Ops.layerNorm(attended, layernormWeight, layernormBias, eps)));
+        NDArray q = Linear.apply(query, part(attentionInProjWeight, 0), part(attentionInProjBias, 0));
+        NDArray k = Linear.apply(tokens, part(attentionInProjWeight, 1), part(attentionInProjBias, 1));
+        NDArray v = Linear.apply(tokens, part(attentionInProjWeight, 2), part(attentionInProjBias, 2));
+        NDArray attended = Linear.apply(Ops.attention(q, k, v, heads), attentionOutProjWeight, attentionOutProjBias);
+        NDArray h = attended.add(mlp.forward(LayerNorm.apply(attended, layernormWeight, layernormBias, eps)));
         return h.get(new NDIndex(":, 0"));
     }
 

@@ -2,10 +2,10 @@ package org.segearth.encoders.siglip.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
+import org.segearth.spi.nn.Convolutions;
 
 /** HF {@code SiglipVisionEmbeddings}: non-overlapping patch convolution plus learned positions. */
 public final class SiglipVisionEmbeddings {
@@ -41,9 +41,8 @@ public final class SiglipVisionEmbeddings {
                     + " patches but the position table has " + positions + " rows; resize the image to the"
                     + " configured image_size (" + Math.round(Math.sqrt(positions)) * patchSize + ")");
         }
-        Shape stride = new Shape(patchSize, patchSize);
-        NDArray patches = Conv2d.conv2d(pixelValues, patchEmbeddingWeight, patchEmbeddingBias, stride)
-                .singletonOrThrow(); // [B, hidden, gh, gw]
+        // [B, hidden, gh, gw]
+        NDArray patches = Convolutions.conv2d(pixelValues, patchEmbeddingWeight, patchEmbeddingBias, patchSize, 0);
         long b = s.get(0);
         NDArray tokensFirst = patches.reshape(b, patches.getShape().get(1), tokens).transpose(0, 2, 1);
         return tokensFirst.add(positionEmbeddingWeight);

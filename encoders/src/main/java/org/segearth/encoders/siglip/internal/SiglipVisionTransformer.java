@@ -6,6 +6,7 @@ import java.util.List;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * HF {@code SiglipVisionTransformer}: embeddings, encoder, {@code post_layernorm} and, when its
@@ -52,7 +53,7 @@ public final class SiglipVisionTransformer implements VisionTower {
     /** Runs the whole tower; all arrays stay in the manager of {@code pixelValues}. */
     public SiglipVisionOutput forward(NDArray pixelValues) {
         List<NDArray> states = encoder.forward(embeddings.forward(pixelValues));
-        NDArray last = Ops.layerNorm(states.get(states.size() - 1), postLayernormWeight, postLayernormBias,
+        NDArray last = LayerNorm.apply(states.get(states.size() - 1), postLayernormWeight, postLayernormBias,
                 config.layerNormEps());
         NDArray pooled = head == null ? null : head.forward(last);
         return new SiglipVisionOutput(states, last, pooled);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Linear;
 
 /**
  * HF {@code SwinAttention}: {@code SwinSelfAttention} (window attention with a relative position
@@ -61,9 +62,9 @@ public final class SwinAttention {
         Shape s = windows.getShape();
         long bw = s.get(0);
         long n = s.get(1);
-        NDArray q = heads(SwinOps.linear(windows, queryWeight, queryBias), bw, n);
-        NDArray k = heads(SwinOps.linear(windows, keyWeight, keyBias), bw, n);
-        NDArray v = heads(SwinOps.linear(windows, valueWeight, valueBias), bw, n);
+        NDArray q = heads(Linear.apply(windows, queryWeight, queryBias), bw, n);
+        NDArray k = heads(Linear.apply(windows, keyWeight, keyBias), bw, n);
+        NDArray v = heads(Linear.apply(windows, valueWeight, valueBias), bw, n);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim));
         scores = scores.add(relativePositionBias(windows.getManager(), window));
         if (mask != null) {
@@ -73,7 +74,7 @@ public final class SwinAttention {
                     .reshape(bw, numHeads, n, n);
         }
         NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(bw, n, (long) numHeads * headDim);
-        return SwinOps.linear(context, outputDenseWeight, outputDenseBias);
+        return Linear.apply(context, outputDenseWeight, outputDenseBias);
     }
 
     private NDArray heads(NDArray x, long bw, long n) {

@@ -2,9 +2,10 @@ package org.segearth.encoders.swin.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Convolutions;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * HF {@code SwinEmbeddings}: pad the image to a multiple of the patch size, patch convolution
@@ -16,7 +17,7 @@ public final class SwinEmbeddings {
     private final int numChannels;
     private final NDArray projectionWeight; // [embed, channels, patch, patch]
     private final NDArray projectionBias; // [embed]
-    private final SwinOps.Norm norm; // [embed]
+    private final LayerNorm norm; // [embed]
 
     /** @param w the view at {@code embeddings} */
     public SwinEmbeddings(Weights w, int numChannels, int patchSize, int embedDim, double eps) {
@@ -24,7 +25,7 @@ public final class SwinEmbeddings {
         this.numChannels = numChannels;
         projectionWeight = w.get("patch_embeddings.projection.weight", embedDim, numChannels, patchSize, patchSize);
         projectionBias = w.get("patch_embeddings.projection.bias", embedDim);
-        norm = SwinOps.Norm.load(w.prefix("norm"), embedDim, eps);
+        norm = LayerNorm.load(w.prefix("norm"), embedDim, eps);
     }
 
     /**
@@ -40,13 +41,12 @@ public final class SwinEmbeddings {
         NDArray x = pixelValues;
         x = SwinOps.padEnd(x, 3, (patchSize - s.get(3) % patchSize) % patchSize);
         x = SwinOps.padEnd(x, 2, (patchSize - s.get(2) % patchSize) % patchSize);
-        NDArray conv = Conv2d.conv2d(x, projectionWeight, projectionBias, new Shape(patchSize, patchSize))
-                .singletonOrThrow();
+        NDArray conv = Convolutions.conv2d(x, projectionWeight, projectionBias, patchSize, 0);
         Shape c = conv.getShape();
         int h = (int) c.get(2);
         int w = (int) c.get(3);
         NDArray tokens = conv.reshape(c.get(0), c.get(1), (long) h * w).transpose(0, 2, 1);
-        return new Result(norm.apply(tokens), h, w);
+        return new Result(norm.forward(tokens), h, w);
     }
 
     /** Patch tokens and their grid. */

@@ -5,6 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.LayerNorm;
+import org.segearth.spi.nn.Linear;
+import org.segearth.spi.nn.Scoped;
 
 /**
  * HF {@code SwinLayer}: layernorm_before -> pad to a multiple of the window -> (cyclic shift) ->
@@ -15,9 +19,9 @@ public final class SwinLayer {
 
     private final int windowSize;
     private final int shiftSize;
-    private final SwinOps.Norm layernormBefore; // [dim]
+    private final LayerNorm layernormBefore; // [dim]
     private final SwinAttention attention;
-    private final SwinOps.Norm layernormAfter; // [dim]
+    private final LayerNorm layernormAfter; // [dim]
     private final NDArray intermediateDenseWeight; // [mlp, dim]
     private final NDArray intermediateDenseBias; // [mlp]
     private final NDArray outputDenseWeight; // [dim, mlp]
@@ -32,9 +36,9 @@ public final class SwinLayer {
         this.windowSize = windowSize;
         this.shiftSize = shiftSize;
         int mlp = (int) (mlpRatio * dim);
-        layernormBefore = SwinOps.Norm.load(w.prefix("layernorm_before"), dim, eps);
+        layernormBefore = LayerNorm.load(w.prefix("layernorm_before"), dim, eps);
         attention = new SwinAttention(w.prefix("attention"), dim, numHeads, windowSize, qkvBias);
-        layernormAfter = SwinOps.Norm.load(w.prefix("layernorm_after"), dim, eps);
+        layernormAfter = LayerNorm.load(w.prefix("layernorm_after"), dim, eps);
         intermediateDenseWeight = w.get("intermediate.dense.weight", mlp, dim);
         intermediateDenseBias = w.get("intermediate.dense.bias", mlp);
         outputDenseWeight = w.get("output.dense.weight", dim, mlp);
@@ -66,7 +70,7 @@ public final class SwinLayer {
      * @param x {@code [batch, height * width, dim]}
      */
     public NDArray forward(NDArray x, int height, int width) {
-        return SwinOps.scoped(() -> block(x, height, width), x);
+        return Scoped.compute(() -> block(x, height, width), x);
     }
 
     private NDArray block(NDArray x, int height, int width) {
@@ -76,7 +80,7 @@ public final class SwinLayer {
         Shape s = x.getShape();
         long batch = s.get(0);
         long dim = s.get(2);
-        NDArray h = layernormBefore.apply(x).reshape(batch, height, width, dim);
+        NDArray h = layernormBefore.forward(x).reshape(batch, height, width, dim);
         int padRight = (window - width % window) % window;
         int padBottom = (window - height % window) % window;
         h = SwinOps.padEnd(SwinOps.padEnd(h, 2, padRight), 1, padBottom);
@@ -96,9 +100,9 @@ public final class SwinLayer {
             h = h.get(new NDIndex(":, :" + height + ", :" + width + ", :"));
         }
         NDArray hidden = x.add(h.reshape(batch, (long) height * width, dim));
-        NDArray mlp = SwinOps.linear(layernormAfter.apply(hidden), intermediateDenseWeight, intermediateDenseBias);
-        mlp = mlp.getNDArrayInternal().gelu();
-        return hidden.add(SwinOps.linear(mlp, outputDenseWeight, outputDenseBias));
+        NDArray mlp = Linear.apply(layernormAfter.forward(hidden), intermediateDenseWeight, intermediateDenseBias);
+        mlp = Activations.geluErf(mlp);
+        return hidden.add(Linear.apply(mlp, outputDenseWeight, outputDenseBias));
     }
 
     /** HF {@code window_partition}: {@code [B, H, W, C]} -> {@code [B * nW, w, w, C]}. */

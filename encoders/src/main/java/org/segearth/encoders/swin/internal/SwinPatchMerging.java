@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.LayerNorm;
+import org.segearth.spi.nn.Linear;
 
 /**
  * HF {@code SwinPatchMerging}: pad to even sides, concatenate the 2x2 neighbours in the order
@@ -13,13 +15,13 @@ import org.segearth.spi.Weights;
 public final class SwinPatchMerging {
 
     private final int dim;
-    private final SwinOps.Norm norm; // [4 * dim]
+    private final LayerNorm norm; // [4 * dim]
     private final NDArray reductionWeight; // [2 * dim, 4 * dim]
 
     /** @param w the view at {@code encoder.layers.S.downsample} */
     public SwinPatchMerging(Weights w, int dim, double eps) {
         this.dim = dim;
-        norm = SwinOps.Norm.load(w.prefix("norm"), 4 * dim, eps);
+        norm = LayerNorm.load(w.prefix("norm"), 4 * dim, eps);
         reductionWeight = w.get("reduction.weight", 2L * dim, 4L * dim);
     }
 
@@ -36,6 +38,6 @@ public final class SwinPatchMerging {
         NDArray x2 = h.get(new NDIndex(":, 0::2, 1::2, :"));
         NDArray x3 = h.get(new NDIndex(":, 1::2, 1::2, :"));
         NDArray merged = NDArrays.concat(new NDList(x0, x1, x2, x3), -1).reshape(batch, -1, 4L * dim);
-        return SwinOps.linear(norm.apply(merged), reductionWeight, null);
+        return Linear.apply(norm.forward(merged), reductionWeight, null);
     }
 }

@@ -3,6 +3,9 @@ package org.segearth.heads.mask2former.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.Interpolation;
+import org.segearth.spi.nn.Linear;
 
 /**
  * HF {@code Mask2FormerMaskPredictor}: {@code Mask2FormerMLPPredictionHead} ({@code mask_embedder},
@@ -12,16 +15,16 @@ import org.segearth.spi.Weights;
  */
 public final class Mask2FormerMaskPredictor {
 
-    private final Mask2FormerOps.Dense[] maskEmbedder; // [hidden, hidden] x2, [mask, hidden]
+    private final Linear[] maskEmbedder; // [hidden, hidden] x2, [mask, hidden]
     private final int numHeads;
 
     /** @param w the view at {@code decoder.mask_predictor} */
     public Mask2FormerMaskPredictor(Weights w, int hidden, int maskFeatureSize, int numHeads) {
         this.numHeads = numHeads;
-        maskEmbedder = new Mask2FormerOps.Dense[] {
-            Mask2FormerOps.Dense.load(w.prefix("mask_embedder.0.0"), hidden, hidden),
-            Mask2FormerOps.Dense.load(w.prefix("mask_embedder.1.0"), hidden, hidden),
-            Mask2FormerOps.Dense.load(w.prefix("mask_embedder.2.0"), maskFeatureSize, hidden)
+        maskEmbedder = new Linear[] {
+            Linear.load(w.prefix("mask_embedder.0.0"), hidden, hidden),
+            Linear.load(w.prefix("mask_embedder.1.0"), hidden, hidden),
+            Linear.load(w.prefix("mask_embedder.2.0"), maskFeatureSize, hidden)
         };
     }
 
@@ -31,9 +34,9 @@ public final class Mask2FormerMaskPredictor {
      * @return mask logits {@code [B, Q, H, W]}
      */
     public NDArray maskLogits(NDArray normed, NDArray maskFeatures) {
-        NDArray e = Activation.relu(maskEmbedder[0].apply(normed));
-        e = Activation.relu(maskEmbedder[1].apply(e));
-        e = maskEmbedder[2].apply(e);
+        NDArray e = Activation.relu(maskEmbedder[0].forward(normed));
+        e = Activation.relu(maskEmbedder[1].forward(e));
+        e = maskEmbedder[2].forward(e);
         long[] ms = maskFeatures.getShape().getShape();
         NDArray flat = maskFeatures.reshape(ms[0], ms[1], ms[2] * ms[3]);
         long[] es = e.getShape().getShape();
@@ -46,8 +49,8 @@ public final class Mask2FormerMaskPredictor {
      */
     public NDArray attentionMask(NDArray maskLogits, int height, int width) {
         long[] s = maskLogits.getShape().getShape();
-        NDArray resized = Mask2FormerOps.resizeBilinear(maskLogits, height, width);
-        NDArray blocked = Mask2FormerOps.sigmoid(resized).lt(0.5).reshape(s[0], 1, s[1], (long) height * width);
+        NDArray resized = Interpolation.bilinear(maskLogits, height, width);
+        NDArray blocked = Activations.sigmoid(resized).lt(0.5).reshape(s[0], 1, s[1], (long) height * width);
         NDArray full = blocked.toType(ai.djl.ndarray.types.DataType.INT32, false).sum(new int[] {3}, true)
                 .eq(height * width);
         blocked = blocked.logicalAnd(full.logicalNot());

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * HF {@code Mask2FormerMaskedAttentionDecoder}: a prediction from the initial queries, then per
@@ -13,7 +14,7 @@ import org.segearth.spi.Weights;
 public final class Mask2FormerMaskedAttentionDecoder {
 
     private final List<Mask2FormerMaskedAttentionDecoderLayer> layers = new ArrayList<>();
-    private final Mask2FormerOps.Norm layernorm; // [hidden]
+    private final LayerNorm layernorm; // [hidden]
     private final Mask2FormerMaskPredictor maskPredictor;
 
     /** @param w the view at {@code model.transformer_module.decoder} */
@@ -23,7 +24,7 @@ public final class Mask2FormerMaskedAttentionDecoder {
             layers.add(new Mask2FormerMaskedAttentionDecoderLayer(w.prefix("layers." + i), hidden, numHeads, ffn,
                     activation));
         }
-        layernorm = Mask2FormerOps.Norm.load(w.prefix("layernorm"), hidden);
+        layernorm = LayerNorm.load(w.prefix("layernorm"), hidden, 1e-5);
         maskPredictor = new Mask2FormerMaskPredictor(w.prefix("mask_predictor"), hidden, maskFeatureSize, numHeads);
     }
 
@@ -40,14 +41,14 @@ public final class Mask2FormerMaskedAttentionDecoder {
             int[][] sizes, NDArray maskFeatures) {
         int numLevels = levels.size();
         List<NDArray> predictions = new ArrayList<>();
-        NDArray logits = maskPredictor.maskLogits(layernorm.apply(queries), maskFeatures);
+        NDArray logits = maskPredictor.maskLogits(layernorm.forward(queries), maskFeatures);
         predictions.add(logits);
         NDArray hidden = queries;
         for (int idx = 0; idx < layers.size(); idx++) {
             int level = idx % numLevels;
             NDArray blocked = maskPredictor.attentionMask(logits, sizes[level][0], sizes[level][1]);
             hidden = layers.get(idx).forward(hidden, queryPosition, levels.get(level), positions.get(level), blocked);
-            logits = maskPredictor.maskLogits(layernorm.apply(hidden), maskFeatures);
+            logits = maskPredictor.maskLogits(layernorm.forward(hidden), maskFeatures);
             predictions.add(logits);
         }
         return predictions;

@@ -6,6 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.LayerNorm;
+import org.segearth.spi.nn.Linear;
+import org.segearth.spi.nn.Scoped;
 
 /**
  * HF {@code Mask2FormerMaskedAttentionDecoderLayer} (post-norm): masked cross-attention to one
@@ -17,19 +20,19 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
 
     private final int numHeads;
     private final int headDim;
-    private final Mask2FormerOps.Dense crossQ; // in_proj rows [0, d)
-    private final Mask2FormerOps.Dense crossK; // in_proj rows [d, 2d)
-    private final Mask2FormerOps.Dense crossV; // in_proj rows [2d, 3d)
-    private final Mask2FormerOps.Dense crossOut; // [d, d]
-    private final Mask2FormerOps.Norm crossAttnLayerNorm; // [d]
-    private final Mask2FormerOps.Dense selfQ; // [d, d]
-    private final Mask2FormerOps.Dense selfK; // [d, d]
-    private final Mask2FormerOps.Dense selfV; // [d, d]
-    private final Mask2FormerOps.Dense selfOut; // [d, d]
-    private final Mask2FormerOps.Norm selfAttnLayerNorm; // [d]
-    private final Mask2FormerOps.Dense fc1; // [ffn, d]
-    private final Mask2FormerOps.Dense fc2; // [d, ffn]
-    private final Mask2FormerOps.Norm finalLayerNorm; // [d]
+    private final Linear crossQ; // in_proj rows [0, d)
+    private final Linear crossK; // in_proj rows [d, 2d)
+    private final Linear crossV; // in_proj rows [2d, 3d)
+    private final Linear crossOut; // [d, d]
+    private final LayerNorm crossAttnLayerNorm; // [d]
+    private final Linear selfQ; // [d, d]
+    private final Linear selfK; // [d, d]
+    private final Linear selfV; // [d, d]
+    private final Linear selfOut; // [d, d]
+    private final LayerNorm selfAttnLayerNorm; // [d]
+    private final Linear fc1; // [ffn, d]
+    private final Linear fc2; // [d, ffn]
+    private final LayerNorm finalLayerNorm; // [d]
 
     /** @param w the view at {@code transformer_module.decoder.layers.N} */
     public Mask2FormerMaskedAttentionDecoderLayer(Weights w, int dim, int numHeads, int ffn, String activation) {
@@ -41,19 +44,19 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
         this.headDim = dim / numHeads;
         NDArray inW = w.get("cross_attn.in_proj_weight", 3L * dim, dim);
         NDArray inB = w.get("cross_attn.in_proj_bias", 3L * dim);
-        crossQ = new Mask2FormerOps.Dense(inW.get(new NDIndex("0:" + dim)), inB.get(new NDIndex("0:" + dim)));
-        crossK = new Mask2FormerOps.Dense(inW.get(new NDIndex(dim + ":" + 2 * dim)), inB.get(new NDIndex(dim + ":" + 2 * dim)));
-        crossV = new Mask2FormerOps.Dense(inW.get(new NDIndex(2 * dim + ":")), inB.get(new NDIndex(2 * dim + ":")));
-        crossOut = Mask2FormerOps.Dense.load(w.prefix("cross_attn.out_proj"), dim, dim);
-        crossAttnLayerNorm = Mask2FormerOps.Norm.load(w.prefix("cross_attn_layer_norm"), dim);
-        selfQ = Mask2FormerOps.Dense.load(w.prefix("self_attn.q_proj"), dim, dim);
-        selfK = Mask2FormerOps.Dense.load(w.prefix("self_attn.k_proj"), dim, dim);
-        selfV = Mask2FormerOps.Dense.load(w.prefix("self_attn.v_proj"), dim, dim);
-        selfOut = Mask2FormerOps.Dense.load(w.prefix("self_attn.out_proj"), dim, dim);
-        selfAttnLayerNorm = Mask2FormerOps.Norm.load(w.prefix("self_attn_layer_norm"), dim);
-        fc1 = Mask2FormerOps.Dense.load(w.prefix("fc1"), ffn, dim);
-        fc2 = Mask2FormerOps.Dense.load(w.prefix("fc2"), dim, ffn);
-        finalLayerNorm = Mask2FormerOps.Norm.load(w.prefix("final_layer_norm"), dim);
+        crossQ = Linear.of(inW.get(new NDIndex("0:" + dim)), inB.get(new NDIndex("0:" + dim)));
+        crossK = Linear.of(inW.get(new NDIndex(dim + ":" + 2 * dim)), inB.get(new NDIndex(dim + ":" + 2 * dim)));
+        crossV = Linear.of(inW.get(new NDIndex(2 * dim + ":")), inB.get(new NDIndex(2 * dim + ":")));
+        crossOut = Linear.load(w.prefix("cross_attn.out_proj"), dim, dim);
+        crossAttnLayerNorm = LayerNorm.load(w.prefix("cross_attn_layer_norm"), dim, 1e-5);
+        selfQ = Linear.load(w.prefix("self_attn.q_proj"), dim, dim);
+        selfK = Linear.load(w.prefix("self_attn.k_proj"), dim, dim);
+        selfV = Linear.load(w.prefix("self_attn.v_proj"), dim, dim);
+        selfOut = Linear.load(w.prefix("self_attn.out_proj"), dim, dim);
+        selfAttnLayerNorm = LayerNorm.load(w.prefix("self_attn_layer_norm"), dim, 1e-5);
+        fc1 = Linear.load(w.prefix("fc1"), ffn, dim);
+        fc2 = Linear.load(w.prefix("fc2"), dim, ffn);
+        finalLayerNorm = LayerNorm.load(w.prefix("final_layer_norm"), dim, 1e-5);
     }
 
     /**
@@ -65,30 +68,30 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
      */
     public NDArray forward(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        return Mask2FormerOps.scoped(() -> layer(hidden, queryPosition, memory, memoryPosition, blocked), hidden,
+        return Scoped.compute(() -> layer(hidden, queryPosition, memory, memoryPosition, blocked), hidden,
                 queryPosition, memory, memoryPosition, blocked);
     }
 
     private NDArray layer(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        NDArray q = heads(crossQ.apply(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
-        NDArray k = heads(crossK.apply(memory.add(memoryPosition)));
-        NDArray v = heads(crossV.apply(memory));
+        NDArray q = heads(crossQ.forward(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
+        NDArray k = heads(crossK.forward(memory.add(memoryPosition)));
+        NDArray v = heads(crossV.forward(memory));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
         NDArray minusInf = scores.getManager().full(scores.getShape(), Float.NEGATIVE_INFINITY);
         scores = NDArrays.where(blocked, minusInf, scores);
-        NDArray cross = crossOut.apply(merge(scores.softmax(-1).matMul(v)));
-        NDArray h = crossAttnLayerNorm.apply(hidden.add(cross));
+        NDArray cross = crossOut.forward(merge(scores.softmax(-1).matMul(v)));
+        NDArray h = crossAttnLayerNorm.forward(hidden.add(cross));
 
         NDArray withPos = h.add(queryPosition);
-        NDArray sq = heads(selfQ.apply(withPos)).mul(1.0 / Math.sqrt(headDim));
-        NDArray sk = heads(selfK.apply(withPos));
-        NDArray sv = heads(selfV.apply(h));
-        NDArray self = selfOut.apply(merge(sq.matMul(sk.transpose(0, 1, 3, 2)).softmax(-1).matMul(sv)));
-        h = selfAttnLayerNorm.apply(h.add(self));
+        NDArray sq = heads(selfQ.forward(withPos)).mul(1.0 / Math.sqrt(headDim));
+        NDArray sk = heads(selfK.forward(withPos));
+        NDArray sv = heads(selfV.forward(h));
+        NDArray self = selfOut.forward(merge(sq.matMul(sk.transpose(0, 1, 3, 2)).softmax(-1).matMul(sv)));
+        h = selfAttnLayerNorm.forward(h.add(self));
 
-        NDArray ffn = fc2.apply(Activation.relu(fc1.apply(h)));
-        return finalLayerNorm.apply(h.add(ffn));
+        NDArray ffn = fc2.forward(Activation.relu(fc1.forward(h)));
+        return finalLayerNorm.forward(h.add(ffn));
     }
 
     private NDArray heads(NDArray x) {

@@ -1,60 +1,22 @@
 package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
-import org.segearth.spi.Weights;
 
-/** Tensor helpers the Mask2Former blocks share (GroupNorm, bilinear sampling, ...). */
+/**
+ * Tensor helpers only the Mask2Former blocks need (GroupNorm, grid sampling); linear layers,
+ * layer norms, convolutions and the bilinear resize are {@code org.segearth.spi.nn}'s.
+ */
 public final class Mask2FormerOps {
 
     private Mask2FormerOps() {}
-
-    /** {@code x @ weight^T + bias}; {@code bias} may be null. */
-    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        if (bias != null) {
-            return Linear.linear(x, weight, bias).singletonOrThrow();
-        }
-        return x.matMul(local(weight.transpose(), x));
-    }
 
     /** Moves {@code derived} (a view of a weight) to the manager of {@code activation}. */
     public static NDArray local(NDArray derived, NDArray activation) {
         derived.attach(activation.getManager());
         return derived;
-    }
-
-    /** A linear layer's weight and bias, loaded from {@code weight}/{@code bias} under a prefix. */
-    public record Dense(NDArray weight, NDArray bias) {
-        public static Dense load(Weights w, long out, long in) {
-            return new Dense(w.get("weight", out, in), w.get("bias", out));
-        }
-
-        public NDArray apply(NDArray x) {
-            return linear(x, weight, bias);
-        }
-    }
-
-    /** A layer norm (PyTorch default eps 1e-5). */
-    public record Norm(NDArray weight, NDArray bias) {
-        public static Norm load(Weights w, long dim) {
-            return new Norm(w.get("weight", dim), w.get("bias", dim));
-        }
-
-        public NDArray apply(NDArray x) {
-            return LayerNorm.layerNorm(x, new Shape(weight.getShape().get(0)), weight, bias, 1e-5f).singletonOrThrow();
-        }
-    }
-
-    /** 2-D convolution, stride 1, symmetric zero padding; {@code bias} may be null. */
-    public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int padding) {
-        NDArray b = bias != null ? bias : x.getManager().zeros(new Shape(weight.getShape().get(0)), x.getDataType());
-        return Conv2d.conv2d(x, weight, b, new Shape(1, 1), new Shape(padding, padding)).singletonOrThrow();
     }
 
     /** {@code nn.GroupNorm(groups, C)} on {@code [B, C, H, W]} (biased variance, eps 1e-5). */
@@ -68,46 +30,6 @@ public final class Mask2FormerOps {
         NDArray var = centred.square().mean(new int[] {2}, true);
         NDArray normed = centred.div(var.add(1e-5).sqrt()).reshape(s);
         return normed.mul(local(weight.reshape(1, c, 1, 1), x)).add(local(bias.reshape(1, c, 1, 1), x));
-    }
-
-    /**
-     * Bilinear resize of the last two axes like {@code F.interpolate(mode="bilinear",
-     * align_corners=False, antialias=False)}, as two interpolation matrices (each output cell
-     * mixes two input cells per axis). DJL's own interpolation is not used: it smooths when it
-     * shrinks.
-     */
-    public static NDArray resizeBilinear(NDArray x, int height, int width) {
-        Shape s = x.getShape();
-        int inH = (int) s.get(s.dimension() - 2);
-        int inW = (int) s.get(s.dimension() - 1);
-        if (inH == height && inW == width) {
-            return x;
-        }
-        NDManager m = x.getManager();
-        NDArray rows = m.create(interpolationMatrix(inH, height), new Shape(height, inH));
-        NDArray cols = m.create(interpolationMatrix(inW, width), new Shape(width, inW)).transpose();
-        return rows.matMul(x).matMul(cols);
-    }
-
-    /** {@code [out, in]} weights of PyTorch's linear upsampling (align_corners=False). */
-    static float[] interpolationMatrix(int in, int out) {
-        float[] w = new float[out * in];
-        float scale = (float) in / out;
-        for (int o = 0; o < out; o++) {
-            float src = Math.max(scale * (o + 0.5f) - 0.5f, 0f);
-            int i0 = Math.min((int) src, in - 1);
-            int i1 = Math.min(i0 + 1, in - 1);
-            float l1 = src - i0;
-            float l0 = 1f - l1;
-            w[o * in + i0] += l0;
-            w[o * in + i1] += l1;
-        }
-        return w;
-    }
-
-    /** {@code 1 / (1 + exp(-x))}. */
-    public static NDArray sigmoid(NDArray x) {
-        return x.neg().exp().add(1).pow(-1);
     }
 
     /**
@@ -154,20 +76,5 @@ public final class Mask2FormerOps {
         NDArray sampled = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(is.get(0), is.get(1), -1);
         NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(2);
         return sampled.mul(w);
-    }
-
-    /**
-     * Runs {@code body} with the temporaries it creates in a child of {@code inputs[0]}'s manager,
-     * freed on return; only the result is kept (in that manager). The inputs are lent to the child
-     * so that operations on them allocate there.
-     */
-    public static NDArray scoped(java.util.function.Supplier<NDArray> body, NDArray... inputs) {
-        ai.djl.ndarray.NDManager outer = inputs[0].getManager();
-        try (ai.djl.ndarray.NDManager scope = outer.newSubManager()) {
-            scope.tempAttachAll(inputs);
-            NDArray out = body.get();
-            out.attach(outer);
-            return out;
-        }
     }
 }

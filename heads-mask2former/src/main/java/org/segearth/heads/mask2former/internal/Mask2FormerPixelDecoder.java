@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Convolutions;
+import org.segearth.spi.nn.Interpolation;
 
 /**
  * HF {@code Mask2FormerPixelDecoder}: the three coarsest backbone maps are projected (1x1 conv +
@@ -99,7 +101,7 @@ public final class Mask2FormerPixelDecoder {
         for (int i = 0; i < NUM_FEATURE_LEVELS; i++) {
             NDArray x = features.get(n - 1 - i);
             NDArray[] p = inputProjections.get(i);
-            NDArray proj = Mask2FormerOps.groupNorm(Mask2FormerOps.conv2d(x, p[0], p[1], 0), GROUPS, p[2], p[3]);
+            NDArray proj = Mask2FormerOps.groupNorm(Convolutions.conv2d(x, p[0], p[1], 1, 0), GROUPS, p[2], p[3]);
             int h = (int) proj.getShape().get(2);
             int wd = (int) proj.getShape().get(3);
             shapes[i] = new int[] {h, wd};
@@ -128,13 +130,13 @@ public final class Mask2FormerPixelDecoder {
             int j = numFpnLevels - 1 - idx;
             NDArray[] a = adapters.get(j);
             NDArray[] o = layers.get(j);
-            NDArray lateral = Mask2FormerOps.groupNorm(Mask2FormerOps.conv2d(features.get(j), a[0], null, 0), GROUPS, a[1], a[2]);
+            NDArray lateral = Mask2FormerOps.groupNorm(Convolutions.conv2d(features.get(j), a[0], null, 1, 0), GROUPS, a[1], a[2]);
             int lh = (int) lateral.getShape().get(2);
             int lw = (int) lateral.getShape().get(3);
-            NDArray sum = lateral.add(Mask2FormerOps.resizeBilinear(last, lh, lw));
-            last = Activation.relu(Mask2FormerOps.groupNorm(Mask2FormerOps.conv2d(sum, o[0], null, 1), GROUPS, o[1], o[2]));
+            NDArray sum = lateral.add(Interpolation.bilinear(last, lh, lw));
+            last = Activation.relu(Mask2FormerOps.groupNorm(Convolutions.conv2d(sum, o[0], null, 1, 1), GROUPS, o[1], o[2]));
         }
-        NDArray maskFeatures = Mask2FormerOps.conv2d(last, maskProjectionWeight, maskProjectionBias, 0);
+        NDArray maskFeatures = Convolutions.conv2d(last, maskProjectionWeight, maskProjectionBias, 1, 0);
         return new Output(multiScale, maskFeatures);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Convolutions;
 
 /**
  * HF {@code Mask2FormerTransformerModule} with the learned queries replaced: every target's query
@@ -61,7 +62,7 @@ public final class Mask2FormerTransformerModule {
             sizes[i] = new int[] {h, w};
             positions.add(flatten(positionEmbedder.forward(manager, h, w)));
             if (inputProjections[2 * i] != null) {
-                x = Mask2FormerOps.conv2d(x, inputProjections[2 * i], inputProjections[2 * i + 1], 0);
+                x = Convolutions.conv2d(x, inputProjections[2 * i], inputProjections[2 * i + 1], 1, 0);
             }
             levels.add(flatten(x).add(levelEmbed[i]));
         }

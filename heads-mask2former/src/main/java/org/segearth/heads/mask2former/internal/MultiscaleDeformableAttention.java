@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Linear;
 
 /**
  * HF {@code Mask2FormerPixelDecoderEncoderMultiscaleDeformableAttention}: per query, head, level
@@ -16,10 +17,10 @@ public final class MultiscaleDeformableAttention {
     private final int numLevels;
     private final int numPoints;
     private final int dim;
-    private final Mask2FormerOps.Dense samplingOffsets; // [heads * levels * points * 2, dim]
-    private final Mask2FormerOps.Dense attentionWeights; // [heads * levels * points, dim]
-    private final Mask2FormerOps.Dense valueProj; // [dim, dim]
-    private final Mask2FormerOps.Dense outputProj; // [dim, dim]
+    private final Linear samplingOffsets; // [heads * levels * points * 2, dim]
+    private final Linear attentionWeights; // [heads * levels * points, dim]
+    private final Linear valueProj; // [dim, dim]
+    private final Linear outputProj; // [dim, dim]
 
     /** @param w the view at {@code encoder.layers.N.self_attn} */
     public MultiscaleDeformableAttention(Weights w, int dim, int numHeads, int numLevels, int numPoints) {
@@ -28,10 +29,10 @@ public final class MultiscaleDeformableAttention {
         this.numLevels = numLevels;
         this.numPoints = numPoints;
         long n = (long) numHeads * numLevels * numPoints;
-        samplingOffsets = Mask2FormerOps.Dense.load(w.prefix("sampling_offsets"), n * 2, dim);
-        attentionWeights = Mask2FormerOps.Dense.load(w.prefix("attention_weights"), n, dim);
-        valueProj = Mask2FormerOps.Dense.load(w.prefix("value_proj"), dim, dim);
-        outputProj = Mask2FormerOps.Dense.load(w.prefix("output_proj"), dim, dim);
+        samplingOffsets = Linear.load(w.prefix("sampling_offsets"), n * 2, dim);
+        attentionWeights = Linear.load(w.prefix("attention_weights"), n, dim);
+        valueProj = Linear.load(w.prefix("value_proj"), dim, dim);
+        outputProj = Linear.load(w.prefix("output_proj"), dim, dim);
     }
 
     /**
@@ -45,9 +46,9 @@ public final class MultiscaleDeformableAttention {
         long s = hidden.getShape().get(1);
         int headDim = dim / numHeads;
         NDArray queries = hidden.add(position);
-        NDArray value = valueProj.apply(hidden).reshape(b, s, numHeads, headDim);
-        NDArray offsets = samplingOffsets.apply(queries).reshape(b, s, numHeads, numLevels, numPoints, 2);
-        NDArray weights = attentionWeights.apply(queries).reshape(b, s, numHeads, (long) numLevels * numPoints)
+        NDArray value = valueProj.forward(hidden).reshape(b, s, numHeads, headDim);
+        NDArray offsets = samplingOffsets.forward(queries).reshape(b, s, numHeads, numLevels, numPoints, 2);
+        NDArray weights = attentionWeights.forward(queries).reshape(b, s, numHeads, (long) numLevels * numPoints)
                 .softmax(-1)
                 .reshape(b, s, numHeads, numLevels, numPoints);
         NDArray refX = referencePoints.get(new NDIndex(":, 0")).reshape(1, s, 1, 1);
@@ -73,7 +74,7 @@ public final class MultiscaleDeformableAttention {
             out = out == null ? contribution : out.add(contribution);
         }
         NDArray merged = out.reshape(b, (long) numHeads * headDim, s).transpose(0, 2, 1);
-        return outputProj.apply(merged);
+        return outputProj.forward(merged);
     }
 
     private NDArray flattenHeads(NDArray x, long b, long s) {

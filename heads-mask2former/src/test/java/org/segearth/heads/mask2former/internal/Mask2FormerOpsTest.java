@@ -76,46 +76,6 @@ class Mask2FormerOpsTest {
         }
     }
 
-    /** upsample_bilinear2d with align_corners=False for one plane. */
-    private static float[] resize(float[] plane, int ih, int iw, int oh, int ow) {
-        float[] out = new float[oh * ow];
-        float sh = (float) ih / oh;
-        float sw = (float) iw / ow;
-        for (int y = 0; y < oh; y++) {
-            float sy = Math.max(sh * (y + 0.5f) - 0.5f, 0);
-            int y0 = (int) sy;
-            int y1 = y0 < ih - 1 ? y0 + 1 : y0;
-            float ly = sy - y0;
-            for (int x = 0; x < ow; x++) {
-                float sx = Math.max(sw * (x + 0.5f) - 0.5f, 0);
-                int x0 = (int) sx;
-                int x1 = x0 < iw - 1 ? x0 + 1 : x0;
-                float lx = sx - x0;
-                out[y * ow + x] = (1 - ly) * ((1 - lx) * plane[y0 * iw + x0] + lx * plane[y0 * iw + x1])
-                        + ly * ((1 - lx) * plane[y1 * iw + x0] + lx * plane[y1 * iw + x1]);
-            }
-        }
-        return out;
-    }
-
-    @Test
-    void bilinearResizeShrinksAndGrowsLikeInterpolate() {
-        Engines.init();
-        Random r = new Random(11);
-        int[][] cases = {{32, 32, 4, 4}, {8, 8, 16, 16}, {5, 7, 3, 2}, {3, 4, 7, 9}, {6, 6, 6, 6}};
-        try (NDManager m = Engines.newManager()) {
-            for (int[] c : cases) {
-                float[] plane = random(r, c[0] * c[1]);
-                NDArray x = m.create(plane, new Shape(1, 1, c[0], c[1]));
-                float[] got = Mask2FormerOps.resizeBilinear(x, c[2], c[3]).toFloatArray();
-                float[] expected = resize(plane, c[0], c[1], c[2], c[3]);
-                for (int i = 0; i < expected.length; i++) {
-                    assertEquals(expected[i], got[i], 1e-5, "case " + java.util.Arrays.toString(c) + " at " + i);
-                }
-            }
-        }
-    }
-
     @Test
     void groupNormNormalisesEachGroup() {
         Engines.init();

@@ -2,6 +2,7 @@ package org.segearth.heads.sam.internal;
 
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Linear;
 
 /**
  * {@code SamAttention}: multi-head attention whose projections may shrink the width by a
@@ -22,10 +23,10 @@ public final class SamAttention {
             throw new org.segearth.api.SegEarthException("SAM attention width " + internal + " (hidden " + hidden
                     + " / downsample rate " + downsampleRate + ") is not divisible by " + heads + " heads");
         }
-        this.qProj = Linear.load(w, "q_proj", hidden, internal, true);
-        this.kProj = Linear.load(w, "k_proj", hidden, internal, true);
-        this.vProj = Linear.load(w, "v_proj", hidden, internal, true);
-        this.outProj = Linear.load(w, "out_proj", internal, hidden, true);
+        this.qProj = Linear.load(w, "q_proj", internal, hidden, true);
+        this.kProj = Linear.load(w, "k_proj", internal, hidden, true);
+        this.vProj = Linear.load(w, "v_proj", internal, hidden, true);
+        this.outProj = Linear.load(w, "out_proj", hidden, internal, true);
         this.heads = heads;
         this.scaling = (float) Math.pow(internal / heads, -0.5);
     }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * {@code SamMaskDecoder}: IoU and mask tokens + prompt tokens through the two-way transformer,
@@ -92,7 +94,7 @@ public final class SamMaskDecoder {
     }
 
     private NDArray upscale(NDArray src) {
-        NDArray h = Ops.gelu(upscaleLayerNorm.forward(upscaleConv1.forward(src)));
-        return Ops.gelu(upscaleConv2.forward(h));
+        NDArray h = Activations.geluErf(upscaleLayerNorm.forward(upscaleConv1.forward(src)));
+        return Activations.geluErf(upscaleConv2.forward(h));
     }
 }

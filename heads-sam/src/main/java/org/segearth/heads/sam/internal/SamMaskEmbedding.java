@@ -3,6 +3,9 @@ package org.segearth.heads.sam.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.Convolutions;
+import org.segearth.spi.nn.LayerNorm;
 
 /** {@code SamMaskEmbedding}: embeds a low-resolution mask prompt into a dense embedding. */
 public final class SamMaskEmbedding {
@@ -33,8 +36,8 @@ public final class SamMaskEmbedding {
 
     /** {@code [B, 1, 4e, 4e]} mask logits -> {@code [B, hidden, e, e]}. */
     public NDArray forward(NDArray masks) {
-        NDArray h = Ops.activation(act, layerNorm1.forward(Ops.conv2d(masks, conv1Weight, conv1Bias, 2, 0)));
-        h = Ops.activation(act, layerNorm2.forward(Ops.conv2d(h, conv2Weight, conv2Bias, 2, 0)));
-        return Ops.conv2d(h, conv3Weight, conv3Bias, 1, 0);
+        NDArray h = Activations.byName(act, layerNorm1.forward(Convolutions.conv2d(masks, conv1Weight, conv1Bias, 2, 0)));
+        h = Activations.byName(act, layerNorm2.forward(Convolutions.conv2d(h, conv2Weight, conv2Bias, 2, 0)));
+        return Convolutions.conv2d(h, conv3Weight, conv3Bias, 1, 0);
     }
 }

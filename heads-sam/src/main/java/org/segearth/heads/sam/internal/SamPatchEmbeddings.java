@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.Convolutions;
 
 /** {@code SamPatchEmbeddings}: a stride-{@code patch} convolution, returned channels last. */
 public final class SamPatchEmbeddings {
@@ -31,6 +32,6 @@ public final class SamPatchEmbeddings {
                     + numChannels + ", " + imageSize + ", " + imageSize
                     + "]; preprocess the image with SamImageProcessor (longest side to " + imageSize + ", padded)");
         }
-        return Ops.conv2d(pixelValues, projectionWeight, projectionBias, patchSize, 0).transpose(0, 2, 3, 1);
+        return Convolutions.conv2d(pixelValues, projectionWeight, projectionBias, patchSize, 0).transpose(0, 2, 3, 1);
     }
 }

@@ -3,6 +3,7 @@ package org.segearth.heads.sam.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * {@code SamTwoWayAttentionBlock}: token self-attention, token-to-image cross-attention, MLP on the

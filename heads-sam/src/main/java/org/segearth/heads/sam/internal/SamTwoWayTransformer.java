@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /** {@code SamTwoWayTransformer}: two-way blocks, then a final token-to-image attention and norm. */
 public final class SamTwoWayTransformer {

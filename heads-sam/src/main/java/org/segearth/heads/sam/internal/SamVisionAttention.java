@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.Interpolation;
+import org.segearth.spi.nn.Linear;
 
 /**
  * {@code SamVisionAttention}: multi-head self-attention over a {@code [B, H, W, C]} grid (a window
@@ -30,7 +32,7 @@ public final class SamVisionAttention {
         this.heads = c.numAttentionHeads();
         int headDim = hidden / heads;
         this.scale = (float) Math.pow(headDim, -0.5);
-        this.qkv = Linear.load(w, "qkv", hidden, 3L * hidden, c.qkvBias());
+        this.qkv = Linear.load(w, "qkv", 3L * hidden, hidden, c.qkvBias());
         this.proj = Linear.load(w, "proj", hidden, hidden, true);
         this.size = size;
         if (c.useRelPos()) {
@@ -55,9 +57,8 @@ public final class SamVisionAttention {
         long channels = relPos.getShape().get(1);
         NDArray resized = relPos;
         if (length != maxRelDist) {
-            NDArray lineMap = relPos.transpose(1, 0).reshape(1, channels, 1, length);
-            resized = lineMap.getNDArrayInternal().interpolation(new long[] {1, maxRelDist}, 1, false)
-                    .reshape(channels, maxRelDist).transpose(1, 0);
+            // F.interpolate(mode="linear") over the table length, exact also when it shrinks
+            resized = Interpolation.linear(relPos.transpose(1, 0), maxRelDist).transpose(1, 0);
         }
         double qScale = Math.max((double) kSize / qSize, 1.0);
         double kScale = Math.max((double) qSize / kSize, 1.0);

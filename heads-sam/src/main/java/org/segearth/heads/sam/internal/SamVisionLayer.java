@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /** {@code SamVisionLayer}: pre-norm ViT block with windowed (window > 0) or global attention. */
 public final class SamVisionLayer {

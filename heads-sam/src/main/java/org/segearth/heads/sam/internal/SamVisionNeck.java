@@ -3,6 +3,8 @@ package org.segearth.heads.sam.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SamConfig;
+import org.segearth.spi.nn.Convolutions;
+import org.segearth.spi.nn.LayerNorm;
 
 /** {@code SamVisionNeck}: conv1x1 -> SamLayerNorm -> conv3x3 -> SamLayerNorm, channels first. */
 public final class SamVisionNeck {
@@ -25,9 +27,9 @@ public final class SamVisionNeck {
 
     /** {@code [B, H, W, hidden]} -> {@code [B, out, H, W]}. */
     public NDArray forward(NDArray x) {
-        NDArray h = Ops.conv2d(x.transpose(0, 3, 1, 2), conv1Weight, null, 1, 0);
+        NDArray h = Convolutions.conv2d(x.transpose(0, 3, 1, 2), conv1Weight, null, 1, 0);
         h = layerNorm1.forward(h);
-        h = Ops.conv2d(h, conv2Weight, null, 1, 1);
+        h = Convolutions.conv2d(h, conv2Weight, null, 1, 1);
         return layerNorm2.forward(h);
     }
 }

@@ -6,7 +6,8 @@ import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 
 /**
- * A {@code torch.nn.Linear} ({@code y = x W^T + b}), optionally with an unmerged LoRA pair.
+ * A {@code torch.nn.Linear} ({@code y = x W^T + b}) that can carry an unmerged LoRA pair or merge one;
+ * the products are {@link org.segearth.spi.nn.Linear#apply}.
  */
 public final class Linear {
 
@@ -103,12 +104,12 @@ public final class Linear {
 
     /** {@code x W^T + b (+ scale * B(A(x)))}; the result lives in {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        NDArray y = org.segearth.spi.nn.Linear.apply(x, weight, bias);
         if (lora != null) {
             NDArray in = training && lora.dropout() > 0
                     ? ai.djl.nn.norm.Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
-            NDArray down = ai.djl.nn.core.Linear.linear(in, lora.loraA()).singletonOrThrow();
-            NDArray up = ai.djl.nn.core.Linear.linear(down, lora.loraB()).singletonOrThrow();
+            NDArray down = org.segearth.spi.nn.Linear.apply(in, lora.loraA(), null);
+            NDArray up = org.segearth.spi.nn.Linear.apply(down, lora.loraB(), null);
             y = y.add(up.mul(lora.scale()));
         }
         return y;

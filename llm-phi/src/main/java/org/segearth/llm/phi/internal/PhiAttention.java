@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.PhiConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * {@code PhiAttention}: q/k/v projections, optional per-head q/k layernorms, partial rotary
@@ -42,8 +43,8 @@ public final class PhiAttention {
         LayerNorm qn = null;
         LayerNorm kn = null;
         if (c.qkLayernorm()) {
-            qn = LayerNorm.load(w, "q_layernorm", c.headDim(), c.layerNormEps(), owner);
-            kn = LayerNorm.load(w, "k_layernorm", c.headDim(), c.layerNormEps(), owner);
+            qn = LayerNorm.load(w, "q_layernorm", c.headDim(), c.layerNormEps()).attach(owner);
+            kn = LayerNorm.load(w, "k_layernorm", c.headDim(), c.layerNormEps()).attach(owner);
         }
         return new PhiAttention(
                 Linear.load(w, "q_proj", hidden, hidden, true, owner),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.PhiConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * {@code PhiDecoderLayer}: one input layernorm feeds attention and the MLP in parallel; the
@@ -26,7 +27,7 @@ public final class PhiDecoderLayer {
     /** Loads {@code input_layernorm}, {@code self_attn.*} and {@code mlp.*} below {@code w}. */
     public static PhiDecoderLayer load(Weights w, PhiConfig c, NDManager owner) {
         return new PhiDecoderLayer(
-                LayerNorm.load(w, "input_layernorm", c.hiddenSize(), c.layerNormEps(), owner),
+                LayerNorm.load(w, "input_layernorm", c.hiddenSize(), c.layerNormEps()).attach(owner),
                 PhiAttention.load(w.prefix("self_attn"), c, owner),
                 PhiMlp.load(w.prefix("mlp"), c, owner));
     }

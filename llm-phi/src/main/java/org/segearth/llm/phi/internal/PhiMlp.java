@@ -6,11 +6,10 @@ import java.util.List;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.PhiConfig;
+import org.segearth.spi.nn.Activations;
 
 /** {@code PhiMLP}: fc1 -> activation ({@code gelu_new}, the tanh approximation) -> fc2. */
 public final class PhiMlp {
-
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
 
     private final Linear fc1; // [intermediate, hidden]
     private final Linear fc2; // [hidden, intermediate]
@@ -39,19 +38,6 @@ public final class PhiMlp {
     }
 
     public NDArray forward(NDArray x) {
-        return fc2.forward(activation(fc1.forward(x)));
-    }
-
-    private NDArray activation(NDArray x) {
-        if ("gelu".equals(act)) {
-            return x.getNDArrayInternal().gelu();
-        }
-        return geluNew(x);
-    }
-
-    /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */
-    public static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        return fc2.forward(Activations.byName(act, fc1.forward(x)));
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.segearth.spi.AttentionCapture;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.PhiConfig;
+import org.segearth.spi.nn.LayerNorm;
 
 /**
  * {@code PhiModel}: {@code embed_tokens}, the decoder layers and {@code final_layernorm}
@@ -38,7 +39,7 @@ public final class PhiModel {
         for (int i = 0; i < c.numHiddenLayers(); i++) {
             layers.add(PhiDecoderLayer.load(w.prefix("layers." + i), c, owner));
         }
-        LayerNorm last = LayerNorm.load(w, "final_layernorm", c.hiddenSize(), c.layerNormEps(), owner);
+        LayerNorm last = LayerNorm.load(w, "final_layernorm", c.hiddenSize(), c.layerNormEps()).attach(owner);
         return new PhiModel(embed, layers, last, new PhiRotaryEmbedding(c.rotaryDim(), c.headDim(), c.ropeTheta()));
     }
 

@@ -2,20 +2,23 @@ package org.segearth.runtime.train.loss;
 
 import ai.djl.ndarray.NDArray;
 
-/** Element-wise functions DJL's {@code NDArray} lacks, composed from the ones it has. */
+/**
+ * The element-wise functions the losses use; {@code sigmoid} and {@code log1p} are those of
+ * {@link org.segearth.spi.nn.Activations} (kept here so that callers in {@code train} stay as they are).
+ */
 public final class Activations {
 
     private Activations() {
     }
 
-    /** {@code 1 / (1 + exp(-x))}. */
+    /** {@code 1 / (1 + exp(-x))}: {@link org.segearth.spi.nn.Activations#sigmoid}. */
     public static NDArray sigmoid(NDArray x) {
-        return x.neg().exp().add(1f).pow(-1f);
+        return org.segearth.spi.nn.Activations.sigmoid(x);
     }
 
-    /** {@code log(1 + x)} (precise enough for the losses: x is never tiny where it matters). */
+    /** {@code log(1 + x)}: {@link org.segearth.spi.nn.Activations#log1p}. */
     public static NDArray log1p(NDArray x) {
-        return x.add(1f).log();
+        return org.segearth.spi.nn.Activations.log1p(x);
     }
 
     /**

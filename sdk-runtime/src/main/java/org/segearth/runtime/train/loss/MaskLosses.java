@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.segearth.spi.nn.Interpolation;
 
 /**
  * Mask2Former's mask losses: sigmoid binary cross-entropy and Dice, each summed over the masks,
@@ -57,7 +58,7 @@ public final class MaskLosses {
     }
 
     /**
-     * The dense variant: {@code logits} bilinearly upsampled (align_corners False) to the size of
+     * The dense variant: {@code logits} bilinearly resized (torch's align_corners=False, also when shrinking) to the size of
      * {@code targets}, every pixel counted.
      *
      * @param logits {@code [N, h, w]}
@@ -69,8 +70,7 @@ public final class MaskLosses {
         Shape t = targets.getShape();
         NDArray up = logits;
         if (!logits.getShape().slice(1).equals(t.slice(1))) {
-            up = logits.expandDims(1).getNDArrayInternal()
-                    .interpolation(new long[] {t.get(1), t.get(2)}, 1, false).squeeze(1);
+            up = Interpolation.bilinear(logits, (int) t.get(1), (int) t.get(2));
         }
         long n = t.get(0);
         return weighted(up.reshape(n, -1), targets.toType(logits.getDataType(), false).reshape(n, -1), numMasks);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.segearth.spi.nn.Interpolation;
 
 /**
  * SegEarth-R2's spatial attention loss. For every layer the attention probabilities are summed
@@ -57,38 +58,12 @@ public final class SpatialAttentionLoss {
                 }
             }
         }
-        float[] grid = new float[s * gridH * gridW];
-        for (int k = 0; k < s; k++) {
-            bilinear(canvas, k * CANVAS * CANVAS, CANVAS, CANVAS, grid, k * gridH * gridW, gridH, gridW);
-        }
-        for (int i = 0; i < grid.length; i++) {
-            grid[i] = grid[i] > 0 ? 1f : 0f;
-        }
-        return masks.getManager().create(grid, new Shape(s, (long) gridH * gridW));
-    }
-
-    /**
-     * torch's {@code upsample_bilinear2d} with align_corners False and no antialiasing (it samples
-     * the two nearest source rows and columns also when shrinking), on one plane.
-     */
-    static void bilinear(float[] src, int srcOffset, int inH, int inW, float[] dst, int dstOffset, int outH, int outW) {
-        float scaleH = (float) inH / outH;
-        float scaleW = (float) inW / outW;
-        for (int y = 0; y < outH; y++) {
-            float sy = Math.max(scaleH * (y + 0.5f) - 0.5f, 0f);
-            int y0 = (int) sy;
-            int y1 = y0 + (y0 < inH - 1 ? 1 : 0);
-            float ly1 = sy - y0;
-            float ly0 = 1f - ly1;
-            for (int x = 0; x < outW; x++) {
-                float sx = Math.max(scaleW * (x + 0.5f) - 0.5f, 0f);
-                int x0 = (int) sx;
-                int x1 = x0 + (x0 < inW - 1 ? 1 : 0);
-                float lx1 = sx - x0;
-                float lx0 = 1f - lx1;
-                dst[dstOffset + y * outW + x] = ly0 * (lx0 * src[srcOffset + y0 * inW + x0] + lx1 * src[srcOffset + y0 * inW + x1])
-                        + ly1 * (lx0 * src[srcOffset + y1 * inW + x0] + lx1 * src[srcOffset + y1 * inW + x1]);
-            }
+        NDManager manager = masks.getManager();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray resized = Interpolation.bilinear(scope.create(canvas, new Shape(s, CANVAS, CANVAS)), gridH, gridW);
+            NDArray grid = resized.gt(0).toType(DataType.FLOAT32, false).reshape(s, (long) gridH * gridW);
+            grid.attach(manager);
+            return grid;
         }
     }
 

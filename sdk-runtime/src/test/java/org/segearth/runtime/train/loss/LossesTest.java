@@ -102,17 +102,6 @@ class LossesTest {
     }
 
     @Test
-    void bilinearMatchesTorchWhenUpsampling() {
-        try (NDManager m = Engines.newManager()) {
-            NDArray in = m.randomNormal(new Shape(1, 1, 5, 6));
-            float[] expected = in.getNDArrayInternal().interpolation(new long[] {13, 17}, 1, false).toFloatArray();
-            float[] actual = new float[13 * 17];
-            SpatialAttentionLoss.bilinear(in.toFloatArray(), 0, 5, 6, actual, 0, 13, 17);
-            assertArrayEquals(expected, actual, 1e-5f);
-        }
-    }
-
-    @Test
     void spatialAttentionLossByHand() {
         try (NDManager m = Engines.newManager()) {
             // one head, T = 6, image tokens at 1..4 (a 2 x 2 grid), [SEG] rows at 5 and 4
