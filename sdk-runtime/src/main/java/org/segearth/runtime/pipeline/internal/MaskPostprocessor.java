@@ -3,6 +3,8 @@ package org.segearth.runtime.pipeline.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import org.segearth.spi.nn.Activations;
+import org.segearth.spi.nn.Interpolation;
 
 /**
  * Head logits to the original image: bilinear to the padded letterbox frame, crop the part that
@@ -16,8 +18,6 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class MaskPostprocessor {
 
-    private static final int BILINEAR = 1;
-
     private MaskPostprocessor() {}
 
     /**
@@ -29,11 +29,10 @@ public final class MaskPostprocessor {
         if (targets == 0) {
             return logits.getManager().zeros(new Shape(0, height, width), logits.getDataType());
         }
-        NDArray x = logits.expandDims(1);
-        x = x.getNDArrayInternal().interpolation(new long[] {frame, frame}, BILINEAR, false);
-        x = x.get(new NDIndex(":, :, :{}, :{}", validHeight, validWidth));
-        x = x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
-        return x.squeeze(1);
+        NDArray x = Interpolation.bilinear(logits, frame, frame);
+        x = x.get(new NDIndex(":, :{}, :{}", validHeight, validWidth));
+        // exact also when shrinking (DJL's own bilinear smooths then)
+        return Interpolation.bilinear(x, height, width);
     }
 
     /** Per target, the mean sigmoid of {@code fullLogits} inside {@code masks} (0 for an empty mask). */
@@ -43,7 +42,7 @@ public final class MaskPostprocessor {
             return new float[0];
         }
         NDArray inside = masks.toType(fullLogits.getDataType(), false);
-        NDArray sigmoid = fullLogits.neg().exp().add(1).pow(-1);
+        NDArray sigmoid = Activations.sigmoid(fullLogits);
         float[] sums = sigmoid.mul(inside).sum(new int[] {1, 2}).toFloatArray();
         float[] areas = inside.sum(new int[] {1, 2}).toFloatArray();
         float[] out = new float[(int) targets];
