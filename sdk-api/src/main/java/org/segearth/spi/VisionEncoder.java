@@ -20,6 +20,17 @@ public interface VisionEncoder extends AutoCloseable {
      */
     NDArray encode(NDArray pixelValues);
 
+    /**
+     * The tower's features before the projector (for parity checks and explanations); optional.
+     *
+     * @param pixelValues {@code [batch, 3, imageSize, imageSize]}, normalised
+     * @return {@code [batch, numTokens, towerHidden]}
+     */
+    default NDArray features(NDArray pixelValues) {
+        throw new org.segearth.api.SegEarthException(getClass().getName()
+                + " does not expose the features before its projector; use a vision encoder that does (e.g. 'siglip')");
+    }
+
     @Override
     void close();
 }

@@ -45,6 +45,12 @@ public record Manifest(String format, String name, String description, String vi
                 "swin", "mask2former", "[SEG]", "<|endoftext|>", "conv_phi_v0", 1024, Map.of());
     }
 
+    /** This manifest with another mask-branch letterbox size (e.g. a tiny test model's). */
+    public Manifest withMaskImageSize(int size) {
+        return new Manifest(format, name, description, visionEncoder, languageModel, maskEncoder, head, segToken,
+                eosToken, promptTemplate, size, provenance);
+    }
+
     /** Reads {@code file}; absent fields take the defaults. */
     public static Manifest read(Path file) {
         return from(JsonConfig.read(file));

@@ -37,6 +37,16 @@ public record ModelPackage(Path root, Manifest manifest) {
         return p;
     }
 
+    /** Opens and checks {@code root} with {@code manifest} in place of its own (or the defaults). */
+    public static ModelPackage open(Path root, Manifest manifest) {
+        if (!Files.isDirectory(root)) {
+            throw new ModelPackageException("model package " + root + " is not a folder");
+        }
+        ModelPackage p = new ModelPackage(root, manifest);
+        p.check();
+        return p;
+    }
+
     private void check() {
         requireFile(mllm().resolve("config.json"), "the language model's config");
         requireWeights(mllm(), "the language model's weights");

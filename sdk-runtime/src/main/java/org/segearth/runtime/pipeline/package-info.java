@@ -1,4 +1,6 @@
 /**
- * Model packages and the segmentation pipeline.
+ * The SegEarth-R2 pipeline: model packages, the assembled model ({@link org.segearth.runtime.pipeline.SegEarthModel})
+ * with its teacher-forced forward and generation, and the {@link org.segearth.api.Segmenter}
+ * implementation behind {@code Segmenter.builder()}.
  */
 package org.segearth.runtime.pipeline;

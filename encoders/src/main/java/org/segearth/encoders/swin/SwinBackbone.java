@@ -1,0 +1,141 @@
+package org.segearth.encoders.swin;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.segearth.api.SegEarthException;
+import org.segearth.encoders.swin.internal.SwinEmbeddings;
+import org.segearth.encoders.swin.internal.SwinOps;
+import org.segearth.encoders.swin.internal.SwinStage;
+import org.segearth.spi.FeatureSpec;
+import org.segearth.spi.MaskEncoder;
+import org.segearth.spi.Weights;
+import org.segearth.spi.config.SwinConfig;
+
+/**
+ * Hugging Face {@code SwinBackbone}: patch embeddings, the stages, and a layer norm
+ * ({@code hidden_states_norms.stageN}) on each selected stage's output before its downsampling,
+ * returned as NCHW maps (strides 4, 8, 16, 32 for patch size 4).
+ *
+ * <pre>{@code
+ * try (SwinBackbone swin = new SwinBackbone(SwinBackbone.locate(checkpoint), config)) {
+ *     List<NDArray> maps = swin.encode(pixelValues);
+ * }
+ * }</pre>
+ */
+public final class SwinBackbone implements MaskEncoder {
+
+    /** Where a Mask2Former checkpoint keeps its Swin backbone. */
+    public static final String MASK2FORMER_PREFIX = "model.pixel_level_module.encoder";
+
+    private final SwinConfig config;
+    private final SwinEmbeddings embeddings;
+    private final List<SwinStage> stages = new ArrayList<>();
+    private final List<SwinOps.Norm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
+    private final FeatureSpec outputSpec;
+
+    /**
+     * @param weights the view holding {@code embeddings.*}, {@code encoder.layers.*} and
+     *     {@code hidden_states_norms.*} (see {@link #locate})
+     */
+    public SwinBackbone(Weights weights, SwinConfig config) {
+        this.config = config;
+        double eps = config.layerNormEps();
+        if (config.useAbsoluteEmbeddings()) {
+            throw new SegEarthException("Swin: use_absolute_embeddings=true is not supported; the Mask2Former Swin "
+                    + "checkpoints use false");
+        }
+        embeddings = new SwinEmbeddings(weights.prefix("embeddings"), config.numChannels(), config.patchSize(),
+                config.embedDim(), eps);
+        int[] depths = config.depths();
+        int[] heads = config.numHeads();
+        for (int i = 0; i < depths.length; i++) {
+            stages.add(new SwinStage(weights.prefix("encoder.layers." + i), config.stageDim(i), depths[i], heads[i],
+                    config.windowSize(), config.mlpRatio(), config.qkvBias(), eps, i < depths.length - 1));
+        }
+        List<FeatureSpec.Level> levels = new ArrayList<>();
+        for (int index : config.outIndices()) {
+            if (index < 1 || index > depths.length) {
+                throw new SegEarthException("Swin: out_indices " + Arrays.toString(config.outIndices())
+                        + " must name stages 1.." + depths.length + " (the stem is not supported)");
+            }
+            int dim = config.stageDim(index - 1);
+            hiddenStatesNorms.add(SwinOps.Norm.load(weights.prefix("hidden_states_norms.stage" + index), dim, eps));
+            levels.add(new FeatureSpec.Level(dim, config.patchSize() << (index - 1)));
+        }
+        outputSpec = new FeatureSpec(levels);
+    }
+
+    /**
+     * The view of the backbone's keys in {@code root}: a Mask2Former checkpoint
+     * ({@value #MASK2FORMER_PREFIX}) or a bare {@code SwinBackbone} one.
+     */
+    public static Weights locate(Weights root) {
+        if (root.contains(MASK2FORMER_PREFIX + ".embeddings.norm.weight")) {
+            return root.prefix(MASK2FORMER_PREFIX);
+        }
+        if (root.contains("embeddings.norm.weight")) {
+            return root;
+        }
+        throw new SegEarthException("no Swin backbone in the checkpoint " + (root.scope().isEmpty() ? "" : root.scope())
+                + ": neither '" + MASK2FORMER_PREFIX + ".embeddings.norm.weight' nor 'embeddings.norm.weight' exists;"
+                + " pass a Mask2Former (Swin) or SwinBackbone checkpoint");
+    }
+
+    /** The configuration. */
+    public SwinConfig config() {
+        return config;
+    }
+
+    @Override
+    public FeatureSpec outputSpec() {
+        return outputSpec;
+    }
+
+    @Override
+    public List<NDArray> encode(NDArray pixelValues) {
+        NDManager caller = pixelValues.getManager();
+        List<NDArray> out = new ArrayList<>();
+        try (NDManager scope = caller.newSubManager()) {
+            NDArray input = pixelValues.duplicate();
+            input.attach(scope);
+            SwinEmbeddings.Result e = embeddings.forward(input);
+            NDArray hidden = e.tokens();
+            int height = e.height();
+            int width = e.width();
+            int[] outIndices = config.outIndices();
+            for (int i = 0; i < stages.size(); i++) {
+                SwinStage.Result r = stages.get(i).forward(hidden, height, width);
+                int slot = indexOf(outIndices, i + 1);
+                if (slot >= 0) {
+                    NDArray normed = hiddenStatesNorms.get(slot).apply(r.beforeDownsampling());
+                    long b = normed.getShape().get(0);
+                    long c = normed.getShape().get(2);
+                    NDArray map = normed.reshape(b, height, width, c).transpose(0, 3, 1, 2).duplicate();
+                    map.attach(caller);
+                    out.add(map);
+                }
+                hidden = r.hidden();
+                height = r.height();
+                width = r.width();
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        // the weights belong to the checkpoint's manager, which its owner closes
+    }
+}

@@ -1,0 +1,102 @@
+package org.segearth.heads.mask2former.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import org.segearth.spi.Weights;
+
+/**
+ * HF {@code Mask2FormerPixelDecoderEncoderMultiscaleDeformableAttention}: per query, head, level
+ * and point a sampling offset (normalised by the level's width and height) around the query's
+ * reference point and a softmax weight; values sampled bilinearly (as {@code grid_sample}).
+ */
+public final class MultiscaleDeformableAttention {
+
+    private final int numHeads;
+    private final int numLevels;
+    private final int numPoints;
+    private final int dim;
+    private final Mask2FormerOps.Dense samplingOffsets; // [heads * levels * points * 2, dim]
+    private final Mask2FormerOps.Dense attentionWeights; // [heads * levels * points, dim]
+    private final Mask2FormerOps.Dense valueProj; // [dim, dim]
+    private final Mask2FormerOps.Dense outputProj; // [dim, dim]
+
+    /** @param w the view at {@code encoder.layers.N.self_attn} */
+    public MultiscaleDeformableAttention(Weights w, int dim, int numHeads, int numLevels, int numPoints) {
+        this.dim = dim;
+        this.numHeads = numHeads;
+        this.numLevels = numLevels;
+        this.numPoints = numPoints;
+        long n = (long) numHeads * numLevels * numPoints;
+        samplingOffsets = Mask2FormerOps.Dense.load(w.prefix("sampling_offsets"), n * 2, dim);
+        attentionWeights = Mask2FormerOps.Dense.load(w.prefix("attention_weights"), n, dim);
+        valueProj = Mask2FormerOps.Dense.load(w.prefix("value_proj"), dim, dim);
+        outputProj = Mask2FormerOps.Dense.load(w.prefix("output_proj"), dim, dim);
+    }
+
+    /**
+     * @param hidden {@code [B, S, dim]} (queries and values: the flattened levels)
+     * @param position {@code [B or 1, S, dim]} added to the queries
+     * @param referencePoints {@code [S, 2]} (x, y) in [0, 1]
+     * @param shapes {height, width} per level, coarsest first
+     */
+    public NDArray forward(NDArray hidden, NDArray position, NDArray referencePoints, int[][] shapes) {
+        long b = hidden.getShape().get(0);
+        long s = hidden.getShape().get(1);
+        int headDim = dim / numHeads;
+        NDArray queries = hidden.add(position);
+        NDArray value = valueProj.apply(hidden).reshape(b, s, numHeads, headDim);
+        NDArray offsets = samplingOffsets.apply(queries).reshape(b, s, numHeads, numLevels, numPoints, 2);
+        NDArray weights = attentionWeights.apply(queries).reshape(b, s, numHeads, (long) numLevels * numPoints)
+                .softmax(-1)
+                .reshape(b, s, numHeads, numLevels, numPoints);
+        NDArray refX = referencePoints.get(new NDIndex(":, 0")).reshape(1, s, 1, 1);
+        NDArray refY = referencePoints.get(new NDIndex(":, 1")).reshape(1, s, 1, 1);
+        NDArray out = null;
+        long start = 0;
+        for (int l = 0; l < numLevels; l++) {
+            int h = shapes[l][0];
+            int w = shapes[l][1];
+            long hw = (long) h * w;
+            NDArray valueL = value.get(new NDIndex(":, " + start + ":" + (start + hw)))
+                    .transpose(0, 2, 3, 1)
+                    .reshape(b * numHeads, headDim, hw);
+            start += hw;
+            // [B, S, heads, points] -> [B * heads, S * points]
+            NDArray offX = offsets.get(new NDIndex(":, :, :, " + l + ", :, 0"));
+            NDArray offY = offsets.get(new NDIndex(":, :, :, " + l + ", :, 1"));
+            NDArray locX = flattenHeads(refX.add(offX.div(w)), b, s);
+            NDArray locY = flattenHeads(refY.add(offY.div(h)), b, s);
+            NDArray sampled = Mask2FormerOps.gridSample(valueL, locX, locY, h, w);
+            NDArray weightL = flattenHeads(weights.get(new NDIndex(":, :, :, " + l + ", :")), b, s).expandDims(1);
+            NDArray contribution = sampled.mul(weightL).reshape(b * numHeads, headDim, s, numPoints).sum(new int[] {3});
+            out = out == null ? contribution : out.add(contribution);
+        }
+        NDArray merged = out.reshape(b, (long) numHeads * headDim, s).transpose(0, 2, 1);
+        return outputProj.apply(merged);
+    }
+
+    private NDArray flattenHeads(NDArray x, long b, long s) {
+        return x.transpose(0, 2, 1, 3).reshape(b * numHeads, s * numPoints);
+    }
+
+    /** The reference points of HF's {@code get_reference_points} (valid ratios 1): cell centres. */
+    public static NDArray referencePoints(ai.djl.ndarray.NDManager manager, int[][] shapes) {
+        int total = 0;
+        for (int[] hw : shapes) {
+            total += hw[0] * hw[1];
+        }
+        float[] out = new float[total * 2];
+        int i = 0;
+        for (int[] hw : shapes) {
+            for (int y = 0; y < hw[0]; y++) {
+                for (int x = 0; x < hw[1]; x++) {
+                    out[2 * i] = (x + 0.5f) / hw[1];
+                    out[2 * i + 1] = (y + 0.5f) / hw[0];
+                    i++;
+                }
+            }
+        }
+        return manager.create(out, new Shape(total, 2));
+    }
+}

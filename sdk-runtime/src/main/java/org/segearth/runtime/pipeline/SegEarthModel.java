@@ -1,0 +1,344 @@
+package org.segearth.runtime.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.segearth.api.InvalidInputException;
+import org.segearth.api.ModelPackageException;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.image.Letterbox;
+import org.segearth.runtime.image.PixelTensor;
+import org.segearth.runtime.image.RgbImage;
+import org.segearth.runtime.image.SiglipPreprocessor;
+import org.segearth.runtime.pipeline.internal.ComponentLoader;
+import org.segearth.runtime.pipeline.internal.Components;
+import org.segearth.runtime.pipeline.internal.MaskPostprocessor;
+import org.segearth.runtime.pipeline.internal.PromptBuilder;
+import org.segearth.runtime.text.Generation;
+import org.segearth.runtime.text.GenerationConfig;
+import org.segearth.runtime.text.Generator;
+import org.segearth.runtime.text.TextTokenizer;
+import org.segearth.spi.AttentionCapture;
+import org.segearth.spi.ForwardOptions;
+import org.segearth.spi.LanguageModel;
+import org.segearth.spi.LanguageModelOutput;
+import org.segearth.spi.MaskEncoder;
+import org.segearth.spi.SegmentationHead;
+import org.segearth.spi.SegmentationHead.HeadOutput;
+import org.segearth.spi.VisionEncoder;
+
+/**
+ * SegEarth-R2 assembled from a {@link ModelPackage}: image -> both preprocessings -> SigLIP +
+ * projector and the mask encoder -> image tokens spliced at the {@code <image>} placeholder ->
+ * the language model (+ LoRA) -> final-layernorm hidden state at every answer {@code [SEG]} ->
+ * {@link SegTokenProjector} -> head -> logits -> letterbox frame -> crop -> original size -> > 0.
+ *
+ * <p>{@link #forward} is one teacher-forced pass returning every intermediate as arrays of the
+ * caller's manager, so that it also runs under a gradient collector for training;
+ * {@link #generate} writes the answer first. Thread-safe for concurrent calls with separate
+ * managers.
+ *
+ * <pre>{@code
+ * try (SegEarthModel model = SegEarthModel.load(ModelPackage.open(dir), ModelOptions.defaults());
+ *         NDManager m = model.manager().newSubManager()) {
+ *     ImageEncoding image = model.encodeImage(m, rgb, false, StageTimer.NONE);
+ *     SegEarthOutput out = model.forward(m, image, model.tokens("segment the ships", "the ships [SEG]"),
+ *             PassOptions.INFERENCE, StageTimer.NONE);
+ *     NDArray masks = out.masks();   // [targets, height, width]
+ * }
+ * }</pre>
+ */
+public final class SegEarthModel implements AutoCloseable {
+
+    /** The label of positions that are not supervised. */
+    public static final long IGNORE_INDEX = -100;
+
+    private final ModelPackage pkg;
+    private final Components c;
+    private final Generator generator = new Generator();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SegEarthModel(ModelPackage pkg, Components components) {
+        this.pkg = pkg;
+        this.c = components;
+    }
+
+    /**
+     * Loads every part of {@code pkg}.
+     *
+     * @throws ModelPackageException for a missing or inconsistent part, naming it
+     * @throws org.segearth.api.ProviderNotFoundException when a component is not on the class path
+     */
+    public static SegEarthModel load(ModelPackage pkg, ModelOptions options) {
+        return new SegEarthModel(pkg, ComponentLoader.load(pkg, options));
+    }
+
+    /** The package the model came from. */
+    public ModelPackage modelPackage() {
+        return pkg;
+    }
+
+    /** The manager owning the weights; make per-call managers with {@code manager().newSubManager()}. */
+    public NDManager manager() {
+        return c.manager();
+    }
+
+    /** The global branch. */
+    public VisionEncoder visionEncoder() {
+        return c.vision();
+    }
+
+    /** The language model. */
+    public LanguageModel languageModel() {
+        return c.languageModel();
+    }
+
+    /** The mask branch's encoder. */
+    public MaskEncoder maskEncoder() {
+        return c.maskEncoder();
+    }
+
+    /** The segmentation head. */
+    public SegmentationHead head() {
+        return c.head();
+    }
+
+    /** The head's provider name. */
+    public String headName() {
+        return c.headName();
+    }
+
+    /** The [SEG] projector. */
+    public SegTokenProjector projector() {
+        return c.projector();
+    }
+
+    /** The tokenizer, when the package has one. */
+    public Optional<TextTokenizer> tokenizer() {
+        return Optional.ofNullable(c.tokenizer());
+    }
+
+    /** The id of {@code [SEG]}. */
+    public long segTokenId() {
+        return c.segTokenId();
+    }
+
+    /** The id that ends an answer, or -1. */
+    public long eosTokenId() {
+        return c.eosTokenId();
+    }
+
+    /** The language model's context in tokens. */
+    public int maxPositions() {
+        return c.maxPositions();
+    }
+
+    /** Both preprocessings and both encoders on {@code image}; arrays in {@code manager}. */
+    public ImageEncoding encodeImage(NDManager manager, RgbImage image, boolean withFeatures, StageTimer timer) {
+        ensureOpen();
+        PixelTensor[] pixels = timer.time("preprocess", () -> new PixelTensor[] {
+            SiglipPreprocessor.preprocess(image, c.vision().imageSize()),
+            Letterbox.apply(image, pkg.manifest().maskImageSize())});
+        NDArray siglip = pixels[0].toNDArray(manager);
+        NDArray letterbox = pixels[1].toNDArray(manager);
+        NDArray embeds = timer.time("vision_encoder", () -> keep(c.vision().encode(siglip), manager));
+        NDArray features = withFeatures ? keep(c.vision().features(siglip), manager) : null;
+        List<NDArray> maskFeatures = timer.time("mask_encoder", () -> keepAll(c.maskEncoder().encode(letterbox), manager));
+        return new ImageEncoding(image.width(), image.height(), siglip, letterbox, pixels[1].validHeight(),
+                pixels[1].validWidth(), features, embeds, maskFeatures);
+    }
+
+    /**
+     * One teacher-forced pass over {@code tokens} with {@code image}'s tokens spliced in: every
+     * intermediate, one mask per answer {@code [SEG]}; arrays in {@code manager}.
+     */
+    public SegEarthOutput forward(NDManager manager, ImageEncoding image, TokenInput tokens, PassOptions options,
+            StageTimer timer) {
+        ensureOpen();
+        int n = image.numImageTokens();
+        requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
+        int[] imagePositions = IntStream.range(tokens.imageIndex(), tokens.imageIndex() + n).toArray();
+        int[] segPositions = tokens.segPositions(c.segTokenId(), n);
+        NDArray inputsEmbeds = splice(manager, image.imageEmbeds(), tokens);
+        ForwardOptions lmOptions = ForwardOptions.DEFAULT
+                .withLogits(options.logits() ? ForwardOptions.Logits.ALL : ForwardOptions.Logits.NONE)
+                .withAttentions(capture(options.attentions(), segPositions, imagePositions));
+        LanguageModelOutput lm = timer.time("language_model", () -> c.languageModel().forward(inputsEmbeds, null, lmOptions));
+        NDArray segHidden = rows(manager, lm.lastHiddenState(), segPositions);
+        NDArray queries = c.projector().forward(segHidden);
+        HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
+        NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
+                image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
+        return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, lm.logits(),
+                lm.lastHiddenState(), lm.attentions(), imagePositions, segPositions, segHidden, queries,
+                head.maskLogits(), head.auxMaskLogits(), head.scores(), head.stride(), full, full.gt(0));
+    }
+
+    /** {@link #encodeImage} then {@link #forward}: the whole model in one call. */
+    public SegEarthOutput forward(NDManager manager, RgbImage image, TokenInput tokens, PassOptions options) {
+        return forward(manager, encodeImage(manager, image, false, StageTimer.NONE), tokens, options, StageTimer.NONE);
+    }
+
+    /**
+     * Generative mode: renders the prompt for {@code instruction}, writes the answer (stopping at
+     * the end token or {@code config}'s limit, clamped to the context) and returns the ids of the
+     * teacher-forced pass that follows.
+     */
+    public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
+            StageTimer timer) {
+        ensureOpen();
+        long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
+        TokenInput promptOnly = new TokenInput(prompt, prompt.length);
+        int length = promptOnly.expandedLength(image.numImageTokens());
+        requireFits(length + 1, "the prompt, the image tokens and one answer token");
+        int room = c.maxPositions() - length;
+        GenerationConfig limited = new GenerationConfig(Math.min(config.maxNewTokens(), room), config.temperature(),
+                config.topP(), config.seed(), c.eosTokenId(), Set.of());
+        long[] ids;
+        boolean eos;
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray embeds = splice(scratch, image.imageEmbeds(), promptOnly);
+            try (Generation g = timer.time("generate", () -> generator.generate(c.languageModel(), embeds, limited))) {
+                ids = g.ids();
+                eos = g.stoppedAtEos();
+            }
+        }
+        long[] answer = eos ? append(ids, c.eosTokenId()) : ids;
+        return new Generated(TokenInput.of(prompt, answer), ids, eos);
+    }
+
+    /** Teacher-forced ids for {@code instruction} and {@code answer} (text with its {@code [SEG]}s). */
+    public TokenInput tokens(String instruction, String answer) {
+        if (answer == null) {
+            throw new InvalidInputException("the answer of a teacher-forced call is null; give the answer text with"
+                    + " one [SEG] per target, or call segment() to let the model write it");
+        }
+        return promptBuilder().withAnswer(Inputs.requireInstruction(instruction), answer);
+    }
+
+    /** The tokenizer, or an error that names the missing file. */
+    public TextTokenizer requireTokenizer() {
+        if (c.tokenizer() == null) {
+            throw new ModelPackageException("model package " + pkg.root() + " has no tokenizer: "
+                    + pkg.root().relativize(pkg.mllm().resolve("tokenizer.json")) + " does not exist; text"
+                    + " instructions need the tokenizer.json of the language model's checkpoint (with [SEG] added)");
+        }
+        return c.tokenizer();
+    }
+
+    private PromptBuilder promptBuilder() {
+        return new PromptBuilder(pkg.manifest().promptTemplate(), requireTokenizer());
+    }
+
+    private void requireFits(int tokens, String what) {
+        if (tokens > c.maxPositions()) {
+            throw new InvalidInputException(what + " take " + tokens + " tokens, more than the model's context of "
+                    + c.maxPositions() + " (max_position_embeddings); shorten the instruction");
+        }
+    }
+
+    /** Token embeddings of {@code tokens} with {@code imageEmbeds} in place of the placeholder. */
+    private NDArray splice(NDManager manager, NDArray imageEmbeds, TokenInput tokens) {
+        long[] ids = tokens.ids();
+        int p = tokens.imageIndex();
+        ids[p] = 0;
+        NDArray embeds = c.languageModel().embed(manager.create(ids).reshape(1, ids.length));
+        embeds.attach(manager);
+        NDArray before = embeds.get(new NDIndex(":, :{}, :", p));
+        NDArray after = embeds.get(new NDIndex(":, {}:, :", p + 1));
+        return NDArrays.concat(new NDList(before, imageEmbeds.toType(embeds.getDataType(), false), after), 1);
+    }
+
+    private static NDArray labels(NDManager manager, TokenInput tokens, int imageTokens) {
+        long[] ids = tokens.ids();
+        long[] out = new long[tokens.expandedLength(imageTokens)];
+        Arrays.fill(out, IGNORE_INDEX);
+        int shift = imageTokens - 1;
+        for (int i = tokens.answerStart(); i < ids.length; i++) {
+            out[i + shift] = ids[i];
+        }
+        return manager.create(out).reshape(1, out.length);
+    }
+
+    private static AttentionCapture capture(PassOptions.Attentions which, int[] segPositions, int[] imagePositions) {
+        return switch (which) {
+            case NONE -> null;
+            case ALL -> AttentionCapture.all();
+            case SEG_TO_IMAGE -> segPositions.length == 0 ? null : AttentionCapture.slice(segPositions, imagePositions);
+        };
+    }
+
+    private static NDArray rows(NDManager manager, NDArray hidden, int[] positions) {
+        if (positions.length == 0) {
+            return manager.zeros(new Shape(0, hidden.getShape().get(2)), hidden.getDataType());
+        }
+        long[] index = Arrays.stream(positions).asLongStream().toArray();
+        return hidden.get(new NDIndex("0, {}", manager.create(index)));
+    }
+
+    private HeadOutput predict(NDManager manager, ImageEncoding image, NDArray queries) {
+        if (queries.getShape().get(0) == 0) {
+            int stride = c.head().inputSpec().levels().get(0).stride();
+            int side = image.frameSize() / stride;
+            return new HeadOutput(manager.zeros(new Shape(0, side, side), queries.getDataType()), List.of(), null, stride);
+        }
+        HeadOutput out = c.head().predict(image.maskFeatures(), queries);
+        out.maskLogits().attach(manager);
+        out.auxMaskLogits().forEach(a -> a.attach(manager));
+        if (out.scores() != null) {
+            out.scores().attach(manager);
+        }
+        return out;
+    }
+
+    private static NDArray keep(NDArray array, NDManager manager) {
+        array.attach(manager);
+        return array;
+    }
+
+    private static List<NDArray> keepAll(List<NDArray> arrays, NDManager manager) {
+        List<NDArray> out = new ArrayList<>(arrays);
+        out.forEach(a -> a.attach(manager));
+        return out;
+    }
+
+    private static long[] append(long[] ids, long id) {
+        long[] out = Arrays.copyOf(ids, ids.length + 1);
+        out[ids.length] = id;
+        return out;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new SegEarthException("the model is closed");
+        }
+    }
+
+    /** Frees every weight; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<AutoCloseable> resources = c.resources();
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(SegEarthModel.class).debug("closing {} failed", resources.get(i), e);
+            }
+        }
+        c.manager().close();
+    }
+}
