@@ -109,7 +109,7 @@ public final class Linear {
                     ? ai.djl.nn.norm.Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
             NDArray down = ai.djl.nn.core.Linear.linear(in, lora.loraA()).singletonOrThrow();
             NDArray up = ai.djl.nn.core.Linear.linear(down, lora.loraB()).singletonOrThrow();
-            y = y.add(up.mul(lora.scale()));
+            y = y.add(Scalars.mul(up, lora.scale()));
         }
         return y;
     }

@@ -88,7 +88,7 @@ public final class PhiAttention {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), scaling);
         if (mask != null) {
             scores = scores.add(mask);
         }

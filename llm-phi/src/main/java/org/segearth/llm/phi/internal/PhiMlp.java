@@ -51,7 +51,7 @@ public final class PhiMlp {
 
     /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */
     public static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(x.mul(x).mul(x), 0.044715f)), (float) SQRT_2_OVER_PI);
+        return Scalars.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 }
