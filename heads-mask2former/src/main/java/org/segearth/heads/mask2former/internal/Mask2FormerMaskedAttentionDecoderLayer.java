@@ -65,7 +65,7 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
      */
     public NDArray forward(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        NDArray q = heads(crossQ.apply(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
+        NDArray q = scaled(heads(crossQ.apply(hidden.add(queryPosition))));
         NDArray k = heads(crossK.apply(memory.add(memoryPosition)));
         NDArray v = heads(crossV.apply(memory));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
@@ -75,7 +75,7 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
         NDArray h = crossAttnLayerNorm.apply(hidden.add(cross));
 
         NDArray withPos = h.add(queryPosition);
-        NDArray sq = heads(selfQ.apply(withPos)).mul(1.0 / Math.sqrt(headDim));
+        NDArray sq = scaled(heads(selfQ.apply(withPos)));
         NDArray sk = heads(selfK.apply(withPos));
         NDArray sv = heads(selfV.apply(h));
         NDArray self = selfOut.apply(merge(sq.matMul(sk.transpose(0, 1, 3, 2)).softmax(-1).matMul(sv)));
@@ -93,5 +93,16 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
     private NDArray merge(NDArray x) {
         long[] s = x.getShape().getShape();
         return x.transpose(0, 2, 1, 3).reshape(s[0], s[2], (long) numHeads * headDim);
+    }
+
+    /**
+     * {@code x / sqrt(headDim)} with the factor as a 0-d tensor of native storage: DJL's
+     * {@code mul(Number)} makes it from Java memory and frees it while autograd still holds it.
+     */
+    private NDArray scaled(NDArray x) {
+        try (NDArray fromJava = x.getManager().create((float) (1.0 / Math.sqrt(headDim)))) {
+            NDArray factor = fromJava.duplicate();
+            return x.mul(factor.getDataType() == x.getDataType() ? factor : factor.toType(x.getDataType(), false));
+        }
     }
 }
