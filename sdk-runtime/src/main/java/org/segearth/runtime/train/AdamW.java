@@ -51,13 +51,22 @@ public final class AdamW implements AutoCloseable {
 
     /** One update of every parameter with learning rate {@code lr}, from their current gradients. */
     public void step(List<TrainableParameter> params, double lr) {
+        step(params, params.stream().map(TrainableParameter::gradient).toList(), lr);
+    }
+
+    /** One update of {@code params} from {@code gradients} (same order, e.g. after clipping). */
+    public void step(List<TrainableParameter> params, List<NDArray> gradients, double lr) {
+        if (params.size() != gradients.size()) {
+            throw new IllegalArgumentException(params.size() + " parameters but " + gradients.size() + " gradients");
+        }
         steps++;
         double bias1 = 1 - Math.pow(beta1, steps);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, steps));
         float stepSize = (float) (lr / bias1);
-        for (TrainableParameter p : params) {
+        for (int i = 0; i < params.size(); i++) {
+            TrainableParameter p = params.get(i);
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray grad = p.gradient().duplicate();
+                NDArray grad = gradients.get(i).duplicate();
                 grad.attach(scratch);
                 NDArray m = moment(expAvg, p);
                 NDArray v = moment(expAvgSq, p);

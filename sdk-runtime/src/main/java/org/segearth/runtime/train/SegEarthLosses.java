@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 import org.segearth.runtime.pipeline.SegEarthOutput;
 import org.segearth.runtime.train.loss.MaskLoss;
 import org.segearth.runtime.train.loss.MaskLosses;
+import org.segearth.runtime.train.loss.Scalars;
 import org.segearth.runtime.train.loss.SpatialAttentionLoss;
 import org.segearth.runtime.train.loss.TextCrossEntropy;
 
@@ -46,7 +47,7 @@ public final class SegEarthLosses {
      */
     public LossParts compute(SegEarthOutput out, NDArray frameMasks, NDArray gridMasks, RandomGenerator random) {
         NDArray text = TextCrossEntropy.compute(out.logits(), out.labels());
-        NDArray zero = text.mul(0f);
+        NDArray zero = Scalars.mul(text, 0);
         if (out.numTargets() == 0) {
             return new LossParts(text, zero, zero, zero, text);
         }
@@ -56,7 +57,7 @@ public final class SegEarthLosses {
         }
         MaskLoss mask = MaskLosses.deepSupervision(predictions(out), p -> maskLoss(p, frameMasks, random));
         NDArray attention = attentionWeight > 0 ? attention(out, gridMasks) : zero;
-        NDArray total = text.add(mask.bce()).add(mask.dice()).add(attention.mul(attentionWeight));
+        NDArray total = text.add(mask.bce()).add(mask.dice()).add(Scalars.mul(attention, attentionWeight));
         return new LossParts(text, mask.bce(), mask.dice(), attention, total);
     }
 

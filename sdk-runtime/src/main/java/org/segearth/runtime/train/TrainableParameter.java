@@ -61,7 +61,7 @@ public record TrainableParameter(String key, NDArray array, long row) {
     /** Sets the gradient of the whole array to zero, in place. */
     public void zeroGradient() {
         NDArray g = array.getGradient();
-        g.muli(0f);
+        g.set(new NDIndex("..."), 0f); // a fill, not a product: NaN or inf must not survive
     }
 
     /** Overwrites the trained part in place (outside a gradient collector). */

@@ -8,9 +8,9 @@ public final class Activations {
     private Activations() {
     }
 
-    /** {@code 1 / (1 + exp(-x))}. */
+    /** {@code 1 / (1 + exp(-x))} (the engine's, which keeps nothing from Java memory for the backward pass). */
     public static NDArray sigmoid(NDArray x) {
-        return x.neg().exp().add(1f).pow(-1f);
+        return x.getNDArrayInternal().sigmoid();
     }
 
     /** {@code log(1 + x)} (precise enough for the losses: x is never tiny where it matters). */
@@ -25,7 +25,7 @@ public final class Activations {
     public static NDArray bceWithLogits(NDArray logits, NDArray targets) {
         NDArray oneMinusT = targets.neg().add(1f);
         return oneMinusT.mul(logits)
-                .add(logits.neg().maximum(0f))
+                .add(logits.neg().getNDArrayInternal().relu())
                 .add(log1p(logits.abs().neg().exp()));
     }
 }

@@ -40,6 +40,6 @@ public final class TextCrossEntropy {
         if (count == 0) {
             return picked.mul(weights).sum(); // 0, still attached to the graph
         }
-        return picked.mul(weights).sum().neg().div((float) count);
+        return Scalars.div(picked.mul(weights).sum().neg(), count);
     }
 }
