@@ -1,5 +1,8 @@
 package org.segearth.cli;
 
+import org.segearth.api.InvalidInputException;
+import org.segearth.api.ModelPackageException;
+import org.segearth.api.ProviderNotFoundException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -16,6 +19,16 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             e.printStackTrace(cmd.getErr());
         } else {
             cmd.getErr().println("(run with --verbose for details)");
+        }
+        return exitCode(e);
+    }
+
+    static int exitCode(Exception e) {
+        if (e instanceof InvalidInputException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof ModelPackageException || e instanceof ProviderNotFoundException) {
+            return ExitCodes.BAD_MODEL;
         }
         return ExitCodes.ERROR;
     }

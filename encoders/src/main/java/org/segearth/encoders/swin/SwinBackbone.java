@@ -19,6 +19,15 @@ import org.segearth.spi.config.SwinConfig;
  * ({@code hidden_states_norms.stageN}) on each selected stage's output before its downsampling,
  * returned as NCHW maps (strides 4, 8, 16, 32 for patch size 4).
  *
+ * <p>As in HF, every block pads its map to a multiple of the window (zeros after the layer norm,
+ * not masked) and odd blocks shift by half a window with the region mask, on every stage: HF's
+ * {@code SwinBackbone} runs its stages with {@code always_partition=True}, so a stage whose
+ * smaller side is at most the window keeps the configured window and shift and is padded up to
+ * the window (the window shrinking of {@code set_shift_and_window_size} belongs to
+ * {@code SwinModel} only). The
+ * key {@code swin.layernorm.*} that Mask2Former checkpoints carry is not used by
+ * {@code SwinBackbone} and is not read.
+ *
  * <pre>{@code
  * try (SwinBackbone swin = new SwinBackbone(SwinBackbone.locate(checkpoint), config)) {
  *     List<NDArray> maps = swin.encode(pixelValues);
@@ -46,6 +55,10 @@ public final class SwinBackbone implements MaskEncoder {
         if (config.useAbsoluteEmbeddings()) {
             throw new SegEarthException("Swin: use_absolute_embeddings=true is not supported; the Mask2Former Swin "
                     + "checkpoints use false");
+        }
+        if (!"gelu".equals(config.hiddenAct())) {
+            throw new SegEarthException("Swin: hidden_act '" + config.hiddenAct() + "' is not supported; the Swin "
+                    + "checkpoints use 'gelu'");
         }
         embeddings = new SwinEmbeddings(weights.prefix("embeddings"), config.numChannels(), config.patchSize(),
                 config.embedDim(), eps);

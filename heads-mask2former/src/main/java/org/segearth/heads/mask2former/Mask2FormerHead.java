@@ -46,6 +46,10 @@ public final class Mask2FormerHead implements SegmentationHead {
             throw new SegEarthException("no Mask2Former decoder in the checkpoint: 'model.transformer_module.decoder."
                     + "layernorm.weight' is missing; pass a Mask2FormerForUniversalSegmentation checkpoint");
         }
+        if (config.preNorm()) {
+            throw new SegEarthException("Mask2Former: pre_norm=true is not supported; the Mask2Former checkpoints "
+                    + "use post-norm decoder layers (pre_norm=false)");
+        }
         SwinConfig backbone = config.backbone();
         int[] outIndices = backbone.outIndices();
         int[] strides = config.featureStrides();

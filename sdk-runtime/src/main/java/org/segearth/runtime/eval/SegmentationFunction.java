@@ -29,6 +29,19 @@ public interface SegmentationFunction {
     Output segment(BufferedImage image, String instruction, String answer);
 
     /**
+     * {@code segmenter} as a function: {@code segment} in generative mode,
+     * {@code segmentWithAnswer} in teacher-forced mode.
+     */
+    static SegmentationFunction of(org.segearth.api.Segmenter segmenter) {
+        return (image, instruction, answer) -> {
+            org.segearth.api.ImageSource source = org.segearth.api.ImageSource.of(image);
+            org.segearth.api.SegmentationResult r = answer == null ? segmenter.segment(source, instruction)
+                    : segmenter.segmentWithAnswer(source, instruction, answer);
+            return new Output(r.answer(), r.targets().stream().map(org.segearth.api.Target::mask).toList());
+        };
+    }
+
+    /**
      * The function's result.
      *
      * @param answer the answer text (the given one in teacher-forced mode)

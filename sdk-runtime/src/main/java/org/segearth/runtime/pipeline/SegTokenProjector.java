@@ -68,8 +68,10 @@ public final class SegTokenProjector {
         return bias;
     }
 
-    /** {@code x [..., hidden]} to {@code [..., query]}. */
+    /** {@code x [..., hidden]} to {@code [..., query]}; the result and temporaries belong to {@code x}'s manager. */
     public NDArray forward(NDArray x) {
-        return x.matMul(weight.transpose()).add(bias);
+        NDArray transposed = weight.transpose();
+        transposed.attach(x.getManager()); // else it would stay with the weights for good
+        return x.matMul(transposed).add(bias);
     }
 }

@@ -91,7 +91,7 @@ public final class SwinAttention {
      * Gathers the table like HF's {@code relative_position_index}: for tokens i, j of a window,
      * row ((yi - yj) + W - 1) * (2W - 1) + (xi - xj) + W - 1, W the configured window. With the
      * configured window this is HF's index; a smaller effective window reads the centre of the
-     * table (HF itself only supports a stage exactly as large as the window there).
+     * table (HF supports only the configured window; SwinBackbone always uses it).
      */
     private float[] buildBias(int window) {
         int n = window * window;

@@ -42,18 +42,21 @@ public final class SwinLayer {
     }
 
     /**
-     * The window and shift used at a resolution, as HF's {@code set_shift_and_window_size}: when
-     * the smaller side is at most the window, the window becomes that side and nothing shifts.
+     * The window and shift used at a resolution. HF's {@code SwinBackbone} runs its stages with
+     * {@code always_partition=True}: every block keeps the configured window and shift whatever the
+     * stage size, and a stage smaller than the window is padded up to it. (Only a plain
+     * {@code SwinModel} calls {@code set_shift_and_window_size}, which shrinks the window to the
+     * smaller side and stops shifting when that side is at most the window.)
      *
      * @return {window, shift}
      */
     public int[] windowAndShift(long height, long width) {
-        return windowAndShift(windowSize, shiftSize, height, width);
+        return windowAndShift(windowSize, shiftSize, height, width, true);
     }
 
-    static int[] windowAndShift(int windowSize, int shiftSize, long height, long width) {
+    static int[] windowAndShift(int windowSize, int shiftSize, long height, long width, boolean alwaysPartition) {
         long min = Math.min(height, width);
-        if (min <= windowSize) {
+        if (!alwaysPartition && min <= windowSize) {
             return new int[] {(int) min, 0};
         }
         return new int[] {windowSize, shiftSize};
@@ -63,6 +66,10 @@ public final class SwinLayer {
      * @param x {@code [batch, height * width, dim]}
      */
     public NDArray forward(NDArray x, int height, int width) {
+        return SwinOps.scoped(() -> block(x, height, width), x);
+    }
+
+    private NDArray block(NDArray x, int height, int width) {
         int[] ws = windowAndShift(height, width);
         int window = ws[0];
         int shift = ws[1];

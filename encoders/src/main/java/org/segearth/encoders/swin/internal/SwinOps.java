@@ -63,4 +63,19 @@ public final class SwinOps {
         NDArray zeros = x.getManager().zeros(new Shape(dims), x.getDataType());
         return x.concat(zeros, axis);
     }
+
+    /**
+     * Runs {@code body} with the temporaries it creates in a child of {@code inputs[0]}'s manager,
+     * freed on return; only the result is kept (in that manager). The inputs are lent to the child
+     * so that operations on them allocate there.
+     */
+    public static NDArray scoped(java.util.function.Supplier<NDArray> body, NDArray... inputs) {
+        ai.djl.ndarray.NDManager outer = inputs[0].getManager();
+        try (ai.djl.ndarray.NDManager scope = outer.newSubManager()) {
+            scope.tempAttachAll(inputs);
+            NDArray out = body.get();
+            out.attach(outer);
+            return out;
+        }
+    }
 }

@@ -12,16 +12,25 @@ import org.segearth.runtime.Engines;
 class SwinLayerTest {
 
     @Test
-    void windowShrinksAndStopsShiftingOnSmallStages() {
-        // HF set_shift_and_window_size: min(resolution) <= window -> window = min, shift = 0
-        assertArrayEquals(new int[] {7, 3}, windowAndShift(7, 3, 8, 8));
-        assertArrayEquals(new int[] {7, 0}, windowAndShift(7, 3, 7, 9));
-        assertArrayEquals(new int[] {4, 0}, windowAndShift(7, 3, 4, 12));
-        assertArrayEquals(new int[] {3, 1}, windowAndShift(3, 1, 4, 4));
+    void backboneKeepsWindowAndShiftOnSmallStages() {
+        // SwinBackbone passes always_partition=True: the configured window and shift everywhere
+        assertArrayEquals(new int[] {7, 3}, windowAndShift(7, 3, 8, 8, true));
+        assertArrayEquals(new int[] {7, 3}, windowAndShift(7, 3, 7, 9, true));
+        assertArrayEquals(new int[] {7, 3}, windowAndShift(7, 3, 4, 12, true));
+        assertArrayEquals(new int[] {3, 1}, windowAndShift(3, 1, 2, 2, true));
     }
 
-    private static int[] windowAndShift(int window, int shift, int h, int w) {
-        return SwinLayer.windowAndShift(window, shift, h, w);
+    @Test
+    void modelWindowShrinksAndStopsShiftingOnSmallStages() {
+        // SwinModel's set_shift_and_window_size: min(resolution) <= window -> window = min, shift = 0
+        assertArrayEquals(new int[] {7, 3}, windowAndShift(7, 3, 8, 8, false));
+        assertArrayEquals(new int[] {7, 0}, windowAndShift(7, 3, 7, 9, false));
+        assertArrayEquals(new int[] {4, 0}, windowAndShift(7, 3, 4, 12, false));
+        assertArrayEquals(new int[] {3, 1}, windowAndShift(3, 1, 4, 4, false));
+    }
+
+    private static int[] windowAndShift(int window, int shift, int h, int w, boolean alwaysPartition) {
+        return SwinLayer.windowAndShift(window, shift, h, w, alwaysPartition);
     }
 
     @Test

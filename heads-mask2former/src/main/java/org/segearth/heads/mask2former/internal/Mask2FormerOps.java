@@ -155,4 +155,19 @@ public final class Mask2FormerOps {
         NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(2);
         return sampled.mul(w);
     }
+
+    /**
+     * Runs {@code body} with the temporaries it creates in a child of {@code inputs[0]}'s manager,
+     * freed on return; only the result is kept (in that manager). The inputs are lent to the child
+     * so that operations on them allocate there.
+     */
+    public static NDArray scoped(java.util.function.Supplier<NDArray> body, NDArray... inputs) {
+        ai.djl.ndarray.NDManager outer = inputs[0].getManager();
+        try (ai.djl.ndarray.NDManager scope = outer.newSubManager()) {
+            scope.tempAttachAll(inputs);
+            NDArray out = body.get();
+            out.attach(outer);
+            return out;
+        }
+    }
 }

@@ -26,6 +26,11 @@ public final class Mask2FormerPixelDecoderEncoderLayer {
     }
 
     public NDArray forward(NDArray hidden, NDArray position, NDArray referencePoints, int[][] shapes) {
+        return Mask2FormerOps.scoped(() -> layer(hidden, position, referencePoints, shapes), hidden, position,
+                referencePoints);
+    }
+
+    private NDArray layer(NDArray hidden, NDArray position, NDArray referencePoints, int[][] shapes) {
         NDArray h = selfAttnLayerNorm.apply(hidden.add(selfAttn.forward(hidden, position, referencePoints, shapes)));
         NDArray ffn = fc2.apply(Activation.relu(fc1.apply(h)));
         return finalLayerNorm.apply(h.add(ffn));

@@ -76,36 +76,33 @@ public final class ComponentLoader {
     }
 
     private Components load() {
+        Manifest manifest = pkg.manifest();
+        String headName = options.head() != null ? options.head() : manifest.head();
+        String encoderName = maskEncoderName(manifest, headName);
+        // providers first: an unknown name fails before any weight is read
+        VisionEncoderProvider visionProvider = registry.find(VisionEncoderProvider.class, manifest.visionEncoder());
+        LanguageModelProvider lmProvider = registry.find(LanguageModelProvider.class, manifest.languageModel());
+        MaskEncoderProvider encoderProvider = registry.find(MaskEncoderProvider.class, encoderName);
+        SegmentationHeadProvider headProvider = registry.find(SegmentationHeadProvider.class, headName);
         manager = Engines.pytorch().newBaseManager(device(options.device()));
         if (options.threads() > 0) {
             JniUtils.setNumThreads(options.threads());
         }
-        Manifest manifest = pkg.manifest();
         trained = pkg.trained().map(p -> open(p, "trained.safetensors")).orElse(null);
-        Map<String, String> componentOptions = componentOptions();
         Checkpoint mllm = open(pkg.mllm(), "mllm/");
-        ComponentContext mllmContext = new ComponentContext(pkg.mllm(), config(pkg.mllm()),
-                OverlayWeights.of(mllm, trained, "mllm"), componentOptions);
-        VisionEncoder vision = create("vision encoder '" + manifest.visionEncoder() + "' (mllm/)",
-                () -> registry.find(VisionEncoderProvider.class, manifest.visionEncoder()).create(mllmContext));
-        opened.add(vision);
-        LanguageModel lm = create("language model '" + manifest.languageModel() + "' (mllm/)",
-                () -> registry.find(LanguageModelProvider.class, manifest.languageModel()).create(mllmContext));
-        opened.add(lm);
+        ComponentContext mllmContext = context(pkg.mllm(), mllm, "mllm");
+        VisionEncoder vision = component("vision encoder '" + visionProvider.name() + "' (mllm/)",
+                () -> visionProvider.create(mllmContext));
+        LanguageModel lm = component("language model '" + lmProvider.name() + "' (mllm/)",
+                () -> lmProvider.create(mllmContext));
         requireUsed(mllm, "mllm/", "the vision encoder and the language model", "mllm", VISION_TOWER_PREFIX);
         pkg.adapter().ifPresent(dir -> applyAdapter(lm, dir));
-        String headName = options.head() != null ? options.head() : manifest.head();
-        String encoderName = maskEncoderName(manifest, headName);
         Checkpoint maskCheckpoint = open(pkg.maskHead(), "mask_head/");
-        ComponentContext maskContext = new ComponentContext(pkg.maskHead(), config(pkg.maskHead()),
-                OverlayWeights.of(maskCheckpoint, trained, "mask_head"), componentOptions);
-        SegmentationHeadProvider headProvider = registry.find(SegmentationHeadProvider.class, headName);
-        MaskEncoder maskEncoder = create("mask encoder '" + encoderName + "' (mask_head/)",
-                () -> registry.find(MaskEncoderProvider.class, encoderName).create(maskContext));
-        opened.add(maskEncoder);
-        SegmentationHead head = create("segmentation head '" + headName + "' (mask_head/)",
+        ComponentContext maskContext = context(pkg.maskHead(), maskCheckpoint, "mask_head");
+        MaskEncoder maskEncoder = component("mask encoder '" + encoderName + "' (mask_head/)",
+                () -> encoderProvider.create(maskContext));
+        SegmentationHead head = component("segmentation head '" + headName + "' (mask_head/)",
                 () -> headProvider.create(maskContext));
-        opened.add(head);
         checkSpec(head, headName, maskEncoder, encoderName);
         LOG.debug("mask_head/ keys left unread: {}", maskCheckpoint.unusedKeys());
         Checkpoint seg = open(pkg.segProjector(), "seg_projector.safetensors");
@@ -114,14 +111,31 @@ public final class ComponentLoader {
         if (trained != null) {
             requireUsed(trained, "trained.safetensors", "any component", null, null);
         }
+        return finish(vision, lm, maskEncoder, head, headName, encoderName, projector);
+    }
+
+    private Components finish(VisionEncoder vision, LanguageModel lm, MaskEncoder maskEncoder, SegmentationHead head,
+            String headName, String encoderName, SegTokenProjector projector) {
         TextTokenizer tokenizer = pkg.tokenizer().map(this::tokenizer).orElse(null);
         long segId = segTokenId(tokenizer, lm);
         long eosId = tokenizer != null && tokenizer.eosTokenId() >= 0 ? tokenizer.eosTokenId() : lm.eosTokenId();
         int maxPositions = config(pkg.mllm()).getInt("max_position_embeddings", 2048);
         LOG.info("model package {} loaded: {} + {} + {} + {}, [SEG] = {}, eos = {}, context {}", pkg.root(),
-                manifest.visionEncoder(), manifest.languageModel(), encoderName, headName, segId, eosId, maxPositions);
+                pkg.manifest().visionEncoder(), pkg.manifest().languageModel(), encoderName, headName, segId, eosId,
+                maxPositions);
         return new Components(manager, vision, lm, maskEncoder, head, headName, projector, tokenizer, segId, eosId,
                 maxPositions, opened);
+    }
+
+    private ComponentContext context(Path dir, Checkpoint checkpoint, String part) {
+        return new ComponentContext(dir, config(dir), OverlayWeights.of(checkpoint, trained, part), componentOptions());
+    }
+
+    /** Creates a component and registers it for closing. */
+    private <T extends AutoCloseable> T component(String what, Supplier<T> work) {
+        T c = create(what, work);
+        opened.add(c);
+        return c;
     }
 
     private static Device device(String name) {

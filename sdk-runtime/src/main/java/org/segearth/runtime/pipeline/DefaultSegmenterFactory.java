@@ -1,0 +1,21 @@
+package org.segearth.runtime.pipeline;
+
+import org.segearth.api.Segmenter;
+import org.segearth.api.SegmenterBuilder;
+import org.segearth.runtime.pipeline.internal.DemoModel;
+import org.segearth.spi.SegmenterFactory;
+
+/**
+ * Builds {@link DefaultSegmenter}s for {@code Segmenter.builder().build()}: the model package the
+ * settings name (or the embedded demo model), the LoRA adapter merged for inference.
+ */
+public final class DefaultSegmenterFactory implements SegmenterFactory {
+
+    @Override
+    public Segmenter create(SegmenterBuilder.Settings settings) {
+        ModelPackage pkg = settings.model().map(ModelPackage::open).orElseGet(DemoModel::open);
+        ModelOptions options = new ModelOptions(settings.head().orElse(null), settings.device(), settings.engine(),
+                settings.threads(), true);
+        return new DefaultSegmenter(SegEarthModel.load(pkg, options), settings);
+    }
+}

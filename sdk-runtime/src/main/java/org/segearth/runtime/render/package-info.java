@@ -1,0 +1,4 @@
+/**
+ * Presenting results: overlays of targets on their image and results as JSON.
+ */
+package org.segearth.runtime.render;

@@ -1,0 +1,101 @@
+package org.segearth.runtime.pipeline.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.segearth.runtime.Engines;
+import org.segearth.runtime.image.RgbImage;
+import org.segearth.runtime.pipeline.ImageEncoding;
+
+class PipelinePiecesTest {
+
+    @Test
+    void phrasesAreTheTrimmedTextBeforeEachSeg() {
+        assertEquals(List.of("the ships", "and the port"),
+                Phrases.fromText("  the ships [SEG] and the port [SEG] done", "[SEG]", 2));
+        assertEquals(List.of(), Phrases.fromText("nothing here", "[SEG]", 0));
+        assertNull(Phrases.fromText("one [SEG]", "[SEG]", 2));
+    }
+
+    @Test
+    void logitsGoThroughTheFrameTheCropAndTheOriginalSize() {
+        try (NDManager m = Engines.newManager()) {
+            NDArray logits = m.create(new float[] {-1, 1, 1, -1}, new Shape(1, 2, 2));
+            NDArray full = MaskPostprocessor.toOriginal(logits, 8, 4, 8, 3, 6);
+            assertEquals(new Shape(1, 3, 6), full.getShape());
+            NDArray empty = MaskPostprocessor.toOriginal(m.zeros(new Shape(0, 2, 2)), 8, 4, 8, 3, 6);
+            assertEquals(new Shape(0, 3, 6), empty.getShape());
+            float[] scores = MaskPostprocessor.scores(m.create(new float[] {0, 2, -3, 5, -1, -1}, new Shape(2, 1, 3)),
+                    m.create(new boolean[] {false, true, false, false, false, false}, new Shape(2, 1, 3)));
+            assertEquals(1 / (1 + Math.exp(-2)), scores[0], 1e-6);
+            assertEquals(0, scores[1]);
+        }
+    }
+
+    @Test
+    void cacheKeepsAtMostItsCapacityAndFreesEvictedEntriesAfterTheirLastUse() {
+        try (NDManager root = Engines.newManager(); FeatureCache cache = new FeatureCache(root, 1)) {
+            AtomicInteger encodings = new AtomicInteger();
+            RgbImage a = RgbImage.of(2, 2, new byte[12]);
+            RgbImage b = RgbImage.of(2, 2, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            FeatureCache.Lease first = cache.acquire(a, m -> encoding(m, encodings));
+            FeatureCache.Lease again = cache.acquire(RgbImage.of(2, 2, new byte[12]), m -> encoding(m, encodings));
+            assertTrue(again.hit());
+            assertEquals(1, encodings.get());
+            NDArray held = first.encoding().imageEmbeds();
+            try (FeatureCache.Lease other = cache.acquire(b, m -> encoding(m, encodings))) {
+                assertFalse(other.hit());
+                assertEquals(1, cache.size());
+            }
+            assertFalse(held.isReleased(), "an evicted entry stays alive while in use");
+            first.close();
+            assertFalse(held.isReleased());
+            again.close();
+            assertTrue(held.isReleased(), "the last user frees an evicted entry");
+        }
+    }
+
+    @Test
+    void cacheOfSizeZeroKeepsNothing() {
+        try (NDManager root = Engines.newManager(); FeatureCache cache = new FeatureCache(root, 0)) {
+            AtomicInteger encodings = new AtomicInteger();
+            RgbImage a = RgbImage.of(2, 2, new byte[12]);
+            NDArray embeds;
+            try (FeatureCache.Lease l = cache.acquire(a, m -> encoding(m, encodings))) {
+                embeds = l.encoding().imageEmbeds();
+            }
+            assertTrue(embeds.isReleased());
+            cache.acquire(a, m -> encoding(m, encodings)).close();
+            assertEquals(2, encodings.get());
+            assertEquals(0, cache.size());
+        }
+    }
+
+    @Test
+    void overlayPrefersTrainedKeys() {
+        try (NDManager m = Engines.newManager()) {
+            MapWeights base = new MapWeights(m, java.util.Map.of("a.w", m.create(new float[] {1}), "a.b", m.create(new float[] {2})));
+            MapWeights trained = new MapWeights(m, java.util.Map.of("mllm.a.w", m.create(new float[] {9})));
+            var w = OverlayWeights.of(base, trained, "mllm").prefix("a");
+            assertArrayEquals(new float[] {9}, w.get("w").toFloatArray());
+            assertArrayEquals(new float[] {2}, w.get("b").toFloatArray());
+            assertEquals(java.util.Set.of("w", "b"), w.keys());
+            assertTrue(OverlayWeights.of(base, null, "mllm") == base);
+        }
+    }
+
+    private static ImageEncoding encoding(NDManager m, AtomicInteger count) {
+        count.incrementAndGet();
+        return new ImageEncoding(2, 2, m.zeros(new Shape(1, 3, 4, 4)), m.zeros(new Shape(1, 3, 8, 8)), 8, 8, null,
+                m.zeros(new Shape(1, 4, 5)), List.of(m.zeros(new Shape(1, 2, 2, 2))));
+    }
+}
