@@ -65,17 +65,13 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
      */
     public NDArray forward(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-<<<<<<< HEAD
-        NDArray q = scaled(heads(crossQ.apply(hidden.add(queryPosition))));
-=======
         return Mask2FormerOps.scoped(() -> layer(hidden, queryPosition, memory, memoryPosition, blocked), hidden,
                 queryPosition, memory, memoryPosition, blocked);
     }
 
     private NDArray layer(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        NDArray q = heads(crossQ.apply(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
->>>>>>> wt-pipeline
+        NDArray q = scaled(heads(crossQ.apply(hidden.add(queryPosition))));
         NDArray k = heads(crossK.apply(memory.add(memoryPosition)));
         NDArray v = heads(crossV.apply(memory));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
