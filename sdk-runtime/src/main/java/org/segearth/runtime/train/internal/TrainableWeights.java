@@ -39,8 +39,8 @@ public final class TrainableWeights {
         Map<String, NDArray> llm = lm.parameters();
         if (config.trainable() == TrainingConfig.Trainable.EVERYTHING) {
             llm.forEach((k, a) -> out.add(TrainableParameter.of("mllm." + k, a)));
-            model.visionEncoder().parameters().forEach((k, a) -> out.add(TrainableParameter.of("mllm." + k, a)));
-            model.maskEncoder().parameters().forEach((k, a) -> out.add(TrainableParameter.of("mask_head." + k, a)));
+            addAll(out, "mllm.", model.visionEncoder().parameters(), "vision encoder");
+            addAll(out, "mask_head.", model.maskEncoder().parameters(), "mask encoder");
         } else {
             llm.forEach((k, a) -> {
                 if (k.startsWith("lm_head.")) {
@@ -60,6 +60,13 @@ public final class TrainableWeights {
         out.forEach(TrainableParameter::requireGradient);
         LOG.info("training {} tensors ({} values)", out.size(), out.stream().mapToLong(p -> p.shape().size()).sum());
         return out;
+    }
+
+    private static void addAll(List<TrainableParameter> out, String prefix, Map<String, NDArray> weights, String what) {
+        if (weights.isEmpty()) {
+            LOG.warn("the {} exposes no parameters; it stays frozen although everything was asked to train", what);
+        }
+        weights.forEach((k, a) -> out.add(TrainableParameter.of(prefix + k, a)));
     }
 
     private static NDArray require(Map<String, NDArray> weights, String key) {
