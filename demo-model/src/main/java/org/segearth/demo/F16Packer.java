@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
@@ -22,7 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Packs a model package for shipping: a copy in which every floating-point tensor of every
  * {@code .safetensors} file is stored as F16 (integer tensors and other files are copied as they
- * are), refusing values that F16 cannot hold and a package larger than the size limit.
+ * are), refusing values that F16 cannot hold and a package larger than the size limit. A training
+ * output (the facade's {@code model/} folder: base parts linked, {@code trained.safetensors} with
+ * the trained weights by {@code part.key}, {@code training_state.safetensors}) becomes one
+ * self-contained package: every trained weight is written into its base file, and neither the
+ * override file nor the optimizer state is copied.
  *
  * <pre>{@code
  * long bytes = F16Packer.pack(Path.of("demo-trained"), Path.of("demo-f16"), F16Packer.DEFAULT_LIMIT);
@@ -38,6 +46,12 @@ public final class F16Packer {
     /** The largest finite F16 value. */
     static final float F16_MAX = 65504f;
 
+    /** The facade's trained weights: merged into the base files, not copied. */
+    static final String TRAINED = "trained.safetensors";
+
+    /** Files of a training output that are not part of a model (optimizer state). */
+    static final Set<String> SKIPPED = Set.of(TRAINED, "training_state.safetensors");
+
     private F16Packer() {}
 
     /**
@@ -51,21 +65,34 @@ public final class F16Packer {
             throw new SegEarthException("F16Packer: source and target are both " + source + "; pack into another folder");
         }
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(source)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+        try (Stream<Path> walk = Files.walk(source, FileVisitOption.FOLLOW_LINKS)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> !SKIPPED.contains(f.getFileName().toString()))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new SegEarthException("cannot list " + source + ": " + e.getMessage(), e);
         }
         Engines.init();
         long total = 0;
-        for (Path file : files) {
-            Path out = target.resolve(source.relativize(file).toString());
-            if (file.getFileName().toString().endsWith(".safetensors")) {
-                toF16(file, out);
-            } else {
-                copy(file, out);
+        Path trainedFile = source.resolve(TRAINED);
+        try (NDManager manager = Engines.newManager();
+                Checkpoint trained = Files.isRegularFile(trainedFile) ? Checkpoint.open(trainedFile, manager) : null) {
+            Set<String> used = new HashSet<>();
+            for (Path file : files) {
+                String rel = source.relativize(file).toString().replace('\\', '/');
+                Path out = target.resolve(rel);
+                if (rel.endsWith(".safetensors")) {
+                    toF16(file, out, trained, part(rel), used);
+                } else {
+                    copy(file, out);
+                }
+                total += size(out);
             }
-            total += size(out);
+            if (trained != null && !used.containsAll(trained.keys())) {
+                Set<String> left = new TreeSet<>(trained.keys());
+                left.removeAll(used);
+                throw new SegEarthException(trainedFile + ": trained weights " + left + " replace no base weight;"
+                        + " the package and its trained weights do not match");
+            }
         }
         LOG.info("packed {} into {}: {} files, {} bytes", source, target, files.size(), total);
         if (total > maxBytes) {
@@ -75,18 +102,40 @@ public final class F16Packer {
         return total;
     }
 
+    /** The {@code trained.safetensors} prefix of a package file: {@code mllm}, {@code adapter}, {@code mask_head}, {@code seg_projector}. */
+    static String part(String relativePath) {
+        int slash = relativePath.indexOf('/');
+        return slash > 0 ? relativePath.substring(0, slash) : relativePath.replace(".safetensors", "");
+    }
+
     /** Rewrites one safetensors file with its floating-point tensors as F16, keeping its metadata. */
     public static void toF16(Path file, Path out) {
+        toF16(file, out, null, null, new HashSet<>());
+    }
+
+    /** As {@link #toF16(Path, Path)}, each tensor replaced by {@code trained}'s {@code part.key} when there is one. */
+    private static void toF16(Path file, Path out, Checkpoint trained, String part, Set<String> used) {
         Map<String, String> metadata;
         Map<String, TensorInfo> infos;
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             metadata = new LinkedHashMap<>(f.metadata());
             infos = new LinkedHashMap<>(f.tensors());
         }
+        Set<String> overrides = trained == null ? Set.of() : trained.keys();
         try (NDManager manager = Engines.newManager(); Checkpoint c = Checkpoint.open(file, manager)) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, TensorInfo> e : infos.entrySet()) {
+                String overrideKey = part + "." + e.getKey();
                 NDArray a = c.get(e.getKey());
+                if (overrides.contains(overrideKey)) {
+                    NDArray t = trained.get(overrideKey);
+                    if (!t.getShape().equals(a.getShape())) {
+                        throw new SegEarthException(overrideKey + " is " + t.getShape() + " in the trained weights but "
+                                + a.getShape() + " in " + file + "; the package and its trained weights do not match");
+                    }
+                    a = t.toType(a.getDataType(), false);
+                    used.add(overrideKey);
+                }
                 if (e.getValue().dtype().isFloating()) {
                     a = toF16(e.getKey(), file, a);
                 }

@@ -1,14 +1,22 @@
 package org.segearth.demo;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.Segmenter;
 import org.segearth.api.Target;
 import org.segearth.runtime.data.LaSeRSDataset;
 import org.segearth.runtime.eval.EvalMode;
 import org.segearth.runtime.eval.SegmentationFunction;
+import org.segearth.runtime.train.LossValues;
+import org.segearth.runtime.train.Trainer;
+import org.segearth.runtime.train.TrainingConfig;
+import org.segearth.runtime.train.TrainingProgress;
+import org.segearth.runtime.train.TrainingResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@code OUT/init}: the initial package ({@link DemoModelFactory}, {@link DemoConfig#proposed()}, seeded);
- *   <li>{@code OUT/trained}: the training facade ({@code org.segearth.runtime.train}) on
+ *   <li>{@code OUT/trained/model}: the training facade ({@code org.segearth.runtime.train}) on
  *       {@code DATA/train} (the {@link DubaiConverter} output), every weight trainable (nothing is
  *       pretrained), attention loss weight {@code LAMBDA_S};
  *   <li>{@code OUT/package}: the trained package packed to F16 ({@link F16Packer}, at most 25 MiB);
@@ -26,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <pre>
- * java -cp ... org.segearth.demo.TrainDemoModel DATA OUT SEED LAMBDA_S STEPS [DOCS_DIR]
- * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 3500 docs
+ * java -cp ... org.segearth.demo.TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]
+ * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 300 4 1e-3 docs/demo-model
  * </pre>
  */
 public final class TrainDemoModel {
@@ -44,15 +52,17 @@ public final class TrainDemoModel {
      * @param seed seeds the initial weights, the data order and every random choice of training
      * @param lambdaS the spatial attention loss weight (0.01; 0 is the paper's ablation)
      * @param steps optimizer steps
+     * @param batchSize samples per optimizer step
+     * @param learningRate peak learning rate (warmup 3 %, then cosine)
      */
-    public record Run(Path data, Path out, long seed, double lambdaS, int steps) {
+    public record Run(Path data, Path out, long seed, double lambdaS, int steps, int batchSize, double learningRate) {
 
         /** The initial package. */
         public Path init() {
             return out.resolve("init");
         }
 
-        /** The trained package (F32, as the facade saves it). */
+        /** The training facade's output folder (checkpoints; the trained F32 package is {@code model/}). */
         public Path trained() {
             return out.resolve("trained");
         }
@@ -63,62 +73,107 @@ public final class TrainDemoModel {
         }
     }
 
-    /** Parses {@code DATA OUT SEED LAMBDA_S STEPS [DOCS_DIR]} and runs every stage. */
+    /** Parses {@code DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]} and runs every stage. */
     public static void main(String[] args) {
-        if (args.length < 5) {
-            System.err.println("usage: TrainDemoModel DATA OUT SEED LAMBDA_S STEPS [DOCS_DIR]");
+        if (args.length < 7) {
+            System.err.println("usage: TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]");
             System.exit(2);
         }
         Run run = new Run(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]),
-                Integer.parseInt(args[4]));
-        Path docs = args.length > 5 ? Path.of(args[5]) : null;
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]), Double.parseDouble(args[6]));
+        Path docs = args.length > 7 ? Path.of(args[7]) : null;
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
         if (!Files.isDirectory(run.data().resolve("train")) || !Files.isDirectory(run.data().resolve("val"))) {
             throw new SegEarthException(run.data() + " has no train/ and val/ splits; make them with DubaiConverter");
         }
         DemoModelFactory.create(run.init(), DemoConfig.proposed(), run.seed(), true);
-        train(run);
-        long bytes = F16Packer.pack(run.trained(), run.packed(), F16Packer.DEFAULT_LIMIT);
+        Path trained = train(run);
+        long bytes = F16Packer.pack(trained, run.packed(), F16Packer.DEFAULT_LIMIT);
         LOG.info("packed model: {} bytes in {}", bytes, run.packed());
         if (docs != null) {
-            String tag = run.lambdaS() == 0 ? "lambda0" : "lambda" + run.lambdaS();
-            DemoEvaluation.Result r = validate(run.packed(), run.data(), run.out().resolve("eval-" + tag));
-            DemoEvaluation.write(r, docs.resolve("demo-model-metrics-" + tag + ".md"),
-                    docs.resolve("demo-model-metrics-" + tag + ".json"), "Demo model (Dubai), validation metrics,"
-                            + " lambda_S = " + run.lambdaS() + ", seed " + run.seed() + ", " + run.steps() + " steps");
+            evaluate(run, docs);
         }
     }
 
+    /** Validation of {@code run}'s packed model, written to {@code docs/metrics-lambdaX.{md,json}}. */
+    static void evaluate(Run run, Path docs) {
+        String tag = tag(run.lambdaS());
+        DemoEvaluation.Result r = validate(run.packed(), run.data(), run.out().resolve("eval-" + tag));
+        DemoEvaluation.write(r, docs.resolve("metrics-" + tag + ".md"), docs.resolve("metrics-" + tag + ".json"),
+                "Demo model (Dubai), validation metrics, lambda_S = " + run.lambdaS() + ", seed " + run.seed() + ", "
+                        + run.steps() + " steps x batch " + run.batchSize());
+    }
+
+    /** {@code lambda0} or {@code lambda0.01}. */
+    static String tag(double lambdaS) {
+        return lambdaS == 0 ? "lambda0" : "lambda" + lambdaS;
+    }
+
     /**
-     * THE TRAINING FACADE CALL SITE (the only one). {@code org.segearth.runtime.train} is being
-     * written on its own branch; wire it here. Expected shape of the call:
-     *
-     * <pre>{@code
-     * TrainingResult result = Trainer.builder()
-     *         .basePackage(ModelPackage.open(run.init()))       // the initial package (adapter included)
-     *         .dataset(new LaSeRSDataset(run.data(), "train"))  // LaSeRS records, one [SEG] per mask
-     *         .trainable(Trainable.ALL)                         // from scratch: SigLIP, projector, Phi base
-     *                                                           //   weights and embeddings, Swin, head, LoRA,
-     *                                                           //   lm_head, [SEG] projector
-     *         .lambdaS(run.lambdaS())                           // 0 skips capturing attention
-     *         .steps(run.steps()).batchSize(4).learningRate(1e-3).warmup(0.03)  // cosine after warmup
-     *         .seed(run.seed())
-     *         .output(run.trained())                            // a package: mllm/, adapter/, mask_head/,
-     *                                                           //   seg_projector, segearth.json (provenance)
-     *         .progress(event -> LOG.info("{}", event))         // step, loss parts, samples/s, ETA
-     *         .build()
-     *         .run();                                           // loss curve for docs/ from result or a CSV
-     * }</pre>
-     *
-     * <p>The output must be a complete package whose weights are the trained ones (either written in
-     * place of the base files, or base files plus {@code trained.safetensors} overriding them: the
-     * F16 packer converts every safetensors file of the folder either way).
+     * The training facade call site: every weight trains (nothing is pretrained), AdamW with
+     * warmup + cosine, global-norm clipping 1.0, the run's seed for the initial weights, the data
+     * order, the sampled mask points and LoRA dropout. Every step's loss parts go to
+     * {@code OUT/loss.csv} (flushed per step). The trained package is {@code OUT/trained/model}.
      */
-    static void train(Run run) {
-        throw new SegEarthException("the training facade (org.segearth.runtime.train) is not wired in yet: call it in"
-                + " TrainDemoModel.train with the initial package " + run.init() + ", the data " + run.data()
-                + "/train, lambda_S " + run.lambdaS() + ", " + run.steps() + " steps, seed " + run.seed()
-                + ", every weight trainable, output " + run.trained());
+    static Path train(Run run) {
+        TrainingConfig config = TrainingConfig.builder()
+                .trainable(TrainingConfig.Trainable.EVERYTHING)
+                .learningRate(run.learningRate()).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
+                .batchSize(run.batchSize()).maxSteps(run.steps()).seed(run.seed())
+                .attentionWeight((float) run.lambdaS())
+                .saveEvery(Math.max(1, run.steps() / 4)).logEvery(1).build();
+        LOG.info("training {} with {}", run, config);
+        try (LossCsv csv = new LossCsv(run.out().resolve("loss.csv"))) {
+            TrainingResult result = Trainer.builder().basePackage(run.init())
+                    .data(new LaSeRSDataset(run.data(), "train")).output(run.trained()).config(config)
+                    .listener(p -> {
+                        csv.write(p);
+                        LOG.info("{}", p);
+                    }).build().run();
+            if (result.modelPackage() == null) {
+                throw new SegEarthException("training stopped after step " + result.endStep() + " of " + run.steps()
+                        + " without a final package");
+            }
+            return result.modelPackage();
+        }
+    }
+
+    /** The loss curve as CSV: step, the loss parts, learning rate, gradient norm, elapsed seconds. */
+    static final class LossCsv implements AutoCloseable {
+        private final BufferedWriter out;
+        private final long began = System.nanoTime();
+
+        LossCsv(Path file) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                out = Files.newBufferedWriter(file);
+                out.write("step,total,text_ce,mask_bce,mask_dice,attention,learning_rate,grad_norm,seconds\n");
+                out.flush();
+            } catch (IOException e) {
+                throw new SegEarthException("cannot write the loss curve " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        void write(TrainingProgress p) {
+            LossValues l = p.losses();
+            try {
+                out.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.6g,%.1f%n", p.step(), l.total(),
+                        l.textCe(), l.maskBce(), l.maskDice(), l.attention(), p.learningRate(), p.gradientNorm(),
+                        (System.nanoTime() - began) / 1e9));
+                out.flush();
+            } catch (IOException e) {
+                throw new SegEarthException("cannot write the loss curve: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("closing the loss curve: {}", e.getMessage());
+            }
+        }
     }
 
     /** Validation in generative mode: the model writes its own answer and decides the number of targets. */

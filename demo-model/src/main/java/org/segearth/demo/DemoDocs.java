@@ -1,0 +1,201 @@
+package org.segearth.demo;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * The demo model's documentation artefacts: validation of a packed model and the loss-curve plot.
+ *
+ * <pre>
+ * java -cp ... org.segearth.demo.DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG "TITLE"
+ * java -cp ... org.segearth.demo.DemoDocs plot OUT.png A.csv "label A" [B.csv "label B"]
+ * </pre>
+ */
+public final class DemoDocs {
+
+    private static final String[] PARTS = {"total", "text_ce", "mask_bce", "mask_dice", "attention (unweighted)"};
+    private static final Color[] RUN_COLOURS = {new Color(0x1f77b4), new Color(0xd62728)};
+
+    private DemoDocs() {}
+
+    /** {@code eval ...} or {@code plot ...} (see the class comment). */
+    public static void main(String[] args) throws IOException {
+        if (args.length >= 7 && args[0].equals("eval")) {
+            DemoEvaluation.Result r = TrainDemoModel.validate(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+            Path docs = Path.of(args[4]);
+            Files.createDirectories(docs);
+            DemoEvaluation.write(r, docs.resolve("metrics-" + args[5] + ".md"), docs.resolve("metrics-" + args[5] + ".json"),
+                    args[6]);
+        } else if (args.length >= 4 && args[0].equals("plot")) {
+            List<String> labels = new ArrayList<>();
+            List<double[][]> curves = new ArrayList<>();
+            for (int i = 2; i + 1 < args.length; i += 2) {
+                curves.add(readCsv(Path.of(args[i])));
+                labels.add(args[i + 1]);
+            }
+            ImageIO.write(plot(curves, labels), "png", Path.of(args[1]).toFile());
+        } else {
+            System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE"
+                    + " | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]");
+            System.exit(2);
+        }
+    }
+
+    /** The {@code TrainDemoModel} loss CSV as rows of step, total, text, bce, dice, attention. */
+    static double[][] readCsv(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        double[][] rows = new double[lines.size() - 1][];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            rows[i - 1] = new double[PARTS.length + 1];
+            for (int j = 0; j <= PARTS.length; j++) {
+                rows[i - 1][j] = Double.parseDouble(f[j]);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One panel per loss part (total, text CE, BCE, Dice, attention), each run a colour: the raw
+     * per-step values faint, a 25-step moving average solid.
+     */
+    static BufferedImage plot(List<double[][]> curves, List<String> labels) {
+        int panelW = 420;
+        int panelH = 260;
+        int cols = 3;
+        BufferedImage img = new BufferedImage(panelW * cols, panelH * 2, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        for (int p = 0; p < PARTS.length; p++) {
+            panel(g, (p % cols) * panelW, (p / cols) * panelH, panelW, panelH, PARTS[p], p + 1, curves);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        int x0 = 2 * panelW + 30;
+        int y0 = panelH + 60;
+        g.setColor(Color.BLACK);
+        g.drawString("Demo model (54 Dubai tiles), loss per step", x0, y0 - 30);
+        for (int r = 0; r < labels.size(); r++) {
+            g.setColor(RUN_COLOURS[r % RUN_COLOURS.length]);
+            g.fillRect(x0, y0 + r * 24 - 10, 18, 10);
+            g.setColor(Color.BLACK);
+            g.drawString(labels.get(r), x0 + 26, y0 + r * 24);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawString("faint: per step; solid: 25-step mean", x0, y0 + labels.size() * 24 + 10);
+        g.dispose();
+        return img;
+    }
+
+    private static void panel(Graphics2D g, int x, int y, int w, int h, String title, int column,
+            List<double[][]> curves) {
+        int left = x + 55;
+        int right = x + w - 15;
+        int top = y + 30;
+        int bottom = y + h - 35;
+        double maxStep = 1;
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (double[][] c : curves) {
+            if (allZero(c, column)) {
+                continue;
+            }
+            for (double[] row : c) {
+                maxStep = Math.max(maxStep, row[0]);
+                lo = Math.min(lo, row[column]);
+                hi = Math.max(hi, row[column]);
+            }
+        }
+        if (lo == Double.MAX_VALUE) {
+            return;
+        }
+        if (hi - lo < 1e-9) {
+            hi = lo + 1;
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, left, y + 20);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawRect(left, top, right - left, bottom - top);
+        for (int t = 0; t <= 4; t++) {
+            double v = lo + (hi - lo) * t / 4;
+            int py = (int) Math.round(bottom - (bottom - top) * t / 4.0);
+            g.setColor(new Color(0xDDDDDD));
+            g.drawLine(left + 1, py, right - 1, py);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(Locale.ROOT, "%.3g", v), x + 5, py + 4);
+        }
+        g.drawString("0", left - 3, bottom + 15);
+        g.drawString(String.format(Locale.ROOT, "%d steps", (long) maxStep), right - 55, bottom + 15);
+        for (int r = 0; r < curves.size(); r++) {
+            Color c = RUN_COLOURS[r % RUN_COLOURS.length];
+            double[][] rows = curves.get(r);
+            if (allZero(rows, column)) {
+                continue;
+            }
+            double[] smooth = movingAverage(rows, column, 25);
+            g.setStroke(new BasicStroke(1f));
+            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));
+            g.draw(line(rows, column, null, left, right, top, bottom, maxStep, lo, hi));
+            g.setStroke(new BasicStroke(2f));
+            g.setColor(c);
+            g.draw(line(rows, column, smooth, left, right, top, bottom, maxStep, lo, hi));
+        }
+    }
+
+    private static Path2D line(double[][] rows, int column, double[] values, int left, int right, int top, int bottom,
+            double maxStep, double lo, double hi) {
+        Path2D.Double path = new Path2D.Double();
+        for (int i = 0; i < rows.length; i++) {
+            double v = values != null ? values[i] : rows[i][column];
+            double px = left + (right - left) * rows[i][0] / maxStep;
+            double py = bottom - (bottom - top) * (v - lo) / (hi - lo);
+            if (i == 0) {
+                path.moveTo(px, py);
+            } else {
+                path.lineTo(px, py);
+            }
+        }
+        return path;
+    }
+
+    /** A part a run did not compute (the attention loss with lambda_S = 0) is all zero and not drawn. */
+    private static boolean allZero(double[][] rows, int column) {
+        for (double[] row : rows) {
+            if (row[column] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static double[] movingAverage(double[][] rows, int column, int window) {
+        double[] out = new double[rows.length];
+        double sum = 0;
+        for (int i = 0; i < rows.length; i++) {
+            sum += rows[i][column];
+            if (i >= window) {
+                sum -= rows[i - window][column];
+            }
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return out;
+    }
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+}
