@@ -77,4 +77,14 @@ public final class Mask2FormerOps {
         NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(2);
         return sampled.mul(w);
     }
+
+    /**
+     * {@code parameter[index]}, a view that keeps the gradient path to the live parameter, owned by
+     * {@code manager} (a slice would otherwise land in the parameter's manager and outlive the call).
+     */
+    public static NDArray slice(NDArray parameter, NDIndex index, ai.djl.ndarray.NDManager manager) {
+        NDArray view = parameter.get(index);
+        view.attach(manager);
+        return view;
+    }
 }
