@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.segearth.heads.mask2former.internal.RecordingWeights;
+import org.segearth.spi.RecordingWeights;
 import org.segearth.api.SegEarthException;
 import org.segearth.heads.mask2former.internal.Mask2FormerPixelDecoder;
 import org.segearth.heads.mask2former.internal.Mask2FormerTransformerModule;

@@ -1,10 +1,9 @@
-package org.segearth.heads.mask2former.internal;
+package org.segearth.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import java.util.Set;
-import org.segearth.spi.Weights;
 
 /**
  * A {@link Weights} view that remembers every tensor it hands out under its full checkpoint key,
