@@ -39,9 +39,6 @@ class TrainingForwardTest {
     }
 
     @Test
-    @Disabled("Mask2FormerHead (wt-m2f, e1d7114) copies its inputs with NDArray.duplicate(), which detaches from"
-            + " autograd in DJL 0.36's PyTorch engine: the mask logits have no grad_fn; enable once the head keeps"
-            + " the graph")
     void maskLogitGradientsReachTheProjectorAndTheAdapter() {
         check(out -> out.maskLogits().mean().add(NDArrays.stack(new NDList(out.auxMaskLogits())).mean()));
     }

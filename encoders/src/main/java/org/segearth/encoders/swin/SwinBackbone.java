@@ -52,7 +52,7 @@ public final class SwinBackbone implements MaskEncoder {
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
     /**
-     * @param weights the view holding {@code embeddings.*}, {@code encoder.layers.*} and
+     * @param located the view holding {@code embeddings.*}, {@code encoder.layers.*} and
      *     {@code hidden_states_norms.*} (see {@link #locate})
      */
     public SwinBackbone(Weights located, SwinConfig config) {

@@ -43,7 +43,7 @@ public final class Mask2FormerHead implements SegmentationHead {
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
     /**
-     * @param root the checkpoint root (keys {@code model.pixel_level_module.decoder.*},
+     * @param checkpoint the checkpoint root (keys {@code model.pixel_level_module.decoder.*},
      *     {@code model.transformer_module.*})
      */
     public Mask2FormerHead(Weights checkpoint, Mask2FormerConfig config) {
