@@ -13,15 +13,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.segearth.api.Mask;
+import org.segearth.api.SegEarthException;
+import org.segearth.api.SegmentationResult;
+import org.segearth.api.Segmenter;
+import org.segearth.api.Target;
+import org.segearth.runtime.data.LaSeRSDataset;
+import org.segearth.runtime.data.Sample;
+import org.segearth.runtime.render.Overlay;
 
 /**
- * The demo model's documentation artefacts: validation of a packed model and the loss-curve plot.
+ * The demo model's documentation artefacts: validation of a packed model, the loss-curve plot and
+ * overlays of predictions next to the reference masks.
  *
  * <pre>
  * java -cp ... org.segearth.demo.DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG "TITLE"
  * java -cp ... org.segearth.demo.DemoDocs plot OUT.png A.csv "label A" [B.csv "label B"]
+ * java -cp ... org.segearth.demo.DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png ["INSTRUCTION"]
  * </pre>
+ *
+ * <p>{@code overlay} segments the image of validation record {@code RECORD_ID} with the record's
+ * instruction (or the one given) and writes the prediction next to the reference masks.
  */
 public final class DemoDocs {
 
@@ -46,11 +60,60 @@ public final class DemoDocs {
                 labels.add(args[i + 1]);
             }
             ImageIO.write(plot(curves, labels), "png", Path.of(args[1]).toFile());
+        } else if (args.length >= 5 && args[0].equals("overlay")) {
+            overlay(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]), args.length > 5 ? args[5] : null);
         } else {
             System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE"
-                    + " | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]");
+                    + " | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]"
+                    + " | DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png [INSTRUCTION]");
             System.exit(2);
         }
+    }
+
+    /** Prediction (left) and reference (right) of one validation record, with the instruction and both answers. */
+    static void overlay(Path pkg, Path data, String id, Path png, String instruction) throws IOException {
+        LaSeRSDataset val = new LaSeRSDataset(data, "val");
+        Sample sample = null;
+        for (int i = 0; i < val.size() && sample == null; i++) {
+            sample = val.get(i).id().equals(id) ? val.get(i) : null;
+        }
+        if (sample == null) {
+            throw new SegEarthException("no validation record '" + id + "' in " + data + "/val");
+        }
+        String asked = instruction != null ? instruction : sample.instruction();
+        BufferedImage image = sample.image();
+        SegmentationResult result;
+        try (Segmenter segmenter = Segmenter.builder().model(pkg).seed(0).build()) {
+            result = segmenter.segment(image, asked);
+        }
+        List<Target> reference = new ArrayList<>();
+        List<Mask> masks = sample.targets();
+        List<?> classes = sample.extra().get("classes") instanceof List<?> l ? l : List.of();
+        for (int t = 0; t < masks.size(); t++) {
+            String name = t < classes.size() ? String.valueOf(classes.get(t)) : "";
+            reference.add(new Target(t, name, masks.get(t), 1, Optional.empty()));
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int caption = 78;
+        BufferedImage out = new BufferedImage(2 * w + 10, h + caption, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.drawImage(Overlay.render(image, result.targets()), 0, caption, null);
+        g.drawImage(Overlay.render(image, reference), w + 10, caption, null);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        g.drawString("\"" + asked + "\"  (" + id + ")", 4, 14);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawString("demo model: " + result.answer().strip(), 4, 32);
+        g.drawString("reference: " + sample.answer().orElse(""), 4, 48);
+        g.drawString("prediction", 4, caption - 4);
+        g.drawString("reference masks", w + 14, caption - 4);
+        g.dispose();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(out, "png", png.toFile());
     }
 
     /** The {@code TrainDemoModel} loss CSV as rows of step, total, text, bce, dice, attention. */

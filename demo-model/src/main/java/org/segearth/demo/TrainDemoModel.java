@@ -42,6 +42,9 @@ public final class TrainDemoModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainDemoModel.class);
 
+    /** Optimizer steps per model load (see {@link #train}). */
+    static final int CHUNK = Integer.getInteger("segearth.demo.chunk", 25);
+
     private TrainDemoModel() {}
 
     /**
@@ -116,23 +119,29 @@ public final class TrainDemoModel {
      * {@code OUT/loss.csv} (flushed per step). The trained package is {@code OUT/trained/model}.
      */
     static Path train(Run run) {
+        // in chunks of CHUNK steps, each a fresh model resumed from the last checkpoint (same losses as one
+        // uninterrupted run): the native memory a training step leaves behind is freed with each chunk's model
         TrainingConfig config = TrainingConfig.builder()
                 .trainable(TrainingConfig.Trainable.EVERYTHING)
                 .learningRate(run.learningRate()).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
                 .batchSize(run.batchSize()).maxSteps(run.steps()).seed(run.seed())
                 .attentionWeight((float) run.lambdaS())
-                .saveEvery(Math.max(1, run.steps() / 4)).logEvery(1).build();
+                .saveEvery(CHUNK).logEvery(1).build();
         LOG.info("training {} with {}", run, config);
         try (LossCsv csv = new LossCsv(run.out().resolve("loss.csv"))) {
-            TrainingResult result = Trainer.builder().basePackage(run.init())
-                    .data(new LaSeRSDataset(run.data(), "train")).output(run.trained()).config(config)
-                    .listener(p -> {
-                        csv.write(p);
-                        LOG.info("{}", p);
-                    }).build().run();
-            if (result.modelPackage() == null) {
-                throw new SegEarthException("training stopped after step " + result.endStep() + " of " + run.steps()
-                        + " without a final package");
+            TrainingResult result = null;
+            while (result == null || result.modelPackage() == null) {
+                int before = result == null ? 0 : result.endStep();
+                result = Trainer.builder().basePackage(run.init())
+                        .data(new LaSeRSDataset(run.data(), "train")).output(run.trained()).config(config)
+                        .resume(true).stopAfter(CHUNK)
+                        .listener(p -> {
+                            csv.write(p);
+                            LOG.info("{}", p);
+                        }).build().run();
+                if (result.endStep() <= before) {
+                    throw new SegEarthException("training made no progress after step " + before);
+                }
             }
             return result.modelPackage();
         }

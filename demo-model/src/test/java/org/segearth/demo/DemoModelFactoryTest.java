@@ -126,6 +126,47 @@ class DemoModelFactoryTest {
         assertThrows(SegEarthException.class, () -> F16Packer.toF16(big, temp.resolve("big16.safetensors")));
     }
 
+    /**
+     * A training output (base parts linked, {@code trained.safetensors} overrides by {@code part.key},
+     * optimizer state) packs into one self-contained package carrying the trained values.
+     */
+    @Test
+    void f16PackerMergesTrainedWeights() throws Exception {
+        Path out = temp.resolve("train-out");
+        Files.createDirectories(out);
+        for (String part : List.of("mllm", "mask_head", "seg_projector.safetensors", "adapter")) {
+            Files.createSymbolicLink(out.resolve(part), pkg.resolve(part).toAbsolutePath());
+        }
+        Files.copy(pkg.resolve("segearth.json"), out.resolve("segearth.json"));
+        try (NDManager m = org.segearth.runtime.Engines.newManager()) {
+            org.segearth.runtime.checkpoint.SafetensorsWriter.write(out.resolve("trained.safetensors"), java.util.Map.of(
+                    "seg_projector.bias", m.full(new Shape(64), 0.5f),
+                    "mask_head.model.pixel_level_module.decoder.level_embed", m.full(new Shape(3, 64), 0.25f)),
+                    java.util.Map.of());
+            org.segearth.runtime.checkpoint.SafetensorsWriter.write(out.resolve("training_state.safetensors"),
+                    java.util.Map.of("exp_avg.x", m.zeros(new Shape(2))), java.util.Map.of());
+        }
+        Path packed = temp.resolve("merged");
+        F16Packer.pack(out, packed, F16Packer.DEFAULT_LIMIT);
+        assertTrue(Files.notExists(packed.resolve("trained.safetensors")));
+        assertTrue(Files.notExists(packed.resolve("training_state.safetensors")));
+        assertTrue(Files.isRegularFile(packed.resolve("mllm/model.safetensors")), "linked parts are copied");
+        assertEquals(summary.total(), (long) Math.round(weightBytes(packed) / 2.0));
+        try (NDManager m = org.segearth.runtime.Engines.newManager();
+                var seg = org.segearth.runtime.checkpoint.Checkpoint.open(packed.resolve("seg_projector.safetensors"), m);
+                var head = org.segearth.runtime.checkpoint.Checkpoint.open(packed.resolve("mask_head/model.safetensors"), m)) {
+            assertEquals(0.5f, seg.get("bias").toType(DataType.FLOAT32, false).getFloat(7));
+            assertEquals(0.25f, head.get("model.pixel_level_module.decoder.level_embed").toType(DataType.FLOAT32, false)
+                    .getFloat(2, 5));
+        }
+        Files.delete(out.resolve("trained.safetensors"));
+        try (NDManager m = org.segearth.runtime.Engines.newManager()) {
+            org.segearth.runtime.checkpoint.SafetensorsWriter.write(out.resolve("trained.safetensors"),
+                    java.util.Map.of("mllm.no.such.key", m.zeros(new Shape(2))), java.util.Map.of());
+        }
+        assertThrows(SegEarthException.class, () -> F16Packer.pack(out, temp.resolve("mismatch"), F16Packer.DEFAULT_LIMIT));
+    }
+
     private static long weightBytes(Path dir) throws Exception {
         long total = 0;
         try (var walk = Files.walk(dir)) {

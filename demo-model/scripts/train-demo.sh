@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Trains the demo model (lambda_S = 0.01) and its lambda_S = 0 ablation side by side, one core each,
+# as the shipped model was trained. Run from the repository root:
+#   demo-model/scripts/train-demo.sh [DATA [RUNS [STEPS [BATCH [LR [SEED]]]]]]
+# DATA: the DubaiConverter output (made here when missing); RUNS: output folder (outside the repository).
+set -euo pipefail
+data="${1:-/work/demo-data}"
+runs="${2:-/work/demo-runs}"
+steps="${3:-500}"
+batch="${4:-2}"
+lr="${5:-1e-3}"
+seed="${6:-42}"
+mkdir -p "$runs"
+mvn -B -q -o -pl demo-model -am package -DskipTests dependency:build-classpath \
+  -Dmdep.outputFile="$runs/classpath-\${project.artifactId}.txt"
+cp="demo-model/target/segearth-demo-model-0.1.0-SNAPSHOT.jar:$(cat "$runs/classpath-segearth-demo-model.txt")"
+java_opts=(-Xmx6g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
+  -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true)
+if [ ! -d "$data/train" ]; then
+  java "${java_opts[@]}" -cp "$cp" org.segearth.demo.DubaiConverter ../shared/data/dubai "$data" "$seed"
+fi
+for lambda in 0.01 0; do
+  out="$runs/demo-lambda$lambda"
+  mkdir -p "$out"
+  OMP_NUM_THREADS=1 nohup java "${java_opts[@]}" -cp "$cp" org.segearth.demo.TrainDemoModel \
+    "$data" "$out" "$seed" "$lambda" "$steps" "$batch" "$lr" "$out/docs" > "$out.log" 2>&1 &
+done
+echo "training in the background; logs: $runs/demo-lambda0.01.log $runs/demo-lambda0.log"
+wait
