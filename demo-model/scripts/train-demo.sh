@@ -6,7 +6,7 @@
 set -euo pipefail
 data="${1:-/work/demo-data}"
 runs="${2:-/work/demo-runs}"
-steps="${3:-500}"
+steps="${3:-320}"
 batch="${4:-2}"
 lr="${5:-1e-3}"
 seed="${6:-42}"

@@ -96,7 +96,7 @@ public final class DemoDocs {
         int w = image.getWidth();
         int h = image.getHeight();
         int caption = 78;
-        BufferedImage out = new BufferedImage(2 * w + 10, h + caption, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(Math.max(2 * w + 10, 640), h + caption, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);

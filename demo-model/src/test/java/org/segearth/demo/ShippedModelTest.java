@@ -1,0 +1,43 @@
+package org.segearth.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.segearth.api.SegmentationResult;
+import org.segearth.api.Segmenter;
+import org.segearth.runtime.parity.Goldens;
+
+/** The packed demo model shipped as this module's resource is the builder's default and says what it is. */
+class ShippedModelTest {
+
+    private static final String MANIFEST = "/org/segearth/demo/model/segearth.json";
+
+    @Test
+    void manifestLabelsItAsADemoModel() throws IOException {
+        try (InputStream in = ShippedModelTest.class.getResourceAsStream(MANIFEST)) {
+            assertNotNull(in, MANIFEST + " is missing");
+            JsonObject m = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            String description = m.get("description").getAsString();
+            assertTrue(description.contains("54 Dubai") && description.contains("not SegEarth-R2"), description);
+            assertEquals("siglip", m.getAsJsonObject("components").get("vision_encoder").getAsString());
+        }
+    }
+
+    @Test
+    void segmentsWithoutAModelPath() {
+        Path image = Goldens.testdata().resolve("dubai/images/Tile1_image_part_002.jpg");
+        try (Segmenter seg = Segmenter.builder().maxNewTokens(24).build()) {
+            SegmentationResult r = seg.segment(image, "segment the water and the roads");
+            assertNotNull(r.answer());
+            r.targets().forEach(t -> assertEquals(r.width(), t.mask().width()));
+        }
+    }
+}
