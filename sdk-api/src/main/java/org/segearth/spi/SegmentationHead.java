@@ -22,6 +22,16 @@ public interface SegmentationHead extends AutoCloseable {
      */
     HeadOutput predict(List<NDArray> features, NDArray queries);
 
+    /**
+     * The weights under their checkpoint keys, live: the arrays the forward computes with (no
+     * copies or views made at load time), so that gradients attached to them train the component
+     * and values written into them in place take effect. Empty when the component does not
+     * support training (the default).
+     */
+    default java.util.Map<String, NDArray> parameters() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 

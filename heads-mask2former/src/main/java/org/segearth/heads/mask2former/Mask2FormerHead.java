@@ -128,8 +128,7 @@ public final class Mask2FormerHead implements SegmentationHead {
         }
         NDManager caller = queries.getManager();
         try (NDManager scope = caller.newSubManager()) {
-            NDArray q = queries.duplicate();
-            q.attach(scope);
+            NDArray q = keep(queries, scope);
             List<NDArray> multi = new ArrayList<>();
             for (NDArray m : pixels.multiScaleFeatures()) {
                 multi.add(keep(m, scope));
@@ -168,10 +167,14 @@ public final class Mask2FormerHead implements SegmentationHead {
         return NDArrays.stack(new NDList(predictions.subList(0, predictions.size() - 1)));
     }
 
+    /**
+     * A handle on {@code x} owned by {@code manager}: a view (reshape), not {@code duplicate()},
+     * which detaches from autograd and would cut the gradient from the masks to the queries.
+     */
     private static NDArray keep(NDArray x, NDManager manager) {
-        NDArray copy = x.duplicate();
-        copy.attach(manager);
-        return copy;
+        NDArray view = x.reshape(x.getShape());
+        view.attach(manager);
+        return view;
     }
 
     @Override

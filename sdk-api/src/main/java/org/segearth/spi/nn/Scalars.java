@@ -35,6 +35,11 @@ public final class Scalars {
         }
     }
 
+    /** A 0-d tensor holding {@code value} in {@code x}'s manager and data type, with native storage. */
+    public static NDArray of(NDArray x, double value) {
+        return constant(x, value);
+    }
+
     private static NDArray constant(NDArray x, double value) {
         NDArray scalar = nativeCopy(x.getManager().create((float) value));
         return scalar.getDataType() == x.getDataType() ? scalar : scalar.toType(x.getDataType(), false);

@@ -1,5 +1,6 @@
 package org.segearth.spi.nn;
 
+import org.segearth.spi.nn.Scalars;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;

@@ -1,6 +1,7 @@
 package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
@@ -74,7 +75,7 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
 
     private NDArray layer(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        NDArray q = heads(crossQ.forward(hidden.add(queryPosition))).mul(1.0 / Math.sqrt(headDim));
+        NDArray q = scaled(heads(crossQ.forward(hidden.add(queryPosition))));
         NDArray k = heads(crossK.forward(memory.add(memoryPosition)));
         NDArray v = heads(crossV.forward(memory));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
@@ -84,7 +85,7 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
         NDArray h = crossAttnLayerNorm.forward(hidden.add(cross));
 
         NDArray withPos = h.add(queryPosition);
-        NDArray sq = heads(selfQ.forward(withPos)).mul(1.0 / Math.sqrt(headDim));
+        NDArray sq = scaled(heads(selfQ.forward(withPos)));
         NDArray sk = heads(selfK.forward(withPos));
         NDArray sv = heads(selfV.forward(h));
         NDArray self = selfOut.forward(merge(sq.matMul(sk.transpose(0, 1, 3, 2)).softmax(-1).matMul(sv)));
@@ -102,5 +103,10 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
     private NDArray merge(NDArray x) {
         long[] s = x.getShape().getShape();
         return x.transpose(0, 2, 1, 3).reshape(s[0], s[2], (long) numHeads * headDim);
+    }
+
+    /** {@code x / sqrt(headDim)}, autograd-safe (see {@link Scalars}). */
+    private NDArray scaled(NDArray x) {
+        return Scalars.mul(x, 1.0 / Math.sqrt(headDim));
     }
 }

@@ -1,5 +1,6 @@
 package org.segearth.llm.phi.internal;
 
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.segearth.api.SegEarthException;
@@ -110,7 +111,7 @@ public final class Linear {
                     ? ai.djl.nn.norm.Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
             NDArray down = org.segearth.spi.nn.Linear.apply(in, lora.loraA(), null);
             NDArray up = org.segearth.spi.nn.Linear.apply(down, lora.loraB(), null);
-            y = y.add(up.mul(lora.scale()));
+            y = y.add(Scalars.mul(up, lora.scale()));
         }
         return y;
     }

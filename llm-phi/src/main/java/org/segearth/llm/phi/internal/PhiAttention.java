@@ -1,5 +1,6 @@
 package org.segearth.llm.phi.internal;
 
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
@@ -89,7 +90,7 @@ public final class PhiAttention {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), scaling);
         if (mask != null) {
             scores = scores.add(mask);
         }

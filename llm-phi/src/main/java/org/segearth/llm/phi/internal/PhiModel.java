@@ -123,6 +123,10 @@ public final class PhiModel {
         for (int i = 0; i < values.length; i++) {
             longs[i] = values[i];
         }
-        return manager.create(longs).toType(DataType.INT64, false);
+        // a native copy: arrays made from Java memory alias a buffer that is freed once the forward's scope
+        // closes, while autograd keeps the index for the backward pass
+        try (NDArray fromJava = manager.create(longs)) {
+            return fromJava.duplicate();
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class Activations {
     public static NDArray bceWithLogits(NDArray logits, NDArray targets) {
         NDArray oneMinusT = targets.neg().add(1f);
         return oneMinusT.mul(logits)
-                .add(logits.neg().maximum(0f))
+                .add(logits.neg().getNDArrayInternal().relu())
                 .add(log1p(logits.abs().neg().exp()));
     }
 }

@@ -1,5 +1,6 @@
 package org.segearth.runtime.train.loss;
 
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -114,12 +115,12 @@ public final class MaskLosses {
 
     /** BCE mean per mask and Dice per mask on flattened {@code [N, P]} values, summed / numMasks, weighted. */
     private MaskLoss weighted(NDArray logits, NDArray targets, float numMasks) {
-        NDArray bce = Activations.bceWithLogits(logits, targets).mean(new int[] {1}).sum().div(numMasks);
+        NDArray bce = Scalars.div(Activations.bceWithLogits(logits, targets).mean(new int[] {1}).sum(), numMasks);
         NDArray probs = Activations.sigmoid(logits);
-        NDArray numerator = probs.mul(targets).sum(new int[] {1}).mul(2f);
+        NDArray numerator = Scalars.mul(probs.mul(targets).sum(new int[] {1}), 2);
         NDArray denominator = probs.sum(new int[] {1}).add(targets.sum(new int[] {1}));
-        NDArray dice = numerator.add(1f).div(denominator.add(1f)).neg().add(1f).sum().div(numMasks);
-        return new MaskLoss(bce.mul(bceWeight), dice.mul(diceWeight));
+        NDArray dice = Scalars.div(numerator.add(1f).div(denominator.add(1f)).neg().add(1f).sum(), numMasks);
+        return new MaskLoss(Scalars.mul(bce, bceWeight), Scalars.mul(dice, diceWeight));
     }
 
     private static void checkPair(NDArray logits, NDArray targets) {

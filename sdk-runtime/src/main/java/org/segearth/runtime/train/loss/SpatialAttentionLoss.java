@@ -1,5 +1,6 @@
 package org.segearth.runtime.train.loss;
 
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -116,7 +117,7 @@ public final class SpatialAttentionLoss {
         NDArray summed = probs.sum(new int[] {0});
         NDArray selected = summed.get(manager.create(segPositions)).get(":, {}", manager.create(imagePositions));
         float[] fg = gridMasks.toType(DataType.FLOAT32, false).toFloatArray();
-        NDArray total = selected.sum().mul(0f);
+        NDArray total = Scalars.mul(selected.sum(), 0);
         int cells = imagePositions.length;
         for (int r = 0; r < rows; r++) {
             int nFg = 0;
@@ -129,11 +130,11 @@ public final class SpatialAttentionLoss {
             int nBg = cells - nFg;
             NDArray a = selected.get(r);
             NDArray fgMask = gridMasks.get(r).toType(a.getDataType(), false);
-            NDArray meanBg = nBg == 0 ? a.sum().mul(0f)
-                    : a.mul(fgMask.neg().add(1f)).sum().div((float) nBg);
-            NDArray spread = a.sub(meanBg).square().mul(fgMask).sum().div((float) nFg);
+            NDArray meanBg = nBg == 0 ? Scalars.mul(a.sum(), 0)
+                    : Scalars.div(a.mul(fgMask.neg().add(1f)).sum(), nBg);
+            NDArray spread = Scalars.div(a.sub(meanBg).square().mul(fgMask).sum(), nFg);
             total = total.add(spread.add(EPS).log().neg());
         }
-        return total.div((float) rows);
+        return Scalars.div(total, rows);
     }
 }

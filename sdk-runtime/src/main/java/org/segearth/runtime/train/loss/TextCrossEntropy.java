@@ -1,5 +1,6 @@
 package org.segearth.runtime.train.loss;
 
+import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -40,6 +41,6 @@ public final class TextCrossEntropy {
         if (count == 0) {
             return picked.mul(weights).sum(); // 0, still attached to the graph
         }
-        return picked.mul(weights).sum().neg().div((float) count);
+        return Scalars.div(picked.mul(weights).sum().neg(), count);
     }
 }

@@ -1,0 +1,346 @@
+package org.segearth.runtime.train;
+
+import org.segearth.spi.nn.Scalars;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.segearth.api.InvalidInputException;
+import org.segearth.runtime.SdkInfo;
+import org.segearth.runtime.data.BenchmarkDataset;
+import org.segearth.runtime.pipeline.ImageEncoding;
+import org.segearth.runtime.pipeline.ModelOptions;
+import org.segearth.runtime.pipeline.ModelPackage;
+import org.segearth.runtime.pipeline.PassOptions;
+import org.segearth.runtime.pipeline.SegEarthModel;
+import org.segearth.runtime.pipeline.SegEarthOutput;
+import org.segearth.runtime.pipeline.StageTimer;
+import org.segearth.runtime.train.internal.CheckpointStore;
+import org.segearth.runtime.train.internal.DataOrder;
+import org.segearth.runtime.train.internal.PreparedSample;
+import org.segearth.runtime.train.internal.Provenance;
+import org.segearth.runtime.train.internal.SegRowInit;
+import org.segearth.runtime.train.internal.TrainableWeights;
+import org.segearth.spi.config.JsonConfig;
+import org.segearth.spi.config.LoraConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fine-tunes SegEarth-R2 from a model package on a LaSeRS-format dataset: per optimizer step,
+ * {@code batchSize x gradientAccumulation} teacher-forced passes (one per sample, so samples with
+ * different numbers of targets mix freely) under one gradient collector, each sample's loss
+ * divided by the samples of the step; then global-norm clipping, AdamW with warmup + cosine, and
+ * zeroed gradients. Every random choice derives from the seed and the step, so two runs with one
+ * seed give identical losses and a resumed run continues exactly. Checkpoints (every
+ * {@code saveEvery} steps and at the end) are complete model packages under
+ * {@code output/checkpoints/step-N}; the final package is {@code output/model}.
+ *
+ * <p>The JVM must run with {@code -Dai.djl.pytorch.graph_optimizer=false}; only one gradient
+ * collector may exist per JVM, so one run at a time.
+ *
+ * <pre>{@code
+ * TrainingResult r = Trainer.builder()
+ *         .basePackage(Path.of("segearth-r2-base"))
+ *         .data(new LaSeRSDataset(Path.of("LaSeRS"), "train"))
+ *         .output(Path.of("runs/r2"))
+ *         .config(TrainingConfig.builder().epochs(2).saveEvery(500).seed(7).build())
+ *         .listener(p -> log.info("{}", p))
+ *         .build().run();
+ * }</pre>
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final Path basePackage;
+    private final BenchmarkDataset data;
+    private final Path output;
+    private final TrainingConfig config;
+    private final TrainingListener listener;
+    private final ModelOptions modelOptions;
+    private final boolean resume;
+    private final int stopAfter;
+
+    private Trainer(Builder b) {
+        this.basePackage = Objects.requireNonNull(b.basePackage, "basePackage");
+        this.data = Objects.requireNonNull(b.data, "data");
+        this.output = Objects.requireNonNull(b.output, "output");
+        this.config = b.config;
+        this.listener = b.listener;
+        this.modelOptions = b.modelOptions.withMergedAdapter(false);
+        this.resume = b.resume;
+        this.stopAfter = b.stopAfter;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Trains (or continues a saved run) and returns what happened. */
+    public TrainingResult run() {
+        ModelPackage base = ModelPackage.open(basePackage);
+        try (SegEarthModel model = SegEarthModel.load(base, modelOptions)) {
+            List<TrainableParameter> params = TrainableWeights.select(model, config);
+            initSegRow(model, params);
+            model.languageModel().setTraining(true);
+            try (AdamW optimizer = AdamW.of(model.manager(), config)) {
+                Run run = new Run(model, params, optimizer, store(model, base));
+                return run.execute();
+            } finally {
+                model.languageModel().setTraining(false);
+            }
+        }
+    }
+
+    private void initSegRow(SegEarthModel model, List<TrainableParameter> params) {
+        if (SegRowInit.isFresh(model)) {
+            params.stream().filter(TrainableParameter::isRow).findFirst()
+                    .ifPresent(row -> SegRowInit.initialise(model, row, config));
+        }
+    }
+
+    private CheckpointStore store(SegEarthModel model, ModelPackage base) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("base_package", base.root().toAbsolutePath().toString());
+        Provenance.baseHashes(base).forEach((file, hash) -> p.put("base_sha256:" + file, hash));
+        p.put("data", data.name() + ":" + data.split() + " (" + data.size() + " samples)");
+        p.put("training_config", config.toString());
+        p.put("seed", Long.toString(config.seed()));
+        p.put("sdk_version", SdkInfo.version());
+        LoraConfig adapter = base.adapter()
+                .map(a -> LoraConfig.from(JsonConfig.read(a.resolve("adapter_config.json")))).orElse(config.lora());
+        return new CheckpointStore(output, base, adapter, p);
+    }
+
+    /** One run's mutable state. */
+    private final class Run {
+        private final SegEarthModel model;
+        private final List<TrainableParameter> params;
+        private final AdamW optimizer;
+        private final CheckpointStore store;
+        private final DataOrder order;
+        private final int totalSteps;
+        private final LrSchedule schedule;
+        private final SegEarthLosses losses = SegEarthLosses.of(config);
+        private int step;
+        private long position;
+        private double lastNorm;
+        private double lastLr;
+
+        Run(SegEarthModel model, List<TrainableParameter> params, AdamW optimizer, CheckpointStore store) {
+            this.model = model;
+            this.params = params;
+            this.optimizer = optimizer;
+            this.store = store;
+            this.order = new DataOrder(data.size(), config.seed());
+            this.totalSteps = config.totalSteps(data.size());
+            this.schedule = LrSchedule.warmupCosine(config.learningRate(), config.warmupRatio(), totalSteps);
+        }
+
+        TrainingResult execute() {
+            if (resume) {
+                store.latest().ifPresent(this::restore);
+            }
+            int start = step;
+            List<LossValues> history = new ArrayList<>();
+            long began = System.nanoTime();
+            while (step < totalSteps && step - start < stopAfter) {
+                LossValues mean = trainStep();
+                history.add(mean);
+                report(mean, began, history.size());
+                if (config.saveEvery() > 0 && step % config.saveEvery() == 0 && step < totalSteps) {
+                    save(store.checkpointDir(step));
+                }
+            }
+            Path result = null;
+            if (step >= totalSteps) {
+                save(store.checkpointDir(step));
+                result = save(output.resolve("model"));
+            }
+            return new TrainingResult(result, start, step, history);
+        }
+
+        private void restore(Path dir) {
+            try (NDManager scratch = model.manager().newSubManager()) {
+                CheckpointStore.State state = CheckpointStore.load(dir, scratch);
+                Map<String, NDArray> moments = new LinkedHashMap<>();
+                for (TrainableParameter p : params) {
+                    NDArray v = state.tensors().get("param." + p.key());
+                    if (v == null) {
+                        throw new InvalidInputException("checkpoint " + dir + " has no value for '" + p.key()
+                                + "'; it was made with other trained weights (config or model); resume with the same ones");
+                    }
+                    p.assign(v);
+                }
+                state.tensors().forEach((k, v) -> {
+                    if (k.startsWith("exp_avg")) {
+                        moments.put(k, v);
+                    }
+                });
+                optimizer.load(moments, state.step());
+                step = state.step();
+                position = state.position();
+            }
+            LOG.info("resumed from {} at step {} (data position {})", dir, step, position);
+        }
+
+        private LossValues trainStep() {
+            seed(step);
+            SplittableRandom points = new SplittableRandom(mix(config.seed(), step) ^ 0x9E3779B97F4A7C15L);
+            int k = config.samplesPerStep();
+            LossValues sum = LossValues.ZERO;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                for (int i = 0; i < k; i++) {
+                    PreparedSample s = PreparedSample.of(model, data.get(order.at(position + i)));
+                    sum = sum.plus(sampleBackward(gc, s, points, k, i == 0));
+                }
+            }
+            List<NDArray> grads = params.stream().map(TrainableParameter::gradient).toList();
+            double norm = GradientClipping.clip(grads, config.maxGradNorm());
+            lastNorm = norm;
+            lastLr = schedule.at(step);
+            optimizer.step(params, grads, lastLr);
+            params.forEach(TrainableParameter::zeroGradient);
+            position += k;
+            step++;
+            return sum.div(k);
+        }
+
+        private LossValues sampleBackward(GradientCollector gc, PreparedSample s, SplittableRandom points, int k,
+                boolean anchor) {
+            try (NDManager m = model.manager().newSubManager()) {
+                ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
+                PassOptions pass = config.attentionLossEnabled() ? PassOptions.TRAINING
+                        : new PassOptions(true, PassOptions.Attentions.NONE);
+                SegEarthOutput out = model.forward(m, image, s.tokens(), pass, StageTimer.NONE);
+                NDArray gt = s.masksArray(m);
+                int side = (int) Math.round(Math.sqrt(image.numImageTokens()));
+                LossParts parts = losses.compute(out, GroundTruth.frame(gt, image.frameSize()),
+                        GroundTruth.grid(gt, side), points);
+                NDArray objective = Scalars.div(parts.total(), k);
+                if (anchor) {
+                    objective = objective.add(anchorTerm());
+                }
+                gc.backward(objective);
+                return parts.values();
+            }
+        }
+
+        /** 0 x the sum of every trained array: every one gets a (possibly zero) gradient each step. */
+        private NDArray anchorTerm() {
+            NDArray total = null;
+            for (TrainableParameter p : params) {
+                NDArray t = Scalars.mul(p.array().sum(), 0);
+                total = total == null ? t : total.add(t);
+            }
+            return total;
+        }
+
+        private void report(LossValues mean, long began, int stepsDone) {
+            double seconds = (System.nanoTime() - began) / 1e9;
+            double sps = stepsDone * (double) config.samplesPerStep() / Math.max(seconds, 1e-9);
+            double eta = (totalSteps - step) * (double) config.samplesPerStep() / Math.max(sps, 1e-9);
+            if (step % config.logEvery() == 0 || step == totalSteps) {
+                listener.onStep(new TrainingProgress(step, totalSteps, order.epochOf(Math.max(0, position - 1)), mean,
+                        lastLr, lastNorm, sps, eta));
+            }
+            LOG.debug("step {}/{}: {}", step, totalSteps, mean);
+        }
+
+        private Path save(Path dir) {
+            Path written = store.save(dir, step, position, params, optimizer, model.languageModel().adapterTensors());
+            listener.onCheckpoint(step, written);
+            LOG.info("saved {} after step {}", written, step);
+            return written;
+        }
+    }
+
+    /** Seeds the engine's generator (LoRA dropout) for {@code step}. */
+    private void seed(int step) {
+        Engine.getInstance().setRandomSeed((int) (mix(config.seed(), step) & 0x7FFFFFFF));
+    }
+
+    private static long mix(long seed, long step) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step).nextLong();
+    }
+
+    /** Builder of a {@link Trainer}. */
+    public static final class Builder {
+        private Path basePackage;
+        private BenchmarkDataset data;
+        private Path output;
+        private TrainingConfig config = TrainingConfig.defaults();
+        private TrainingListener listener = TrainingListener.NONE;
+        private ModelOptions modelOptions = ModelOptions.defaults();
+        private boolean resume;
+        private int stopAfter = Integer.MAX_VALUE;
+
+        private Builder() {
+        }
+
+        /** The model package to start from (its manifest, tokenizer and adapter are used). */
+        public Builder basePackage(Path dir) {
+            basePackage = dir;
+            return this;
+        }
+
+        /** The training samples (e.g. {@code new LaSeRSDataset(root, "train")}). */
+        public Builder data(BenchmarkDataset dataset) {
+            data = dataset;
+            return this;
+        }
+
+        /** Where checkpoints and the final package go. */
+        public Builder output(Path dir) {
+            output = dir;
+            return this;
+        }
+
+        /** The settings. */
+        public Builder config(TrainingConfig c) {
+            config = Objects.requireNonNull(c, "config");
+            return this;
+        }
+
+        /** Progress and checkpoint events. */
+        public Builder listener(TrainingListener l) {
+            listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** How the base package is loaded (device, threads, head). */
+        public Builder modelOptions(ModelOptions o) {
+            modelOptions = Objects.requireNonNull(o, "modelOptions");
+            return this;
+        }
+
+        /** Continue from the latest checkpoint under the output folder when there is one. */
+        public Builder resume(boolean r) {
+            resume = r;
+            return this;
+        }
+
+        /** Stop after this many steps of this run (a planned interruption; resume later). */
+        public Builder stopAfter(int steps) {
+            if (steps < 1) {
+                throw new InvalidInputException("stopAfter must be >= 1, got " + steps);
+            }
+            stopAfter = steps;
+            return this;
+        }
+
+        /** The trainer. */
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}

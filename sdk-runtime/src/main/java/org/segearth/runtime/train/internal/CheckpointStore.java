@@ -1,0 +1,189 @@
+package org.segearth.runtime.train.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.checkpoint.Checkpoint;
+import org.segearth.runtime.checkpoint.SafetensorsWriter;
+import org.segearth.runtime.pipeline.Manifest;
+import org.segearth.runtime.pipeline.ModelPackage;
+import org.segearth.runtime.train.AdamW;
+import org.segearth.runtime.train.TrainableParameter;
+import org.segearth.spi.config.LoraConfig;
+
+/**
+ * Writes checkpoints as complete model packages: {@code adapter/} in PEFT's format,
+ * {@code trained.safetensors} with the other trained weights under the keys the package loader
+ * overrides, {@code segearth.json} with provenance, links to the base package's frozen parts, and
+ * {@code training_state.safetensors} (trained values, AdamW moments, step and data position) for
+ * resuming. Each package is written into a temporary folder and renamed into place.
+ */
+public final class CheckpointStore {
+
+    /** The resumable state's file inside a checkpoint. */
+    public static final String STATE = "training_state.safetensors";
+    /** Folder of the periodic checkpoints inside the output folder. */
+    public static final String CHECKPOINTS = "checkpoints";
+
+    private final Path output;
+    private final ModelPackage base;
+    private final LoraConfig adapterConfig;
+    private final Map<String, String> provenance;
+
+    /** A store under {@code output} for packages derived from {@code base}. */
+    public CheckpointStore(Path output, ModelPackage base, LoraConfig adapterConfig, Map<String, String> provenance) {
+        this.output = output;
+        this.base = base;
+        this.adapterConfig = adapterConfig;
+        this.provenance = Map.copyOf(provenance);
+    }
+
+    /** The folder of the checkpoint after {@code step} steps. */
+    public Path checkpointDir(int step) {
+        return output.resolve(CHECKPOINTS).resolve(String.format("step-%08d", step));
+    }
+
+    /**
+     * Writes a package to {@code target} (replacing it) after {@code step} steps with the data
+     * position {@code position}.
+     */
+    public Path save(Path target, int step, long position, List<TrainableParameter> params, AdamW optimizer,
+            Map<String, NDArray> adapter) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp.resolve("adapter"));
+            writeAdapter(tmp.resolve("adapter"), adapter);
+            SafetensorsWriter.write(tmp.resolve("trained.safetensors"), trained(params), Map.of("step", "" + step));
+            linkBase(tmp);
+            writeManifest(tmp, step);
+            SafetensorsWriter.write(tmp.resolve(STATE), state(params, optimizer),
+                    Map.of("step", "" + step, "position", "" + position, "format", "segearth-training/1"));
+            deleteTree(target);
+            Files.createDirectories(target.getParent());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new SegEarthException("cannot write the checkpoint " + target + ": " + e.getMessage()
+                    + "; check the free space and permissions of " + output, e);
+        }
+    }
+
+    private static Map<String, NDArray> trained(List<TrainableParameter> params) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (TrainableParameter p : params) {
+            if (!p.key().startsWith(TrainableWeights.ADAPTER)) {
+                out.put(p.key(), p.array());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, NDArray> state(List<TrainableParameter> params, AdamW optimizer) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (TrainableParameter p : params) {
+            out.put("param." + p.key(), p.value());
+        }
+        out.putAll(optimizer.state());
+        return out;
+    }
+
+    private void writeAdapter(Path dir, Map<String, NDArray> adapter) throws IOException {
+        SafetensorsWriter.write(dir.resolve("adapter_model.safetensors"), adapter, Map.of("format", "pt"));
+        JsonObject c = new JsonObject();
+        c.addProperty("peft_type", "LORA");
+        c.addProperty("task_type", "CAUSAL_LM");
+        c.addProperty("r", adapterConfig.r());
+        c.addProperty("lora_alpha", adapterConfig.loraAlpha());
+        c.addProperty("lora_dropout", adapterConfig.loraDropout());
+        JsonArray targets = new JsonArray();
+        adapterConfig.targetModules().forEach(targets::add);
+        c.add("target_modules", targets);
+        c.addProperty("bias", "none");
+        c.addProperty("use_rslora", adapterConfig.useRslora());
+        c.addProperty("use_dora", false);
+        c.addProperty("fan_in_fan_out", adapterConfig.fanInFanOut());
+        c.addProperty("inference_mode", true);
+        c.addProperty("base_model_name_or_path", base.mllm().toAbsolutePath().toString());
+        Files.writeString(dir.resolve("adapter_config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(c),
+                StandardCharsets.UTF_8);
+    }
+
+    private void linkBase(Path dir) throws IOException {
+        Files.createSymbolicLink(dir.resolve("mllm"), base.mllm().toRealPath());
+        Files.createSymbolicLink(dir.resolve("mask_head"), base.maskHead().toRealPath());
+        Files.createSymbolicLink(dir.resolve("seg_projector.safetensors"), base.segProjector().toRealPath());
+    }
+
+    private void writeManifest(Path dir, int step) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>(base.manifest().provenance());
+        p.putAll(provenance);
+        p.put("trained_steps", Integer.toString(step));
+        Manifest m = base.manifest();
+        Manifest out = new Manifest(m.format(), m.name(), m.description(), m.visionEncoder(), m.languageModel(),
+                m.maskEncoder(), m.head(), m.segToken(), m.eosToken(), m.promptTemplate(), m.maskImageSize(), p);
+        Files.writeString(dir.resolve(Manifest.FILE), out.toJson(), StandardCharsets.UTF_8);
+    }
+
+    /** The latest complete checkpoint under the output folder, if any. */
+    public Optional<Path> latest() {
+        Path dir = output.resolve(CHECKPOINTS);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.isRegularFile(p.resolve(STATE)))
+                    .max(Comparator.comparing(p -> p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new SegEarthException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A saved state: the step, the data position and the tensors (in {@code manager}). */
+    public record State(int step, long position, Map<String, NDArray> tensors) {
+    }
+
+    /** Reads the state of the checkpoint {@code dir}. */
+    public static State load(Path dir, NDManager manager) {
+        Path file = dir.resolve(STATE);
+        try (Checkpoint c = Checkpoint.open(file, manager)) {
+            Map<String, String> meta = c.files().get(0).metadata();
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            for (String k : c.keys()) {
+                NDArray mapped = c.get(k);
+                NDArray copy = mapped.duplicate();
+                mapped.close();
+                tensors.put(k, copy);
+            }
+            return new State(Integer.parseInt(meta.get("step")), Long.parseLong(meta.get("position")), tensors);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.delete(p);
+    }
+}

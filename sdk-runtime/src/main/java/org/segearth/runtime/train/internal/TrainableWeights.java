@@ -1,0 +1,80 @@
+package org.segearth.runtime.train.internal;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.pipeline.SegEarthModel;
+import org.segearth.runtime.train.TrainableParameter;
+import org.segearth.runtime.train.TrainingConfig;
+import org.segearth.spi.LanguageModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the weights a run trains, under the keys they are saved with: {@code adapter.<PEFT key>}
+ * (written to {@code adapter/}), {@code mllm.<key>}, {@code mask_head.<key>} and
+ * {@code seg_projector.<key>} (written to {@code trained.safetensors}, which overrides the base
+ * package's weights by these keys).
+ */
+public final class TrainableWeights {
+
+    /** Key prefix of the adapter's tensors. */
+    public static final String ADAPTER = "adapter.";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainableWeights.class);
+    private static final String EMBED = "model.embed_tokens.weight";
+
+    private TrainableWeights() {
+    }
+
+    /** The trained weights of {@code model} for {@code config}, with gradients required; the adapter is created when missing. */
+    public static List<TrainableParameter> select(SegEarthModel model, TrainingConfig config) {
+        LanguageModel lm = model.languageModel();
+        if (lm.adapterTensors().isEmpty()) {
+            lm.createAdapter(config.lora(), config.seed());
+        }
+        List<TrainableParameter> out = new ArrayList<>();
+        lm.adapterTensors().forEach((k, a) -> out.add(TrainableParameter.of(ADAPTER + k, a)));
+        Map<String, NDArray> llm = lm.parameters();
+        if (config.trainable() == TrainingConfig.Trainable.EVERYTHING) {
+            llm.forEach((k, a) -> out.add(TrainableParameter.of("mllm." + k, a)));
+            addAll(out, "mllm.", model.visionEncoder().parameters(), "vision encoder");
+            addAll(out, "mask_head.", model.maskEncoder().parameters(), "mask encoder");
+        } else {
+            llm.forEach((k, a) -> {
+                if (k.startsWith("lm_head.")) {
+                    out.add(TrainableParameter.of("mllm." + k, a));
+                }
+            });
+            out.add(TrainableParameter.row("mllm." + EMBED, require(llm, EMBED), model.segTokenId()));
+        }
+        Map<String, NDArray> head = model.head().parameters();
+        if (head.isEmpty()) {
+            LOG.warn("segmentation head '{}' exposes no parameters; it stays frozen (the pixel and transformer"
+                    + " decoders train only with a head that implements SegmentationHead.parameters())", model.headName());
+        }
+        head.forEach((k, a) -> out.add(TrainableParameter.of("mask_head." + k, a)));
+        out.add(TrainableParameter.of("seg_projector.weight", model.projector().weight()));
+        out.add(TrainableParameter.of("seg_projector.bias", model.projector().bias()));
+        out.forEach(TrainableParameter::requireGradient);
+        LOG.info("training {} tensors ({} values)", out.size(), out.stream().mapToLong(p -> p.shape().size()).sum());
+        return out;
+    }
+
+    private static void addAll(List<TrainableParameter> out, String prefix, Map<String, NDArray> weights, String what) {
+        if (weights.isEmpty()) {
+            LOG.warn("the {} exposes no parameters; it stays frozen although everything was asked to train", what);
+        }
+        weights.forEach((k, a) -> out.add(TrainableParameter.of(prefix + k, a)));
+    }
+
+    private static NDArray require(Map<String, NDArray> weights, String key) {
+        NDArray a = weights.get(key);
+        if (a == null) {
+            throw new SegEarthException("the language model exposes no '" + key + "' among its parameters "
+                    + weights.keySet() + "; the [SEG] embedding row cannot train");
+        }
+        return a;
+    }
+}
