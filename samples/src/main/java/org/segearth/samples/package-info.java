@@ -14,7 +14,14 @@
  *       segmenting with the trained package.</li>
  * </ul>
  *
- * <p>Run one from the repository root after {@code mvn -q package -DskipTests}, e.g.
- * {@code java -cp "samples/target/classes:$(cat cli/target/classpath.txt)" org.segearth.samples.QuickStart ...}.
+ * <p>Run one from the repository root after {@code mvn -q -pl samples -am package -DskipTests}
+ * (which also writes the samples' class path to {@code samples/target/classpath.txt}):
+ *
+ * <pre>
+ * java -cp "samples/target/classes:$(cat samples/target/classpath.txt)" org.segearth.samples.QuickStart \
+ *     MODEL_DIR testdata/dubai/images/Tile1_image_part_002.jpg "segment the water and the roads" overlay.png
+ * </pre>
+ *
+ * Without arguments a sample prints its usage.
  */
 package org.segearth.samples;
