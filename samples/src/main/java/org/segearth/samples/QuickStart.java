@@ -47,33 +47,42 @@ public final class QuickStart {
             System.err.println("usage: QuickStart MODEL_DIR IMAGE INSTRUCTION OVERLAY_PNG [ANSWER]");
             System.exit(2);
         }
-        run(Path.of(args[0]), Path.of(args[1]), args[2], args.length == 5 ? args[4] : null, Path.of(args[3]));
+        try (Segmenter segmenter = Segmenter.builder().model(Path.of(args[0])).build()) {
+            run(segmenter, Path.of(args[1]), args[2], args.length == 5 ? args[4] : null, Path.of(args[3]));
+        }
     }
 
     /**
-     * Segments {@code image}, prints its targets and writes the overlay to {@code overlay}.
+     * Segments {@code image} with {@code segmenter}, prints its targets and writes the overlay to
+     * {@code overlay}.
      *
      * @param answer the answer to segment (teacher-forced), or null to let the model write it
      * @return the result
      */
-    public static SegmentationResult run(Path model, Path image, String instruction, String answer, Path overlay) {
-        try (Segmenter segmenter = Segmenter.builder().model(model).build()) {
-            ImageSource source = ImageSource.of(image);
-            SegmentationResult result = answer == null ? segmenter.segment(source, instruction)
-                    : segmenter.segmentWithAnswer(source, instruction, answer);
-            System.out.println("instruction: " + instruction);
-            System.out.println("answer:      " + result.answer());
-            System.out.println(result.targets().size() + " target(s) in " + result.total().toMillis() + " ms");
-            for (Target t : result.targets()) {
-                System.out.printf(Locale.ROOT, "  %d  %-28s score %.2f  area %7d px  box %s%n", t.index(),
-                        '"' + t.phrase() + '"', t.score(), t.area(),
-                        t.box().map(b -> "[x=" + b.x() + ", y=" + b.y() + ", w=" + b.width() + ", h=" + b.height() + "]")
-                                .orElse("(empty mask)"));
-            }
+    public static SegmentationResult run(Segmenter segmenter, Path image, String instruction, String answer,
+            Path overlay) {
+        ImageSource source = ImageSource.of(image);
+        SegmentationResult result = answer == null ? segmenter.segment(source, instruction)
+                : segmenter.segmentWithAnswer(source, instruction, answer);
+        System.out.println("instruction: " + instruction);
+        System.out.println("answer:      " + result.answer());
+        System.out.println(result.targets().size() + " target(s) in " + result.total().toMillis() + " ms");
+        for (Target t : result.targets()) {
+            System.out.printf(Locale.ROOT, "  %d  %-28s score %.2f  area %7d px  box %s%n", t.index(),
+                    '"' + t.phrase() + '"', t.score(), t.area(),
+                    t.box().map(b -> "[x=" + b.x() + ", y=" + b.y() + ", w=" + b.width() + ", h=" + b.height() + "]")
+                            .orElse("(empty mask)"));
+        }
+        writeOverlay(image, result, overlay);
+        System.out.println("overlay:     " + overlay);
+        return result;
+    }
+
+    /** Draws the targets over the image (one colour and label each) and saves it as PNG. */
+    private static void writeOverlay(Path image, SegmentationResult result, Path overlay) {
+        try {
             BufferedImage picture = Overlay.render(ImageIO.read(image.toFile()), result.targets());
             ImageIO.write(picture, "png", overlay.toFile());
-            System.out.println("overlay:     " + overlay);
-            return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + image + " or write " + overlay + ": " + e.getMessage(), e);
         }

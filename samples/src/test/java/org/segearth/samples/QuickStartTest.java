@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.SegmentationResult;
+import org.segearth.api.Segmenter;
 import org.segearth.api.Target;
 import org.segearth.runtime.render.Overlay;
 
@@ -26,8 +27,11 @@ class QuickStartTest {
     void teacherForcedAnswerGivesItsTargetsAndAnOverlay() throws IOException {
         Path image = Fixtures.dubaiImage(1);
         Path overlay = dir.resolve("overlay.png");
-        SegmentationResult r = QuickStart.run(Fixtures.tinyModel(dir), image, "segment the buildings and the roads",
-                "the buildings [SEG] and the roads [SEG]", overlay);
+        SegmentationResult r;
+        try (Segmenter segmenter = Segmenter.builder().model(Fixtures.tinyModel(dir)).build()) {
+            r = QuickStart.run(segmenter, image, "segment the buildings and the roads",
+                    "the buildings [SEG] and the roads [SEG]", overlay);
+        }
         assertEquals(List.of("the buildings", "and the roads"), r.targets().stream().map(Target::phrase).toList());
         BufferedImage source = ImageIO.read(image.toFile());
         BufferedImage picture = ImageIO.read(overlay.toFile());
@@ -45,8 +49,10 @@ class QuickStartTest {
     @Test
     void generativeModeGivesOneTargetPerSegOfTheAnswer() {
         Path overlay = dir.resolve("generated.png");
-        SegmentationResult r = QuickStart.run(Fixtures.tinyModel(dir), Fixtures.dubaiImage(2), "segment the water",
-                null, overlay);
+        SegmentationResult r;
+        try (Segmenter segmenter = Segmenter.builder().model(Fixtures.tinyModel(dir)).maxNewTokens(16).build()) {
+            r = QuickStart.run(segmenter, Fixtures.dubaiImage(2), "segment the water", null, overlay);
+        }
         assertEquals(r.answer().split("\\[SEG]", -1).length - 1, r.targets().size(), r.answer());
         assertTrue(Files.isRegularFile(overlay));
         assertNotEquals(0, r.timings().size());
