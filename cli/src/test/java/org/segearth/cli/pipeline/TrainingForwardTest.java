@@ -13,7 +13,6 @@ import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.image.ImageDecoder;
@@ -39,9 +38,6 @@ class TrainingForwardTest {
     }
 
     @Test
-    @Disabled("Mask2FormerHead (wt-m2f, e1d7114) copies its inputs with NDArray.duplicate(), which detaches from"
-            + " autograd in DJL 0.36's PyTorch engine: the mask logits have no grad_fn; enable once the head keeps"
-            + " the graph")
     void maskLogitGradientsReachTheProjectorAndTheAdapter() {
         check(out -> out.maskLogits().mean().add(NDArrays.stack(new NDList(out.auxMaskLogits())).mean()));
     }

@@ -1,6 +1,10 @@
 package org.segearth.encoders.siglip;
 
+import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.segearth.spi.RecordingWeights;
 import org.segearth.api.SegEarthException;
 import org.segearth.encoders.siglip.internal.MiphaProjector;
 import org.segearth.encoders.siglip.internal.OnnxVisionTower;
@@ -47,11 +51,13 @@ public final class SiglipVisionEncoders {
     /** An encoder whose tower runs in Java or, with {@code onnx}, on ONNX Runtime. */
     public static VisionEncoder create(ComponentContext context, boolean onnx) {
         SiglipSettings s = SiglipSettings.from(context.config());
-        MiphaProjector projector = projector(context.weights(), s);
+        Map<String, NDArray> parameters = new LinkedHashMap<>();
+        Weights weights = RecordingWeights.wrap(context.weights(), parameters);
+        MiphaProjector projector = projector(weights, s);
         VisionTower tower = onnx
                 ? new OnnxVisionTower(onnxFile(context), threads(context))
-                : new SiglipVisionTransformer(context.weights(), s.vision(), s.selectLayer(), false);
-        return new ProjectedVisionEncoder(tower, projector, s.vision().imageSize(), s.numTokens());
+                : new SiglipVisionTransformer(weights, s.vision(), s.selectLayer(), false);
+        return new ProjectedVisionEncoder(tower, projector, s.vision().imageSize(), s.numTokens(), parameters);
     }
 
     private static MiphaProjector projector(Weights weights, SiglipSettings s) {

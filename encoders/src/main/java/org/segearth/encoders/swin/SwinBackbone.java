@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.segearth.spi.RecordingWeights;
 import org.segearth.api.SegEarthException;
 import org.segearth.encoders.swin.internal.SwinEmbeddings;
 import org.segearth.encoders.swin.internal.SwinOps;
@@ -45,13 +49,15 @@ public final class SwinBackbone implements MaskEncoder {
     private final List<SwinStage> stages = new ArrayList<>();
     private final List<LayerNorm> hiddenStatesNorms = new ArrayList<>(); // per out stage, [stage dim]
     private final FeatureSpec outputSpec;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
     /**
-     * @param weights the view holding {@code embeddings.*}, {@code encoder.layers.*} and
+     * @param located the view holding {@code embeddings.*}, {@code encoder.layers.*} and
      *     {@code hidden_states_norms.*} (see {@link #locate})
      */
-    public SwinBackbone(Weights weights, SwinConfig config) {
+    public SwinBackbone(Weights located, SwinConfig config) {
         this.config = config;
+        Weights weights = RecordingWeights.wrap(located, parameters);
         double eps = config.layerNormEps();
         if (config.useAbsoluteEmbeddings()) {
             throw new SegEarthException("Swin: use_absolute_embeddings=true is not supported; the Mask2Former Swin "
@@ -148,6 +154,12 @@ public final class SwinBackbone implements MaskEncoder {
             }
         }
         return -1;
+    }
+
+    /** Every weight the forward reads, by full checkpoint key, live (the bias table is gathered per call). */
+    @Override
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(parameters);
     }
 
     @Override

@@ -5,13 +5,18 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.segearth.spi.RecordingWeights;
 import org.segearth.api.SegEarthException;
 import org.segearth.heads.mask2former.internal.Mask2FormerPixelDecoder;
 import org.segearth.heads.mask2former.internal.Mask2FormerTransformerModule;
 import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.SegmentationHead;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Scalars;
 import org.segearth.spi.config.Mask2FormerConfig;
 import org.segearth.spi.config.SwinConfig;
 
@@ -35,13 +40,15 @@ public final class Mask2FormerHead implements SegmentationHead {
     private final Mask2FormerPixelDecoder pixelDecoder;
     private final Mask2FormerTransformerModule transformerModule;
     private final FeatureSpec inputSpec;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
     /**
-     * @param root the checkpoint root (keys {@code model.pixel_level_module.decoder.*},
+     * @param checkpoint the checkpoint root (keys {@code model.pixel_level_module.decoder.*},
      *     {@code model.transformer_module.*})
      */
-    public Mask2FormerHead(Weights root, Mask2FormerConfig config) {
+    public Mask2FormerHead(Weights checkpoint, Mask2FormerConfig config) {
         this.config = config;
+        Weights root = RecordingWeights.wrap(checkpoint, parameters);
         if (!root.contains("model.transformer_module.decoder.layernorm.weight")) {
             throw new SegEarthException("no Mask2Former decoder in the checkpoint: 'model.transformer_module.decoder."
                     + "layernorm.weight' is missing; pass a Mask2FormerForUniversalSegmentation checkpoint");
@@ -101,9 +108,7 @@ public final class Mask2FormerHead implements SegmentationHead {
         try (NDManager scope = caller.newSubManager()) {
             List<NDArray> local = new ArrayList<>();
             for (NDArray f : features) {
-                NDArray copy = f.duplicate();
-                copy.attach(scope);
-                local.add(copy);
+                local.add(copy(f, scope));
             }
             Mask2FormerPixelDecoder.Output out = pixelDecoder.forward(local);
             List<NDArray> multi = new ArrayList<>();
@@ -175,6 +180,26 @@ public final class Mask2FormerHead implements SegmentationHead {
         NDArray view = x.reshape(x.getShape());
         view.attach(manager);
         return view;
+    }
+
+    /**
+     * Every weight the pixel decoder and the transformer decoder (mask predictor included) read,
+     * by checkpoint key, live: q/k/v slices and level rows are taken inside the forward.
+     */
+    @Override
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /**
+     * A fresh copy of {@code x} (x * 1, bit for bit) that, unlike {@code duplicate()}, stays in the
+     * autograd graph: the convolutions see a newly allocated buffer as they did with a copy, which
+     * keeps their numerics independent of where the encoder's view starts.
+     */
+    private static NDArray copy(NDArray x, NDManager manager) {
+        NDArray copy = Scalars.mul(x, 1.0);
+        copy.attach(manager);
+        return copy;
     }
 
     @Override

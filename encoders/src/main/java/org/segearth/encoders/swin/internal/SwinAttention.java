@@ -3,6 +3,7 @@ package org.segearth.encoders.swin.internal;
 import ai.djl.ndarray.NDArray;
 import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +26,10 @@ public final class SwinAttention {
     private final NDArray keyBias; // [dim]
     private final NDArray valueWeight; // [dim, dim]
     private final NDArray valueBias; // [dim]
-    private final float[] relativePositionBiasTable; // [(2w-1)^2, heads], row-major
+    private final NDArray relativePositionBiasTable; // [(2w-1)^2, heads], gathered in the forward
     private final NDArray outputDenseWeight; // [dim, dim]
     private final NDArray outputDenseBias; // [dim]
-    private final Map<Integer, float[]> biasByWindow = new HashMap<>();
+    private final Map<Integer, NDArray> indexByWindow = new HashMap<>(); // per window side, native int64 [n * n]
 
     /**
      * @param w the view at {@code ...blocks.N.attention}
@@ -49,9 +50,12 @@ public final class SwinAttention {
         keyBias = qkvBias ? self.get("key.bias", dim) : null;
         valueBias = qkvBias ? self.get("value.bias", dim) : null;
         int side = 2 * windowSize - 1;
-        relativePositionBiasTable = self.get("relative_position_bias_table", (long) side * side, numHeads).toFloatArray();
+        relativePositionBiasTable = self.get("relative_position_bias_table", (long) side * side, numHeads);
         outputDenseWeight = w.get("output.dense.weight", dim, dim);
         outputDenseBias = w.get("output.dense.bias", dim);
+        for (int side2 = 1; side2 <= windowSize; side2++) {
+            indexByWindow.put(side2, buildIndex(side2)); // at load: they live with the weights
+        }
     }
 
     /**
@@ -83,33 +87,40 @@ public final class SwinAttention {
         return x.reshape(bw, n, numHeads, headDim).transpose(0, 2, 1, 3);
     }
 
-    /** The bias {@code [heads, window^2, window^2]} for an effective window side. */
+    /**
+     * The bias {@code [heads, window^2, window^2]} for an effective window side, gathered from the
+     * live table (so it trains), in {@code manager}.
+     */
     NDArray relativePositionBias(NDManager manager, int window) {
-        float[] bias = biasByWindow.computeIfAbsent(window, this::buildBias);
         int n = window * window;
-        return manager.create(bias, new Shape(numHeads, n, n));
+        NDArray index = indexByWindow.get(window);
+        if (index == null) {
+            throw new SegEarthException("Swin: effective window " + window + " exceeds the configured window "
+                    + windowSize + "; the window is min(window_size, stage resolution)");
+        }
+        NDArray rows = relativePositionBiasTable.get(new NDIndex("{}", index)); // [n * n, heads]
+        rows.attach(manager);
+        return rows.reshape(n, n, numHeads).transpose(2, 0, 1);
     }
 
     /**
-     * Gathers the table like HF's {@code relative_position_index}: for tokens i, j of a window,
+     * The table rows like HF's {@code relative_position_index}: for tokens i, j of a window,
      * row ((yi - yj) + W - 1) * (2W - 1) + (xi - xj) + W - 1, W the configured window. With the
      * configured window this is HF's index; a smaller effective window reads the centre of the
-     * table (HF supports only the configured window; SwinBackbone always uses it).
+     * table (HF supports only the configured window; SwinBackbone always uses it). Native storage
+     * in the table's manager: it lives as long as the weights, past every backward.
      */
-    private float[] buildBias(int window) {
+    private NDArray buildIndex(int window) {
         int n = window * window;
         int side = 2 * windowSize - 1;
-        float[] out = new float[numHeads * n * n];
+        long[] out = new long[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 int dy = i / window - j / window + windowSize - 1;
                 int dx = i % window - j % window + windowSize - 1;
-                int row = dy * side + dx;
-                for (int h = 0; h < numHeads; h++) {
-                    out[(h * n + i) * n + j] = relativePositionBiasTable[row * numHeads + h];
-                }
+                out[i * n + j] = (long) dy * side + dx;
             }
         }
-        return out;
+        return Scalars.nativeCopy(relativePositionBiasTable.getManager().create(out, new Shape(n * n)));
     }
 }

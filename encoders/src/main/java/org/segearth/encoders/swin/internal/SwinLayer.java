@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Scalars;
 import org.segearth.spi.nn.Activations;
 import org.segearth.spi.nn.LayerNorm;
 import org.segearth.spi.nn.Linear;
@@ -154,7 +155,8 @@ public final class SwinLayer {
                 }
             }
         }
-        return manager.create(mask, new Shape((long) nh * nw, n, n));
+        // native storage: a tensor over Java memory must not be what autograd holds on to
+        return Scalars.nativeCopy(manager.create(mask, new Shape((long) nh * nw, n, n)));
     }
 
     private static int band(int pos, int size, int window, int shift) {

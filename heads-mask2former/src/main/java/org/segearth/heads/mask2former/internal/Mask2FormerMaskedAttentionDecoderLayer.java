@@ -21,9 +21,9 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
 
     private final int numHeads;
     private final int headDim;
-    private final Linear crossQ; // in_proj rows [0, d)
-    private final Linear crossK; // in_proj rows [d, 2d)
-    private final Linear crossV; // in_proj rows [2d, 3d)
+    private final int dim;
+    private final NDArray crossInProjWeight; // [3d, d]: q, k, v rows, sliced in the forward
+    private final NDArray crossInProjBias; // [3d]
     private final Linear crossOut; // [d, d]
     private final LayerNorm crossAttnLayerNorm; // [d]
     private final Linear selfQ; // [d, d]
@@ -43,11 +43,9 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
         }
         this.numHeads = numHeads;
         this.headDim = dim / numHeads;
-        NDArray inW = w.get("cross_attn.in_proj_weight", 3L * dim, dim);
-        NDArray inB = w.get("cross_attn.in_proj_bias", 3L * dim);
-        crossQ = Linear.of(inW.get(new NDIndex("0:" + dim)), inB.get(new NDIndex("0:" + dim)));
-        crossK = Linear.of(inW.get(new NDIndex(dim + ":" + 2 * dim)), inB.get(new NDIndex(dim + ":" + 2 * dim)));
-        crossV = Linear.of(inW.get(new NDIndex(2 * dim + ":")), inB.get(new NDIndex(2 * dim + ":")));
+        this.dim = dim;
+        crossInProjWeight = w.get("cross_attn.in_proj_weight", 3L * dim, dim);
+        crossInProjBias = w.get("cross_attn.in_proj_bias", 3L * dim);
         crossOut = Linear.load(w.prefix("cross_attn.out_proj"), dim, dim);
         crossAttnLayerNorm = LayerNorm.load(w.prefix("cross_attn_layer_norm"), dim, 1e-5);
         selfQ = Linear.load(w.prefix("self_attn.q_proj"), dim, dim);
@@ -75,9 +73,9 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
 
     private NDArray layer(NDArray hidden, NDArray queryPosition, NDArray memory, NDArray memoryPosition,
             NDArray blocked) {
-        NDArray q = scaled(heads(crossQ.forward(hidden.add(queryPosition))));
-        NDArray k = heads(crossK.forward(memory.add(memoryPosition)));
-        NDArray v = heads(crossV.forward(memory));
+        NDArray q = scaled(heads(crossProjection(0, hidden.add(queryPosition))));
+        NDArray k = heads(crossProjection(1, memory.add(memoryPosition)));
+        NDArray v = heads(crossProjection(2, memory));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
         NDArray minusInf = scores.getManager().full(scores.getShape(), Float.NEGATIVE_INFINITY);
         scores = NDArrays.where(blocked, minusInf, scores);
@@ -93,6 +91,13 @@ public final class Mask2FormerMaskedAttentionDecoderLayer {
 
         NDArray ffn = fc2.forward(Activation.relu(fc1.forward(h)));
         return finalLayerNorm.forward(h.add(ffn));
+    }
+
+    /** Part {@code part} (0 q, 1 k, 2 v) of {@code in_proj}, sliced from the live arrays per call. */
+    private NDArray crossProjection(int part, NDArray x) {
+        NDIndex rows = new NDIndex((long) part * dim + ":" + (long) (part + 1) * dim);
+        return Linear.apply(x, Mask2FormerOps.slice(crossInProjWeight, rows, x.getManager()),
+                Mask2FormerOps.slice(crossInProjBias, rows, x.getManager()));
     }
 
     private NDArray heads(NDArray x) {

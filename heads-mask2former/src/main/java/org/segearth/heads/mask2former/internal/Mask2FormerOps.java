@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.segearth.spi.nn.Scalars;
 
 /**
  * Tensor helpers only the Mask2Former blocks need (GroupNorm, grid sampling); linear layers,
@@ -43,8 +44,9 @@ public final class Mask2FormerOps {
      */
     public static NDArray gridSample(NDArray value, NDArray locX, NDArray locY, int height, int width) {
         // grid_sampler_unnormalize with align_corners=False: ((g + 1) * size - 1) / 2, g = 2 * loc - 1
-        NDArray ix = locX.mul(2).sub(1).add(1).mul(width).sub(1).div(2);
-        NDArray iy = locY.mul(2).sub(1).add(1).mul(height).sub(1).div(2);
+        // constants through Scalars: autograd keeps the factors, which must not live in Java memory
+        NDArray ix = Scalars.div(Scalars.mul(Scalars.mul(locX, 2).sub(1).add(1), width).sub(1), 2);
+        NDArray iy = Scalars.div(Scalars.mul(Scalars.mul(locY, 2).sub(1).add(1), height).sub(1), 2);
         NDArray x0 = ix.floor();
         NDArray y0 = iy.floor();
         NDArray x1 = x0.add(1);
@@ -76,5 +78,15 @@ public final class Mask2FormerOps {
         NDArray sampled = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(is.get(0), is.get(1), -1);
         NDArray w = weight.mul(valid.toType(weight.getDataType(), false)).expandDims(2);
         return sampled.mul(w);
+    }
+
+    /**
+     * {@code parameter[index]}, a view that keeps the gradient path to the live parameter, owned by
+     * {@code manager} (a slice would otherwise land in the parameter's manager and outlive the call).
+     */
+    public static NDArray slice(NDArray parameter, NDIndex index, ai.djl.ndarray.NDManager manager) {
+        NDArray view = parameter.get(index);
+        view.attach(manager);
+        return view;
     }
 }

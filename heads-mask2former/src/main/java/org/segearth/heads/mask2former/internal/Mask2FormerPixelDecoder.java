@@ -29,7 +29,7 @@ public final class Mask2FormerPixelDecoder {
     private final int featureSize;
     private final int numFpnLevels;
     private final List<NDArray[]> inputProjections = new ArrayList<>(); // conv [F, C, 1, 1], bias, GN weight, GN bias
-    private final NDArray[] levelEmbed; // level_embed [levels, F] as rows [1, 1, F]
+    private final NDArray levelEmbed; // level_embed [levels, F], rows taken in the forward
     private final Mask2FormerSinePositionEmbedding positionEmbedding;
     private final List<Mask2FormerPixelDecoderEncoderLayer> encoderLayers = new ArrayList<>();
     private final List<NDArray[]> adapters = new ArrayList<>(); // lateral conv [F, C, 1, 1], GN weight, GN bias
@@ -57,11 +57,7 @@ public final class Mask2FormerPixelDecoder {
             inputProjections.add(new NDArray[] {p.get("0.weight", featureSize, in, 1, 1), p.get("0.bias", featureSize),
                 p.get("1.weight", featureSize), p.get("1.bias", featureSize)});
         }
-        NDArray levelEmbedTable = w.get("level_embed", NUM_FEATURE_LEVELS, featureSize);
-        levelEmbed = new NDArray[NUM_FEATURE_LEVELS];
-        for (int i = 0; i < NUM_FEATURE_LEVELS; i++) {
-            levelEmbed[i] = levelEmbedTable.get(i).reshape(1, 1, featureSize);
-        }
+        levelEmbed = w.get("level_embed", NUM_FEATURE_LEVELS, featureSize);
         positionEmbedding = new Mask2FormerSinePositionEmbedding(featureSize / 2);
         for (int i = 0; i < encoderLayers; i++) {
             this.encoderLayers.add(new Mask2FormerPixelDecoderEncoderLayer(w.prefix("encoder.layers." + i), featureSize,
@@ -107,7 +103,7 @@ public final class Mask2FormerPixelDecoder {
             shapes[i] = new int[] {h, wd};
             embeds.add(flatten(proj));
             NDArray pos = flatten(positionEmbedding.forward(manager, h, wd));
-            positions.add(pos.add(levelEmbed[i]));
+            positions.add(pos.add(Mask2FormerOps.slice(levelEmbed, new NDIndex(i), manager).reshape(1, 1, featureSize)));
         }
         NDArray hidden = NDArrays.concat(new NDList(embeds), 1);
         NDArray position = NDArrays.concat(new NDList(positions), 1);

@@ -3,6 +3,7 @@ package org.segearth.heads.mask2former.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.segearth.spi.nn.Scalars;
 
 /**
  * HF {@code Mask2FormerSinePositionEmbedding} with {@code normalize=True}, no padding mask:
@@ -42,6 +43,6 @@ public final class Mask2FormerSinePositionEmbedding {
                 }
             }
         }
-        return manager.create(out, new Shape(1, 2L * f, height, width));
+        return Scalars.nativeCopy(manager.create(out, new Shape(1, 2L * f, height, width)));
     }
 }

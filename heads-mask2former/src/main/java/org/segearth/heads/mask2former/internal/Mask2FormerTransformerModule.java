@@ -2,6 +2,7 @@ package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 import org.segearth.spi.Weights;
@@ -18,7 +19,7 @@ public final class Mask2FormerTransformerModule {
 
     private final int hidden;
     private final NDArray[] inputProjections; // per level conv [hidden, F, 1, 1] + bias, or null
-    private final NDArray[] levelEmbed; // level_embed.weight [levels, hidden] as rows [1, 1, hidden]
+    private final NDArray levelEmbed; // level_embed.weight [levels, hidden], rows taken in the forward
     private final Mask2FormerSinePositionEmbedding positionEmbedder;
     private final Mask2FormerMaskedAttentionDecoder decoder;
 
@@ -34,11 +35,7 @@ public final class Mask2FormerTransformerModule {
                 inputProjections[2 * i + 1] = w.get("input_projections." + i + ".bias", hidden);
             }
         }
-        NDArray table = w.get("level_embed.weight", levels, hidden);
-        levelEmbed = new NDArray[levels];
-        for (int i = 0; i < levels; i++) {
-            levelEmbed[i] = table.get(i).reshape(1, 1, hidden);
-        }
+        levelEmbed = w.get("level_embed.weight", levels, hidden);
         positionEmbedder = new Mask2FormerSinePositionEmbedding(hidden / 2);
         decoder = new Mask2FormerMaskedAttentionDecoder(w.prefix("decoder"), hidden, decoderLayers - 1, numHeads, ffn,
                 maskFeatureSize, activation);
@@ -64,7 +61,7 @@ public final class Mask2FormerTransformerModule {
             if (inputProjections[2 * i] != null) {
                 x = Convolutions.conv2d(x, inputProjections[2 * i], inputProjections[2 * i + 1], 1, 0);
             }
-            levels.add(flatten(x).add(levelEmbed[i]));
+            levels.add(flatten(x).add(Mask2FormerOps.slice(levelEmbed, new NDIndex(i), manager).reshape(1, 1, hidden)));
         }
         long targets = queries.getShape().get(0);
         NDArray features = queries.reshape(targets, 1, hidden);

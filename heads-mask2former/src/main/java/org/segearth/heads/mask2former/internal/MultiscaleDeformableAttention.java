@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.segearth.spi.Weights;
+import org.segearth.spi.nn.Scalars;
 import org.segearth.spi.nn.Linear;
 
 /**
@@ -66,8 +67,8 @@ public final class MultiscaleDeformableAttention {
             // [B, S, heads, points] -> [B * heads, S * points]
             NDArray offX = offsets.get(new NDIndex(":, :, :, " + l + ", :, 0"));
             NDArray offY = offsets.get(new NDIndex(":, :, :, " + l + ", :, 1"));
-            NDArray locX = flattenHeads(refX.add(offX.div(w)), b, s);
-            NDArray locY = flattenHeads(refY.add(offY.div(h)), b, s);
+            NDArray locX = flattenHeads(refX.add(Scalars.div(offX, w)), b, s);
+            NDArray locY = flattenHeads(refY.add(Scalars.div(offY, h)), b, s);
             NDArray sampled = Mask2FormerOps.gridSample(valueL, locX, locY, h, w);
             NDArray weightL = flattenHeads(weights.get(new NDIndex(":, :, :, " + l + ", :")), b, s).expandDims(1);
             NDArray contribution = sampled.mul(weightL).reshape(b * numHeads, headDim, s, numPoints).sum(new int[] {3});
@@ -98,6 +99,6 @@ public final class MultiscaleDeformableAttention {
                 }
             }
         }
-        return manager.create(out, new Shape(total, 2));
+        return Scalars.nativeCopy(manager.create(out, new Shape(total, 2)));
     }
 }
