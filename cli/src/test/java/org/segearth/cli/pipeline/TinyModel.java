@@ -90,10 +90,14 @@ public final class TinyModel {
         return pkg;
     }
 
-    /** The golden's files only (no manifest, no tokenizer), in {@code dir}. */
+    /** The golden's files only (no manifest, no tokenizer), in a new folder below {@code dir}. */
     static Path copyGolden(Path dir) {
+        return copyGoldenInto(dir.resolve("tiny-" + System.nanoTime()));
+    }
+
+    /** The golden's package files (no {@code io.*}, no manifest, no tokenizer) copied into {@code root}. */
+    public static Path copyGoldenInto(Path root) {
         Path source = Goldens.dir("segearth_r2_tiny");
-        Path root = dir.resolve("tiny-" + System.nanoTime());
         try (Stream<Path> files = Files.walk(source)) {
             for (Path f : files.toList()) {
                 Path rel = source.relativize(f);
@@ -161,7 +165,8 @@ public final class TinyModel {
         write(file, root.toString());
     }
 
-    private static JsonObject addedToken(int id, String content, boolean special) {
+    /** An {@code added_tokens} entry of a tokenizer.json. */
+    public static JsonObject addedToken(int id, String content, boolean special) {
         JsonObject t = new JsonObject();
         t.addProperty("id", id);
         t.addProperty("content", content);
