@@ -2,14 +2,10 @@ package org.segearth.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.segearth.api.ImageSource;
-import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
-import org.segearth.api.Target;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
 import org.segearth.runtime.eval.EvalMode;
@@ -86,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationReport report;
         try (Segmenter segmenter = builder.build()) {
             report = Evaluator.builder()
-                    .function(function(segmenter))
+                    .function(SegmentationFunction.of(segmenter))
                     .mode(evalMode)
                     .output(out)
                     .masks(maskOutput)
@@ -103,17 +99,6 @@ final class EvalCommand implements Callable<Integer> {
                     split, report.samples(), report.gIoU(), report.cIoU(), out.resolve("report.json")));
         }
         return ExitCodes.OK;
-    }
-
-    /** The segmenter as the evaluator's function. */
-    static SegmentationFunction function(Segmenter segmenter) {
-        return (image, instruction, answer) -> {
-            ImageSource source = ImageSource.of(image);
-            SegmentationResult r = answer == null ? segmenter.segment(source, instruction)
-                    : segmenter.segmentWithAnswer(source, instruction, answer);
-            List<org.segearth.api.Mask> masks = r.targets().stream().map(Target::mask).toList();
-            return new SegmentationFunction.Output(r.answer(), masks);
-        };
     }
 
     private static EvalMode parseMode(String mode) {

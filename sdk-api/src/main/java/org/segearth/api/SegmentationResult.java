@@ -9,8 +9,12 @@ import java.util.Objects;
  * {@code [SEG]} in it. No target is an empty list, never a blank mask.
  *
  * <pre>{@code
- * SegmentationResult r = segmenter.segment(ImageSource.of(Path.of("port.png")), "segment the ships");
- * System.out.println(r.answer() + " -> " + r.targets().size() + " targets in " + r.total().toMillis() + " ms");
+ * // from the ManyInstructions sample: the second call on one image finds its features cached
+ * for (String instruction : List.of("segment the water", "segment the roads")) {
+ *     SegmentationResult r = segmenter.segment(ImageSource.of(Path.of("tile.jpg")), instruction);
+ *     System.out.println(r.answer() + " -> " + r.targets().size() + " targets in " + r.total().toMillis() + " ms");
+ *     r.timings().forEach(t -> System.out.println(t.stage() + " " + t.duration().toMillis() + " ms"));
+ * }
  * }</pre>
  *
  * @param answer the answer text, with its {@code [SEG]} tokens

@@ -9,11 +9,15 @@ import java.nio.file.Path;
  * so several instructions on one image run the encoders once. Close it to free native memory.
  *
  * <pre>{@code
- * try (Segmenter seg = Segmenter.builder().model(Path.of("segearth-r2")).build()) {
- *     SegmentationResult r = seg.segment(Path.of("port.png"), "segment the ships docked at the pier");
- *     for (Target t : r.targets()) {
- *         System.out.println(t.phrase() + " " + t.area());
+ * // from the QuickStart sample
+ * try (Segmenter segmenter = Segmenter.builder().model(Path.of("segearth-r2")).build()) {
+ *     SegmentationResult result = segmenter.segment(ImageSource.of(Path.of("port.png")), "segment the ships and the cranes");
+ *     for (Target t : result.targets()) {
+ *         System.out.printf("%d %s score=%.2f area=%d box=%s%n", t.index(), t.phrase(), t.score(), t.area(), t.box());
  *     }
+ *     // teacher-forced: exactly the targets of a given answer
+ *     SegmentationResult forced = segmenter.segmentWithAnswer(ImageSource.of(Path.of("port.png")),
+ *             "segment the ships and the cranes", "the ships [SEG] and the cranes [SEG]");
  * }
  * }</pre>
  */

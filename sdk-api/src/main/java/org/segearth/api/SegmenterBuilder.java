@@ -20,6 +20,12 @@ import org.segearth.spi.SegmenterFactory;
  *
  * // one shot: build, segment, close
  * SegmentationResult r = Segmenter.builder().instruction("segment the water").segment(Path.of("tile.jpg"));
+ *
+ * // from the HeadAblation sample: a package variant with SAM in mask_head/, chosen by provider name
+ * try (Segmenter sam = Segmenter.builder().model(Path.of("r2-sam")).head("sam").build()) {
+ *     List<Target> targets = sam.segmentWithAnswer(ImageSource.of(Path.of("port.png")), "segment the ships",
+ *             "the ships [SEG]").targets();
+ * }
  * }</pre>
  */
 public final class SegmenterBuilder {

@@ -7,6 +7,13 @@ import org.segearth.api.SegEarthException;
  * What a mask encoder produces and a segmentation head consumes: channels and stride per level,
  * finest first. Checked when a pipeline is assembled.
  *
+ * <pre>{@code
+ * FeatureSpec swinB = new FeatureSpec(List.of(new FeatureSpec.Level(128, 4), new FeatureSpec.Level(256, 8),
+ *         new FeatureSpec.Level(512, 16), new FeatureSpec.Level(1024, 32)));
+ * // when a pipeline is assembled: the head's needs against the encoder's outputs
+ * head.inputSpec().requireSatisfiedBy(encoder.outputSpec(), "swin", "mask2former");
+ * }</pre>
+ *
  * @param levels the feature levels, finest first
  */
 public record FeatureSpec(List<Level> levels) {

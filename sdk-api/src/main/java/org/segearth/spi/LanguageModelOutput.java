@@ -7,6 +7,14 @@ import java.util.List;
  * The result of {@link LanguageModel#forward}. Arrays belong to the manager of the input
  * embeddings; {@link #close()} frees them early.
  *
+ * <pre>{@code
+ * try (LanguageModelOutput out = model.forward(embeds, null, ForwardOptions.DEFAULT.withHiddenStates(true))) {
+ *     NDArray logits = out.logits();                  // [1, tokens, vocabSize()]
+ *     NDArray hidden = out.lastHiddenState();         // [1, tokens, hiddenSize()]
+ *     int states = out.hiddenStates().size();         // numLayers() + 1
+ * }
+ * }</pre>
+ *
  * @param logits {@code [batch, tokens, vocab]} (or {@code [batch, 1, vocab]} for the last
  *     position only), null when not asked for; {@code vocab} is the lm_head width
  * @param lastHiddenState {@code [batch, tokens, hidden]} after the final layernorm

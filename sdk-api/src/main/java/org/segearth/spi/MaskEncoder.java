@@ -3,7 +3,16 @@ package org.segearth.spi;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 
-/** The mask branch's image encoder (Swin-B for SegEarth-R2): multi-scale feature maps. */
+/**
+ * The mask branch's image encoder (Swin-B for SegEarth-R2): multi-scale feature maps.
+ *
+ * <pre>{@code
+ * try (MaskEncoder encoder = new ProviderRegistry().find(MaskEncoderProvider.class, "swin").create(context)) {
+ *     List<NDArray> features = encoder.encode(pixels); // [1, C_i, H / s_i, W / s_i], finest first
+ *     FeatureSpec.Level finest = encoder.outputSpec().levels().get(0);
+ * }
+ * }</pre>
+ */
 public interface MaskEncoder extends AutoCloseable {
 
     /** Channels and strides of {@link #encode}'s outputs, finest first. */

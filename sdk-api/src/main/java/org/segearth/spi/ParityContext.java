@@ -9,6 +9,18 @@ import org.segearth.spi.config.JsonConfig;
  * A reference dump opened for a {@link ParityCheck}: the dump folder holds {@code io.safetensors}
  * (inputs and expected outputs), {@code io.json} (shapes and notes) and the checkpoint
  * ({@code config.json} + {@code model.safetensors}, possibly in sub-folders).
+ *
+ * <pre>{@code
+ * // inside ParityCheck.run(context)
+ * JsonConfig json = context.config("");
+ * Weights checkpoint = context.checkpoint("");
+ * NDArray pixels = context.io().get("pixel_values");  // an input of io.safetensors
+ * try (MaskEncoder encoder = new ProviderRegistry().find(MaskEncoderProvider.class, "swin")
+ *         .create(new ComponentContext(context.directory(), json, checkpoint, Map.of()))) {
+ *     List<NDArray> features = encoder.encode(pixels);
+ *     context.compare("backbone_features_0", features.get(0), 2e-4, 1e-4);
+ * }
+ * }</pre>
  */
 public interface ParityContext {
 

@@ -6,6 +6,16 @@ import java.util.List;
 /**
  * Turns mask-encoder features and one query per target into mask logits (Mask2Former for
  * SegEarth-R2, SAM for ablations).
+ *
+ * <pre>{@code
+ * try (SegmentationHead head = new ProviderRegistry().find(SegmentationHeadProvider.class, "mask2former")
+ *         .create(context)) {
+ *     head.inputSpec().requireSatisfiedBy(encoder.outputSpec(), "swin", "mask2former");
+ *     NDArray queries = manager.randomNormal(new Shape(2, head.queryDim())); // one per [SEG]
+ *     SegmentationHead.HeadOutput out = head.predict(encoder.encode(pixels), queries);
+ *     NDArray logits = out.maskLogits();              // [2, h, w] at out.stride()
+ * }
+ * }</pre>
  */
 public interface SegmentationHead extends AutoCloseable {
 

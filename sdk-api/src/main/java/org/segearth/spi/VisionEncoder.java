@@ -5,6 +5,13 @@ import ai.djl.ndarray.NDArray;
 /**
  * The global branch: preprocessed image in, image tokens in the language model's width out
  * (SigLIP + the Mipha projector for SegEarth-R2).
+ *
+ * <pre>{@code
+ * try (VisionEncoder vision = new ProviderRegistry().find(VisionEncoderProvider.class, "siglip").create(context)) {
+ *     NDArray pixels = manager.zeros(new Shape(1, 3, vision.imageSize(), vision.imageSize()));
+ *     NDArray tokens = vision.encode(pixels);         // [1, numTokens(), LLM hidden size]
+ * }
+ * }</pre>
  */
 public interface VisionEncoder extends AutoCloseable {
 

@@ -2,6 +2,7 @@ package org.segearth.cli.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -10,9 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
@@ -24,17 +27,18 @@ import org.segearth.spi.config.JsonConfig;
 /**
  * Test fixtures: the {@code segearth_r2_tiny} golden copied into a complete model package (a
  * manifest with its 128-pixel letterbox and a word-level {@code tokenizer.json} whose ids fit the
- * 601-row embedding table: {@code [SEG]} = 600, {@code <|endoftext|>} = the config's eos id), the
- * golden's image, and helpers that damage a package.
+ * 601-row embedding table: {@code [SEG]} = 600, {@code <|endoftext|>} = the config's eos id), its
+ * variant with the {@code sam} golden in the head slot, the golden's image, and helpers that damage
+ * a package. Public for the samples' tests (this module's test-jar).
  */
-final class TinyModel {
+public final class TinyModel {
 
     /** The golden's letterbox size. */
-    static final int FRAME = 128;
+    public static final int FRAME = 128;
     /** Rows of the tiny embedding table. */
     static final int VOCAB = 601;
     /** The id of [SEG] in the tiny model. */
-    static final int SEG_ID = 600;
+    public static final int SEG_ID = 600;
 
     private static final List<String> WORDS = List.of(
             "A", "chat", "between", "a", "curious", "user", "and", "an", "artificial", "intelligence", "assistant",
@@ -46,17 +50,54 @@ final class TinyModel {
     private TinyModel() {}
 
     /** A complete package (manifest + tokenizer) made from the golden, in {@code dir}. */
-    static Path create(Path dir) {
+    public static Path create(Path dir) {
         Path root = copyGolden(dir);
         writeManifest(root, Manifest.defaults().withMaskImageSize(FRAME));
         writeTokenizer(root.resolve("mllm/tokenizer.json"), eosId(root));
         return root;
     }
 
-    /** The golden's files only (no manifest, no tokenizer), in {@code dir}. */
+    /**
+     * A package variant with the {@code sam} golden as mask encoder and head: its config and weights
+     * in {@code mask_head/}, a manifest naming {@code sam} for both with SAM's 64-pixel input, and a
+     * seeded [SEG] projector from the language model's 80 to SAM's 16 channels.
+     */
+    public static Path createWithSam(Path dir) {
+        Path pkg = create(dir);
+        Path sam = Goldens.dir("sam");
+        try {
+            Files.copy(sam.resolve("config.json"), pkg.resolve("mask_head/config.json"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(sam.resolve("model.safetensors"), pkg.resolve("mask_head/model.safetensors"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Manifest d = Manifest.defaults();
+        writeManifest(pkg, new Manifest(d.format(), "tiny-sam", "tiny LLM + SAM", d.visionEncoder(),
+                d.languageModel(), "sam", "sam", d.segToken(), d.eosToken(), d.promptTemplate(), 64, Map.of()));
+        Random random = new Random(3);
+        float[] weight = new float[16 * 80];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        try (NDManager m = Engines.newManager()) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            tensors.put("weight", m.create(weight, new Shape(16, 80)));
+            tensors.put("bias", m.zeros(new Shape(16)));
+            SafetensorsWriter.write(pkg.resolve("seg_projector.safetensors"), tensors, Map.of());
+        }
+        return pkg;
+    }
+
+    /** The golden's files only (no manifest, no tokenizer), in a new folder below {@code dir}. */
     static Path copyGolden(Path dir) {
+        return copyGoldenInto(dir.resolve("tiny-" + System.nanoTime()));
+    }
+
+    /** The golden's package files (no {@code io.*}, no manifest, no tokenizer) copied into {@code root}. */
+    public static Path copyGoldenInto(Path root) {
         Path source = Goldens.dir("segearth_r2_tiny");
-        Path root = dir.resolve("tiny-" + System.nanoTime());
         try (Stream<Path> files = Files.walk(source)) {
             for (Path f : files.toList()) {
                 Path rel = source.relativize(f);
@@ -124,7 +165,8 @@ final class TinyModel {
         write(file, root.toString());
     }
 
-    private static JsonObject addedToken(int id, String content, boolean special) {
+    /** An {@code added_tokens} entry of a tokenizer.json. */
+    public static JsonObject addedToken(int id, String content, boolean special) {
         JsonObject t = new JsonObject();
         t.addProperty("id", id);
         t.addProperty("content", content);
@@ -137,7 +179,7 @@ final class TinyModel {
     }
 
     /** The golden's image (460 x 299). */
-    static BufferedImage image() {
+    public static BufferedImage image() {
         try (NDManager m = Engines.newManager();
                 Checkpoint io = Checkpoint.open(Goldens.dir("segearth_r2_tiny").resolve("io.safetensors"), m)) {
             NDArray hwc = io.get("image_rgb_hwc");

@@ -13,7 +13,6 @@ import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.image.ImageDecoder;

@@ -1,6 +1,7 @@
 package org.segearth.runtime.train;
 
 import com.google.gson.JsonArray;
+import org.segearth.cli.pipeline.TinyModel;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.segearth.api.Mask;
 import org.segearth.runtime.data.CocoMasks;
-import org.segearth.runtime.parity.Goldens;
 import org.segearth.runtime.pipeline.Manifest;
 import org.segearth.runtime.text.PromptTemplate;
 import org.segearth.runtime.text.SegEarthPrompts;
@@ -42,21 +42,7 @@ final class TinyTrainingFixture {
 
     /** Copies the golden package into {@code dir} with a tokenizer and a manifest. */
     static Path basePackage(Path dir) throws IOException {
-        Path golden = Goldens.dir("segearth_r2_tiny");
-        try (Stream<Path> files = Files.walk(golden)) {
-            for (Path f : files.toList()) {
-                Path rel = golden.relativize(f);
-                if (rel.toString().startsWith("io.")) {
-                    continue;
-                }
-                Path target = dir.resolve(rel.toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        TinyModel.copyGoldenInto(dir);
         Files.writeString(dir.resolve("mllm/tokenizer.json"), tokenizerJson(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(Manifest.FILE), Manifest.defaults().withMaskImageSize(128).toJson());
         return dir;
@@ -86,8 +72,8 @@ final class TinyTrainingFixture {
         JsonObject pre = new JsonObject();
         pre.addProperty("type", "Whitespace");
         JsonArray added = new JsonArray();
-        added.add(added("<|endoftext|>", 2, true));
-        added.add(added("[SEG]", 600, false));
+        added.add(TinyModel.addedToken(2, "<|endoftext|>", true));
+        added.add(TinyModel.addedToken(600, "[SEG]", false));
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
         root.add("added_tokens", added);
@@ -96,17 +82,6 @@ final class TinyTrainingFixture {
         return root.toString();
     }
 
-    private static JsonObject added(String content, int id, boolean special) {
-        JsonObject t = new JsonObject();
-        t.addProperty("id", id);
-        t.addProperty("content", content);
-        t.addProperty("single_word", false);
-        t.addProperty("lstrip", false);
-        t.addProperty("rstrip", false);
-        t.addProperty("normalized", false);
-        t.addProperty("special", special);
-        return t;
-    }
 
     /** Writes the scenes and {@code train/annotations/train.json} under {@code root}. */
     static Path dataset(Path root) throws IOException {

@@ -18,6 +18,16 @@ import org.segearth.api.SegEarthException;
 /**
  * A JSON configuration object with typed accessors whose errors name the file and the field.
  * Unknown fields are ignored; a missing required field is reported by its dotted path.
+ *
+ * <pre>{@code
+ * JsonConfig c = JsonConfig.read(Path.of("segearth-r2/mllm/config.json"));
+ * int hidden = c.getInt("hidden_size");               // required: a missing field names file and field
+ * double eps = c.getDouble("layer_norm_eps", 1e-5);   // with a default
+ * JsonConfig tower = c.object("vision_config").object("vision_tower");
+ * if (c.getInt("num_hidden_layers") <= 0) {
+ *     throw c.invalid("num_hidden_layers", "must be positive");
+ * }
+ * }</pre>
  */
 public final class JsonConfig {
 

@@ -6,6 +6,13 @@ import org.segearth.api.SegEarthException;
 /**
  * A PEFT LoRA {@code adapter_config.json}.
  *
+ * <pre>{@code
+ * LoraConfig lora = LoraConfig.from(JsonConfig.read(adapterDir.resolve("adapter_config.json")));
+ * double scale = lora.scale();                         // lora_alpha / r
+ * languageModel.applyAdapter(lora, Checkpoint.open(adapterDir.resolve("adapter_model.safetensors"), manager), true);
+ * LoraConfig training = LoraConfig.segEarthDefault(); // r 8, alpha 16 on q_proj, v_proj
+ * }</pre>
+ *
  * @param r the rank
  * @param loraAlpha the scaling numerator: scale = alpha / r (alpha / sqrt(r) with rsLoRA)
  * @param loraDropout dropout on the adapter's input while training

@@ -1,6 +1,15 @@
 package org.segearth.spi.config;
 
-/** Mask2Former configuration (Hugging Face {@code Mask2FormerConfig} fields) with its Swin backbone. */
+/**
+ * Mask2Former configuration (Hugging Face {@code Mask2FormerConfig} fields) with its Swin backbone.
+ *
+ * <pre>{@code
+ * Mask2FormerConfig config = Mask2FormerConfig.from(JsonConfig.read(dir.resolve("config.json")));
+ * SwinConfig backbone = config.backbone();             // backbone_config
+ * int hidden = config.hiddenDim();                     // query width of the transformer decoder
+ * int layers = config.decoderLayers();
+ * }</pre>
+ */
 public record Mask2FormerConfig(
         SwinConfig backbone,
         int featureSize,

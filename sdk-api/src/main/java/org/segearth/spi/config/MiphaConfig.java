@@ -6,6 +6,13 @@ import org.segearth.api.SegEarthException;
  * Mipha's {@code config.json}: the Phi language model plus {@code vision_config} with the
  * {@code vision_tower} (SigLIP) and the {@code mm_projector}.
  *
+ * <pre>{@code
+ * MiphaConfig mipha = MiphaConfig.from(JsonConfig.read(dir.resolve("config.json"))); // or Configs.mipha(dir)
+ * PhiConfig phi = mipha.phi();
+ * SiglipVisionConfig tower = mipha.vision();
+ * String projector = mipha.projectorType();            // "mlp2x_gelu": Linear, GELU, Linear
+ * }</pre>
+ *
  * @param phi the language model
  * @param vision the SigLIP tower
  * @param selectLayer which hidden state feeds the projector ({@code mm_vision_select_layer}, -2)

@@ -6,6 +6,13 @@ import org.segearth.api.SegEarthException;
  * Phi-2 (and Mipha-3B's language model) configuration with the Hugging Face field names. Reads
  * both the classic layout ({@code partial_rotary_factor}, {@code rope_theta} at the top) and the
  * newer one ({@code rope_parameters}).
+ *
+ * <pre>{@code
+ * PhiConfig phi = PhiConfig.from(JsonConfig.read(dir.resolve("config.json"))); // or Configs.phi(dir)
+ * int headDim = phi.headDim();                         // hidden_size / num_attention_heads
+ * int rotaryDim = phi.rotaryDim();                     // partial_rotary_factor * headDim
+ * PhiConfig small = PhiConfig.tiny();                  // for unit tests
+ * }</pre>
  */
 public record PhiConfig(
         int vocabSize,

@@ -1,6 +1,15 @@
 package org.segearth.spi.config;
 
-/** SAM configuration (Hugging Face {@code SamConfig}): vision encoder, prompt encoder, mask decoder. */
+/**
+ * SAM configuration (Hugging Face {@code SamConfig}): vision encoder, prompt encoder, mask decoder.
+ *
+ * <pre>{@code
+ * SamConfig sam = SamConfig.from(JsonConfig.read(dir.resolve("config.json"))); // or Configs.sam(dir)
+ * int imageSize = sam.vision().imageSize();            // 1024
+ * int embedding = sam.promptEncoder().imageEmbeddingSize(); // 64
+ * int hidden = sam.maskDecoder().hiddenSize();         // 256
+ * }</pre>
+ */
 public record SamConfig(Vision vision, PromptEncoder promptEncoder, MaskDecoder maskDecoder) {
 
     /** {@code vision_config}. */

@@ -2,7 +2,15 @@ package org.segearth.spi.config;
 
 import org.segearth.api.SegEarthException;
 
-/** SigLIP vision tower configuration (Hugging Face {@code SiglipVisionConfig} fields). */
+/**
+ * SigLIP vision tower configuration (Hugging Face {@code SiglipVisionConfig} fields).
+ *
+ * <pre>{@code
+ * SiglipVisionConfig tower = SiglipVisionConfig.from(JsonConfig.read(dir.resolve("config.json")));
+ * int side = tower.gridSize();                         // image_size / patch_size (27 for so400m at 384)
+ * int tokens = tower.numPatches();                     // side * side (729)
+ * }</pre>
+ */
 public record SiglipVisionConfig(
         int hiddenSize,
         int intermediateSize,

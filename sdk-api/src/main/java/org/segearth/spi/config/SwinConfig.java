@@ -2,7 +2,15 @@ package org.segearth.spi.config;
 
 import org.segearth.api.SegEarthException;
 
-/** Swin backbone configuration (Hugging Face {@code SwinConfig} fields). */
+/**
+ * Swin backbone configuration (Hugging Face {@code SwinConfig} fields).
+ *
+ * <pre>{@code
+ * SwinConfig swin = SwinConfig.from(JsonConfig.read(dir.resolve("config.json")).object("backbone_config"));
+ * int stages = swin.depths().length;
+ * int lastDim = swin.stageDim(stages - 1);             // embed_dim * 2^(stages - 1): 1024 for Swin-B
+ * }</pre>
+ */
 public record SwinConfig(
         int numChannels,
         int patchSize,

@@ -7,6 +7,12 @@ import org.segearth.api.SegEarthException;
  * Element-wise activations, including the ones DJL's {@code NDArray} lacks, and the Hugging Face
  * {@code hidden_act} names mapped to them. Constants go through {@link Scalars}, so the results
  * can be differentiated.
+ *
+ * <pre>{@code
+ * NDArray h = Activations.byName(config.hiddenAct(), fc1.forward(x)); // "gelu_pytorch_tanh": geluTanh
+ * NDArray probabilities = Activations.sigmoid(maskLogits);
+ * NDArray exact = Activations.geluErf(x);              // nn.GELU()
+ * }</pre>
  */
 public final class Activations {
 

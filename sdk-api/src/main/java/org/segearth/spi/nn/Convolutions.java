@@ -3,7 +3,15 @@ package org.segearth.spi.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** {@code F.conv2d} on {@code [B, C, H, W]} maps. */
+/**
+ * {@code F.conv2d} on {@code [B, C, H, W]} maps.
+ *
+ * <pre>{@code
+ * NDArray weight = w.get("weight", out, in, 3, 3);     // [out, in, kH, kW]
+ * NDArray bias = w.get("bias", out);
+ * NDArray y = Convolutions.conv2d(x, weight, bias, 2, 1); // [B, in, H, W] -> [B, out, H / 2, W / 2]
+ * }</pre>
+ */
 public final class Convolutions {
 
     private Convolutions() {}

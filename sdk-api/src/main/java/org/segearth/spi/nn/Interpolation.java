@@ -12,6 +12,12 @@ import ai.djl.ndarray.types.Shape;
  * storage, see {@link Scalars}), so it is differentiable. DJL's
  * {@code NDArrayEx.interpolation(size, 1, false)} is not used: it smooths (antialiases) when it
  * shrinks.
+ *
+ * <pre>{@code
+ * NDArray up = Interpolation.bilinear(maskLogits, height, width); // [.., h, w] -> [.., height, width]
+ * NDArray line = Interpolation.linear(x, 64);          // [.., n] -> [.., 64]
+ * float[] weights = Interpolation.matrix(4, 2);        // [2, 4] row-major resize weights
+ * }</pre>
  */
 public final class Interpolation {
 

@@ -8,6 +8,12 @@ import org.segearth.spi.Weights;
 /**
  * {@code torch.nn.LayerNorm} over the channels: the last axis ({@code channels_last}), or axis 1
  * of an NCHW map ({@code channels_first}, as SAM's {@code SamLayerNorm} and ConvNeXt-style norms).
+ *
+ * <pre>{@code
+ * LayerNorm norm = LayerNorm.load(layer, "layer_norm1", hidden, 1e-6); // layer_norm1.weight, .bias
+ * NDArray y = norm.forward(x);                         // over the last axis of [.., hidden]
+ * LayerNorm neck = LayerNorm.loadChannelsFirst(w, "neck.layer_norm1", 256, 1e-6); // axis 1 of NCHW
+ * }</pre>
  */
 public final class LayerNorm {
 

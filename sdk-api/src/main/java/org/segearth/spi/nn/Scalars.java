@@ -8,6 +8,12 @@ import ai.djl.ndarray.NDArray;
  * and close it at once, while autograd keeps that tensor for the backward pass (which then reads
  * freed memory); these helpers use a 0-d tensor with native storage instead. The values are bit
  * for bit those of the {@code Number} forms.
+ *
+ * <pre>{@code
+ * NDArray scaled = Scalars.mul(scores, 1.0 / Math.sqrt(headDim)); // x * c, kept alive for backward
+ * NDArray cube = Scalars.pow(x, 3);
+ * NDArray eps = Scalars.of(x, 1e-6);                   // 0-d, x's data type, native storage
+ * }</pre>
  */
 public final class Scalars {
 

@@ -4,7 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.function.Supplier;
 
-/** Forward code whose temporaries are freed on return. */
+/**
+ * Forward code whose temporaries are freed on return.
+ *
+ * <pre>{@code
+ * NDArray out = Scoped.compute(() -> {
+ *     NDArray h = Activations.geluTanh(fc1.forward(x)); // temporary, freed on return
+ *     return fc2.forward(h);                           // kept, in x's manager
+ * }, x);
+ * }</pre>
+ */
 public final class Scoped {
 
     private Scoped() {}

@@ -1,0 +1,40 @@
+package org.segearth.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.segearth.runtime.pipeline.PackageAssembler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code segearth init}: a trainable base package from Mipha-3B and Mask2Former folders. */
+@Command(name = "init",
+        description = {
+            "Assembles a model package to train from: --mllm (a Mipha-layout folder such as Mipha-3B) and",
+            "--mask-head (a Hugging Face Mask2Former folder such as mask2former-swin-base-coco-panoptic),",
+            "linked, plus a seeded untrained [SEG] projector and segearth.json. Then run `segearth train`."})
+final class InitCommand implements Callable<Integer> {
+
+    @Option(names = "--mllm", required = true, paramLabel = "DIR", description = "Mipha-layout language model folder.")
+    Path mllm;
+
+    @Option(names = "--mask-head", required = true, paramLabel = "DIR", description = "Mask2Former checkpoint folder.")
+    Path maskHead;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The new package (an empty or new folder).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the projector's initialisation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path pkg = PackageAssembler.assemble(mllm, maskHead, out, seed);
+        spec.commandLine().getOut().println("model package: " + pkg + " (untrained [SEG] projector; train it next)");
+        return ExitCodes.OK;
+    }
+}
