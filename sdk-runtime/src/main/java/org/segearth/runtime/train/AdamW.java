@@ -51,7 +51,9 @@ public final class AdamW implements AutoCloseable {
 
     /** One update of every parameter with learning rate {@code lr}, from their current gradients. */
     public void step(List<TrainableParameter> params, double lr) {
-        step(params, params.stream().map(TrainableParameter::gradient).toList(), lr);
+        List<NDArray> gradients = params.stream().map(TrainableParameter::gradient).toList();
+        step(params, gradients, lr);
+        gradients.forEach(NDArray::close); // handles on the gradients, not the gradients themselves
     }
 
     /** One update of {@code params} from {@code gradients} (same order, e.g. after clipping). */
@@ -77,10 +79,16 @@ public final class AdamW implements AutoCloseable {
                 if (weightDecay != 0) {
                     value = value.mul((float) (1 - lr * weightDecay));
                 }
-                NDArray denom = v.sqrt().div((float) bias2Sqrt).add((float) eps);
-                p.assign(value.sub(m.div(denom).mul(stepSize)));
+                // results of ops on the moments land in the moments' manager: move them to scratch
+                NDArray denom = scratch(scratch, v.sqrt()).div((float) bias2Sqrt).add((float) eps);
+                p.assign(value.sub(scratch(scratch, m.div(denom)).mul(stepSize)));
             }
         }
+    }
+
+    private static NDArray scratch(NDManager scratch, NDArray temporary) {
+        temporary.attach(scratch);
+        return temporary;
     }
 
     private NDArray moment(Map<String, NDArray> moments, TrainableParameter p) {

@@ -50,7 +50,12 @@ public record TrainableParameter(String key, NDArray array, long row) {
     /** The gradient of the trained part (a view for whole arrays: in-place changes reach the array's gradient). */
     public NDArray gradient() {
         NDArray g = array.getGradient();
-        return isRow() ? g.get(new NDIndex("{}", row)) : g;
+        if (!isRow()) {
+            return g;
+        }
+        try (g) { // the row view keeps what it needs
+            return g.get(new NDIndex("{}", row));
+        }
     }
 
     /** A copy of the trained part's current value. */
@@ -60,8 +65,9 @@ public record TrainableParameter(String key, NDArray array, long row) {
 
     /** Sets the gradient of the whole array to zero, in place. */
     public void zeroGradient() {
-        NDArray g = array.getGradient();
-        g.set(new NDIndex("..."), 0f); // a fill, not a product: NaN or inf must not survive
+        try (NDArray g = array.getGradient()) { // a new handle on the gradient; closing it keeps the gradient
+            g.set(new NDIndex("..."), 0f); // a fill, not a product: NaN or inf must not survive
+        }
     }
 
     /** Overwrites the trained part in place (outside a gradient collector). */

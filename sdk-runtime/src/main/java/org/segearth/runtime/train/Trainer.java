@@ -209,6 +209,7 @@ public final class Trainer {
             lastNorm = norm;
             lastLr = schedule.at(step);
             optimizer.step(params, grads, lastLr);
+            grads.forEach(NDArray::close); // handles on the gradients, not the gradients themselves
             params.forEach(TrainableParameter::zeroGradient);
             position += k;
             step++;

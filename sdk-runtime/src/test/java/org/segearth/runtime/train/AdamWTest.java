@@ -2,6 +2,7 @@ package org.segearth.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -54,6 +55,30 @@ class AdamWTest {
                 }
             }
             assertEquals(3, opt.steps());
+        }
+    }
+
+    /** Steps leave nothing behind: only the moments stay. */
+    @Test
+    void stepsDoNotAccumulateArrays() {
+        try (NDManager manager = Engines.newManager(); AdamW opt = new AdamW(manager, B1, B2, EPS, 0.01)) {
+            NDArray w = manager.create(new float[] {0.3f, -0.7f, 2f, 4f}, new Shape(2, 2));
+            TrainableParameter param = TrainableParameter.of("w", w);
+            param.requireGradient();
+            int[] counts = new int[6];
+            for (int t = 0; t < counts.length; t++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(w.square().sum());
+                }
+                int before = manager.getManagedArrays().size();
+                opt.step(List.of(param), LR);
+                counts[t] = manager.getManagedArrays().size() - before;
+                param.zeroGradient();
+            }
+            assertTrue(counts[0] >= 2, "the first step creates the moments: " + java.util.Arrays.toString(counts));
+            for (int t = 1; t < counts.length; t++) {
+                assertEquals(0, counts[t], "arrays a step left behind: " + java.util.Arrays.toString(counts));
+            }
         }
     }
 
