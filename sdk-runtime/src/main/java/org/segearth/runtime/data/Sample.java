@@ -74,6 +74,14 @@ public final class Sample {
         return Optional.ofNullable(answer);
     }
 
+    /**
+     * The reference answer, or for datasets without answer texts (RefSegRS, RRSIS-D) {@code segCount}
+     * {@code [SEG]} tokens, one per target.
+     */
+    public String answerOr(int segCount) {
+        return answer != null ? answer : String.join(" ", java.util.Collections.nCopies(segCount, "[SEG]"));
+    }
+
     /** The image file. */
     public Path imagePath() {
         return imagePath;

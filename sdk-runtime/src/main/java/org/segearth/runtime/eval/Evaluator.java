@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -171,13 +170,9 @@ public final class Evaluator {
         sample.group().ifPresent(g -> groups.computeIfAbsent(g, k -> new GroupMetrics()).add(targets, merged));
     }
 
-    /** The answer given in teacher-forced mode: the reference one, else one [SEG] per target. */
+    /** The answer given in teacher-forced mode: the reference one, else one [SEG] per target (at least one). */
     private static String teacherAnswer(Sample sample) {
-        if (sample.answer().isPresent()) {
-            return sample.answer().get();
-        }
-        int n = sample.hasGroundTruth() ? Math.max(1, sample.targets().size()) : 1;
-        return String.join(" ", Collections.nCopies(n, "[SEG]"));
+        return sample.answerOr(sample.hasGroundTruth() ? Math.max(1, sample.targets().size()) : 1);
     }
 
     private static void checkUniqueIds(BenchmarkDataset dataset) {

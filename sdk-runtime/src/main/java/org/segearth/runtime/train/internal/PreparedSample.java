@@ -26,10 +26,14 @@ public record PreparedSample(String id, RgbImage image, TokenInput tokens, List<
 
     /** Prepares {@code sample} for {@code model}; fails when the answer's [SEG]s and the masks disagree. */
     public static PreparedSample of(SegEarthModel model, Sample sample) {
-        String answer = sample.answer().orElseThrow(() -> new InvalidInputException("training sample " + sample.id()
-                + " has no answer text; LaSeRS-format records need 'answer' with one [SEG] per mask"));
-        TokenInput tokens = model.tokens(sample.instruction(), answer);
+        if (!sample.hasGroundTruth()) {
+            throw new InvalidInputException("training sample " + sample.id() + " has no ground-truth masks"
+                    + " (an unannotated split?)");
+        }
         List<Mask> masks = sample.targets();
+        // datasets without answer texts (RefSegRS, RRSIS-D) train on one [SEG] per target
+        String answer = sample.answerOr(masks.size());
+        TokenInput tokens = model.tokens(sample.instruction(), answer);
         int segs = tokens.segPositions(model.segTokenId(), 1).length;
         if (segs != masks.size()) {
             throw new InvalidInputException("training sample " + sample.id() + ": the answer \"" + answer + "\" has "
