@@ -17,7 +17,12 @@ public final class GradientClipping {
     public static double globalNorm(Collection<NDArray> gradients) {
         double sum = 0;
         for (NDArray g : gradients) {
-            sum += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            // the temporaries land in the gradient's (the model's) manager: close them, or every step
+            // leaves a gradient-sized array behind per parameter
+            try (NDArray squares = g.square(); NDArray total = squares.sum();
+                    NDArray wide = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, true)) {
+                sum += wide.getDouble();
+            }
         }
         return Math.sqrt(sum);
     }

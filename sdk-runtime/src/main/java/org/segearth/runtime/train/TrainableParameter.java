@@ -1,6 +1,7 @@
 package org.segearth.runtime.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.Objects;
 
@@ -65,7 +66,11 @@ public record TrainableParameter(String key, NDArray array, long row) {
 
     /** Sets the gradient of the whole array to zero, in place. */
     public void zeroGradient() {
-        try (NDArray g = array.getGradient()) { // a new handle on the gradient; closing it keeps the gradient
+        // a new handle on the gradient (closing it keeps the gradient) and the fill's scalar, both
+        // made in the array's long-lived manager: a scratch manager closes them
+        try (NDManager scratch = array.getManager().newSubManager()) {
+            NDArray g = array.getGradient();
+            g.attach(scratch);
             g.set(new NDIndex("..."), 0f); // a fill, not a product: NaN or inf must not survive
         }
     }

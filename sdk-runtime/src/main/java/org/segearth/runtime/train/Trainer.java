@@ -204,12 +204,19 @@ public final class Trainer {
                     sum = sum.plus(sampleBackward(gc, s, points, k, i == 0));
                 }
             }
-            List<NDArray> grads = params.stream().map(TrainableParameter::gradient).toList();
-            double norm = GradientClipping.clip(grads, config.maxGradNorm());
-            lastNorm = norm;
-            lastLr = schedule.at(step);
-            optimizer.step(params, grads, lastLr);
-            grads.forEach(NDArray::close); // handles on the gradients, not the gradients themselves
+            // the gradient handles and the clipping's scalars live in a per-step manager: made in the
+            // parameters' (long-lived) managers, they would pile up step after step
+            try (NDManager handles = model.manager().newSubManager()) {
+                List<NDArray> grads = params.stream().map(p -> {
+                    NDArray g = p.gradient(); // a handle on the gradient, not the gradient itself
+                    g.attach(handles);
+                    return g;
+                }).toList();
+                double norm = GradientClipping.clip(grads, config.maxGradNorm());
+                lastNorm = norm;
+                lastLr = schedule.at(step);
+                optimizer.step(params, grads, lastLr);
+            }
             params.forEach(TrainableParameter::zeroGradient);
             position += k;
             step++;
@@ -229,18 +236,25 @@ public final class Trainer {
                         GroundTruth.grid(gt, side), points);
                 NDArray objective = Scalars.div(parts.total(), k);
                 if (anchor) {
-                    objective = objective.add(anchorTerm());
+                    objective = objective.add(anchorTerm(m));
                 }
                 gc.backward(objective);
                 return parts.values();
             }
         }
 
-        /** 0 x the sum of every trained array: every one gets a (possibly zero) gradient each step. */
-        private NDArray anchorTerm() {
+        /**
+         * 0 x the sum of every trained array: every one gets a (possibly zero) gradient each step.
+         * Its arrays are made in the parameters' managers, so they move to the sample's {@code m}
+         * (closed after the backward) instead of piling up in the model's.
+         */
+        private NDArray anchorTerm(NDManager m) {
             NDArray total = null;
             for (TrainableParameter p : params) {
-                NDArray t = Scalars.mul(p.array().sum(), 0);
+                NDArray sum = p.array().sum();
+                sum.attach(m);
+                NDArray t = Scalars.mul(sum, 0);
+                t.attach(m);
                 total = total == null ? t : total.add(t);
             }
             return total;
