@@ -6,15 +6,23 @@
 set -euo pipefail
 data="${1:-/work/demo-data}"
 runs="${2:-/work/demo-runs}"
-steps="${3:-320}"
+steps="${3:-4000}"
 batch="${4:-2}"
 lr="${5:-1e-3}"
 seed="${6:-42}"
 mkdir -p "$runs"
 mvn -B -q -o -pl demo-model -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile="$runs/classpath-\${project.artifactId}.txt"
-cp="demo-model/target/segearth-demo-model-0.1.0-SNAPSHOT.jar:$(cat "$runs/classpath-segearth-demo-model.txt")"
-java_opts=(-Xmx6g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
+# the runs read a copy of the jars: rebuilding the project must not rewrite them under the running JVMs
+mkdir -p "$runs/lib"
+cp="$runs/lib/segearth-demo-model.jar"
+cp demo-model/target/segearth-demo-model-0.1.0-SNAPSHOT.jar "$cp"
+IFS=: read -r -a deps < "$runs/classpath-segearth-demo-model.txt" || true # no final newline
+for jar in "${deps[@]}"; do
+  cp "$jar" "$runs/lib/"
+  cp="$cp:$runs/lib/$(basename "$jar")"
+done
+java_opts=(-Xmx6g -Dsegearth.demo.chunk=100 -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
   -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true)
 if [ ! -d "$data/train" ]; then
   java "${java_opts[@]}" -cp "$cp" org.segearth.demo.DubaiConverter ../shared/data/dubai "$data" "$seed"

@@ -22,6 +22,7 @@ import org.segearth.api.Segmenter;
 import org.segearth.api.Target;
 import org.segearth.runtime.data.LaSeRSDataset;
 import org.segearth.runtime.data.Sample;
+import org.segearth.runtime.eval.EvalMode;
 import org.segearth.runtime.render.Overlay;
 
 /**
@@ -29,7 +30,7 @@ import org.segearth.runtime.render.Overlay;
  * overlays of predictions next to the reference masks.
  *
  * <pre>
- * java -cp ... org.segearth.demo.DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG "TITLE"
+ * java -cp ... org.segearth.demo.DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG "TITLE" [generative|teacher-forced]
  * java -cp ... org.segearth.demo.DemoDocs plot OUT.png A.csv "label A" [B.csv "label B"]
  * java -cp ... org.segearth.demo.DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png ["INSTRUCTION"]
  * </pre>
@@ -47,7 +48,9 @@ public final class DemoDocs {
     /** {@code eval ...} or {@code plot ...} (see the class comment). */
     public static void main(String[] args) throws IOException {
         if (args.length >= 7 && args[0].equals("eval")) {
-            DemoEvaluation.Result r = TrainDemoModel.validate(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+            EvalMode mode = args.length > 7 ? EvalMode.valueOf(args[7].toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
+                    : EvalMode.GENERATIVE;
+            DemoEvaluation.Result r = TrainDemoModel.validate(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), mode);
             Path docs = Path.of(args[4]);
             Files.createDirectories(docs);
             DemoEvaluation.write(r, docs.resolve("metrics-" + args[5] + ".md"), docs.resolve("metrics-" + args[5] + ".json"),
@@ -63,7 +66,7 @@ public final class DemoDocs {
         } else if (args.length >= 5 && args[0].equals("overlay")) {
             overlay(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]), args.length > 5 ? args[5] : null);
         } else {
-            System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE"
+            System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE [generative|teacher-forced]"
                     + " | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]"
                     + " | DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png [INSTRUCTION]");
             System.exit(2);

@@ -8,7 +8,7 @@ import java.util.Random;
 /**
  * The instruction and answer templates of the demo data: explicit single-class and multi-class
  * instructions with paraphrased class names, and implicit questions. Answers follow LaSeRS: "Sure,
- * the water is [SEG]." and "Sure, the roads [SEG] and the buildings [SEG]." (canonical names, one
+ * the water [SEG]." and "Sure, the roads [SEG] and the buildings [SEG]." (canonical names, one
  * {@code [SEG]} per target in the order asked). An instruction about an absent class is answered
  * without {@code [SEG]}: "Sorry, there is no water in this image."
  */
@@ -63,9 +63,14 @@ public final class Instructions {
         return "Sorry, there " + (c.plural() ? "are no " : "is no ") + c.canonical() + " in this image.";
     }
 
-    /** "Sure, the water is [SEG]." */
+    /**
+     * "Sure, the water [SEG]." The class name comes right before its {@code [SEG]}, as in the
+     * multi-class answers: the [SEG] token's hidden state (the mask query) then only has to look one
+     * token back to know what to segment, which a model trained from scratch learns far sooner than
+     * a lookup further back.
+     */
     public static String singleAnswer(DubaiClass c) {
-        return "Sure, the " + c.canonical() + (c.plural() ? " are " : " is ") + Instruction.SEG + ".";
+        return "Sure, the " + c.canonical() + " " + Instruction.SEG + ".";
     }
 
     /** Every instruction and answer text the generator can produce (for building the vocabulary). */

@@ -234,7 +234,7 @@ class DubaiConverterTest {
         }
         assertEquals("Sure, the roads [SEG] and the buildings [SEG].",
                 Instructions.multiple(List.of(DubaiClass.ROAD, DubaiClass.BUILDING), random).answer());
-        assertEquals("Sure, the water is [SEG].", Instructions.implicit(DubaiClass.WATER, random).answer());
+        assertEquals("Sure, the water [SEG].", Instructions.implicit(DubaiClass.WATER, random).answer());
         Instruction none = Instructions.empty(DubaiClass.ROAD, random);
         assertEquals("Sorry, there are no roads in this image.", none.answer());
         assertEquals(List.of(), none.targets());
