@@ -7,6 +7,7 @@
  * ({@link org.segearth.demo.DemoConfig}'s sizes, seeded random weights in the SDK's checkpoint
  * layouts), {@link org.segearth.demo.TrainDemoModel} trains, packs ({@link org.segearth.demo.F16Packer})
  * and validates it ({@link org.segearth.demo.DemoEvaluation}); {@link org.segearth.demo.ForwardTiming}
- * measures its cost.
+ * measures its cost and {@link org.segearth.demo.QuerySpread} how much its mask query depends on the
+ * class asked for.
  */
 package org.segearth.demo;

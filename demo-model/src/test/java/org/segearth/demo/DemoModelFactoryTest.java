@@ -94,6 +94,25 @@ class DemoModelFactoryTest {
         }
     }
 
+    /** Random weights: the [SEG] state already differs a little with the class named (nothing collapsed it yet). */
+    @Test
+    void querySpreadMeasuresEveryPairOfClasses() {
+        QuerySpread.Result r = QuerySpread.measure(pkg, org.segearth.runtime.image.ImageDecoder.defaults().read(
+                org.segearth.runtime.parity.Goldens.testdata().resolve("dubai/images/Tile1_image_part_002.jpg")));
+        assertEquals(5, r.classes().size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0.0, r.hiddenDistance()[i][i]);
+            assertEquals(0.0, r.maskDifference()[i][i]);
+            for (int j = 0; j < 5; j++) {
+                assertEquals(r.hiddenDistance()[i][j], r.hiddenDistance()[j][i], 1e-9);
+                assertEquals(r.maskDifference()[i][j], r.maskDifference()[j][i], 1e-6);
+                assertTrue(Double.isFinite(r.hiddenDistance()[i][j]) && Double.isFinite(r.maskDifference()[i][j]));
+            }
+        }
+        assertTrue(QuerySpread.Result.max(r.hiddenDistance()) > 1e-6, r.toMarkdown());
+        assertTrue(r.toMarkdown().contains("| unpaved land |"), r.toMarkdown());
+    }
+
     @Test
     void sameSeedSameBytes() throws Exception {
         Path again = temp.resolve("again");
