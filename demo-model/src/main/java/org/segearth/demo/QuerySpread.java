@@ -15,6 +15,7 @@ import org.segearth.runtime.pipeline.PassOptions;
 import org.segearth.runtime.pipeline.SegEarthModel;
 import org.segearth.runtime.pipeline.SegEarthOutput;
 import org.segearth.runtime.pipeline.StageTimer;
+import org.segearth.spi.nn.Activations;
 
 /**
  * How much a model's mask query and mask depend on the class asked for: one image, the five demo
@@ -85,7 +86,7 @@ public final class QuerySpread {
                 SegEarthOutput out = model.forward(m, encoded, model.tokens("segment the " + names.get(c),
                         Instructions.singleAnswer(all[c])), PassOptions.INFERENCE, StageTimer.NONE);
                 hidden[c] = out.segHidden().get(0);
-                probs[c] = out.fullLogits().get(0).neg().exp().add(1).pow(-1);
+                probs[c] = Activations.sigmoid(out.fullLogits().get(0));
             }
             double[][] distance = new double[all.length][all.length];
             double[][] difference = new double[all.length][all.length];
