@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.segearth.api.ModelPackageException;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
@@ -24,7 +23,6 @@ import org.segearth.spi.SegmentationHead;
 import org.segearth.spi.SegmentationHeadProvider;
 import org.segearth.spi.VisionEncoder;
 import org.segearth.spi.VisionEncoderProvider;
-import org.segearth.spi.Weights;
 import org.segearth.spi.config.JsonConfig;
 import org.segearth.spi.config.LoraConfig;
 
@@ -33,10 +31,10 @@ import org.segearth.spi.config.LoraConfig;
  * the pipeline opens them (one checkpoint of {@code mllm/} shared by the vision encoder and the
  * language model, the adapter applied unmerged, the mask encoder and head from {@code mask_head/}),
  * with the keys each checkpoint left unread. Used to check that a made package loads and to time
- * the components.
+ * the components ({@link #requireGradients()} for a training step).
  *
  * <pre>{@code
- * try (DemoComponents c = DemoComponents.open(Path.of("demo-init"), Function.identity())) {
+ * try (DemoComponents c = DemoComponents.open(Path.of("demo-init"))) {
  *     NDArray tokens = c.vision().encode(pixels);
  * }
  * }</pre>
@@ -54,11 +52,8 @@ public record DemoComponents(NDManager manager, VisionEncoder vision, LanguageMo
         SegmentationHead head, NDArray segProjectorWeight, NDArray segProjectorBias, Map<String, Set<String>> unused)
         implements AutoCloseable {
 
-    /**
-     * Opens {@code root}; {@code wrap} may wrap each checkpoint view (e.g. to make its tensors
-     * require gradients) before the providers read it.
-     */
-    public static DemoComponents open(Path root, Function<Weights, Weights> wrap) {
+    /** Opens {@code root}. */
+    public static DemoComponents open(Path root) {
         ModelPackage pkg = ModelPackage.open(root);
         Manifest m = pkg.manifest();
         ProviderRegistry registry = new ProviderRegistry(DemoComponents.class.getClassLoader());
@@ -69,7 +64,7 @@ public record DemoComponents(NDManager manager, VisionEncoder vision, LanguageMo
         try {
             Checkpoint mllm = track(files, Checkpoint.open(pkg.mllm(), manager));
             ComponentContext mllmContext = new ComponentContext(pkg.mllm(), JsonConfig.read(pkg.mllm().resolve(
-                    "config.json")), wrap.apply(mllm), Map.of());
+                    "config.json")), mllm, Map.of());
             VisionEncoder vision = track(opened, registry.find(VisionEncoderProvider.class, m.visionEncoder())
                     .create(mllmContext));
             LanguageModel lm = track(opened, registry.find(LanguageModelProvider.class, m.languageModel())
@@ -80,12 +75,12 @@ public record DemoComponents(NDManager manager, VisionEncoder vision, LanguageMo
                 Path dir = pkg.adapter().get();
                 Checkpoint adapter = track(files, Checkpoint.open(dir.resolve("adapter_model.safetensors"), manager));
                 lm.applyAdapter(LoraConfig.from(JsonConfig.read(dir.resolve("adapter_config.json"))),
-                        wrap.apply(adapter), false);
+                        adapter, false);
                 unused.put("adapter", adapter.unusedKeys());
             }
             Checkpoint mask = track(files, Checkpoint.open(pkg.maskHead(), manager));
             ComponentContext maskContext = new ComponentContext(pkg.maskHead(), JsonConfig.read(pkg.maskHead().resolve(
-                    "config.json")), wrap.apply(mask), Map.of());
+                    "config.json")), mask, Map.of());
             MaskEncoder encoder = track(opened, registry.find(MaskEncoderProvider.class, m.maskEncoder())
                     .create(maskContext));
             SegmentationHead head = track(opened, registry.find(SegmentationHeadProvider.class, m.head())
@@ -93,9 +88,8 @@ public record DemoComponents(NDManager manager, VisionEncoder vision, LanguageMo
             head.inputSpec().requireSatisfiedBy(encoder.outputSpec(), m.maskEncoder(), m.head());
             unused.put("mask_head", mask.unusedKeys());
             Checkpoint seg = track(files, Checkpoint.open(pkg.segProjector(), manager));
-            Weights segView = wrap.apply(seg);
-            NDArray weight = segView.get("weight", head.queryDim(), lm.hiddenSize());
-            NDArray bias = segView.get("bias", head.queryDim());
+            NDArray weight = seg.get("weight", head.queryDim(), lm.hiddenSize());
+            NDArray bias = seg.get("bias", head.queryDim());
             unused.put("seg_projector", seg.unusedKeys());
             unused.replaceAll((k, v) -> new TreeSet<>(v));
             return new DemoComponents(manager, vision, lm, encoder, head, weight, bias, unused);
@@ -118,6 +112,22 @@ public record DemoComponents(NDManager manager, VisionEncoder vision, LanguageMo
     private static <T extends AutoCloseable> T track(List<? super T> opened, T t) {
         opened.add(t);
         return t;
+    }
+
+    /**
+     * Makes autograd track every weight the components compute with (their live {@code parameters()},
+     * the language model's adapter and the SEG projector), as training a model from scratch does.
+     */
+    public void requireGradients() {
+        List<Map<String, NDArray>> all = List.of(vision.parameters(), lm.parameters(), lm.adapterTensors(),
+                maskEncoder.parameters(), head.parameters(), Map.of("weight", segProjectorWeight, "bias", segProjectorBias));
+        for (Map<String, NDArray> group : all) {
+            for (NDArray a : group.values()) {
+                if (a.getDataType().isFloating()) {
+                    a.setRequiresGradient(true);
+                }
+            }
+        }
     }
 
     /** {@code SEG_token_projector}: {@code hidden [n, lm width]} to queries {@code [n, head width]}. */

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
-import org.segearth.demo.internal.GradientWeights;
 import org.segearth.runtime.Engines;
 import org.segearth.spi.AttentionCapture;
 import org.segearth.spi.ForwardOptions;
@@ -56,7 +54,8 @@ public final class ForwardTiming {
                 (config.visionImageSize() / config.visionPatchSize()) * (config.visionImageSize() / config.visionPatchSize()),
                 config.llmHidden(), config.llmLayers(), summary.total(), batch, tokens, repeats,
                 System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        try (DemoComponents c = DemoComponents.open(pkg, GradientWeights::new)) {
+        try (DemoComponents c = DemoComponents.open(pkg)) {
+            c.requireGradients();
             double[] t = new double[4];
             for (int r = 0; r <= repeats; r++) {
                 double[] once = training(c, batch, tokens, config.maskImageSize());
@@ -71,7 +70,7 @@ public final class ForwardTiming {
                     + " phi %.3f s, swin + head %.3f s, backward %.3f s; total %.3f s -> %.0f samples per hour%n",
                     t[0], t[1], t[2], t[3], total, 3600 / total);
         }
-        try (DemoComponents c = DemoComponents.open(pkg, Function.identity())) {
+        try (DemoComponents c = DemoComponents.open(pkg)) {
             double[] t = new double[4];
             for (int r = 0; r <= repeats; r++) {
                 double[] once = inference(c, batch, tokens, config.maskImageSize());

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +59,7 @@ class DemoModelFactoryTest {
 
     @Test
     void everyComponentLoadsAndRuns() {
-        try (DemoComponents c = DemoComponents.open(pkg, Function.identity());
+        try (DemoComponents c = DemoComponents.open(pkg);
                 NDManager call = c.manager().newSubManager()) {
             // strict: mllm/ leaves only the vision tower's pooling head (SegEarth-R2 does not use it)
             assertTrue(c.unused().get("mllm").stream().allMatch(k -> k.startsWith(
