@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Trains the demo model (lambda_S = 0.01) and its lambda_S = 0 ablation side by side, one core each,
-# as the shipped model was trained. Run from the repository root:
-#   demo-model/scripts/train-demo.sh [DATA [RUNS [STEPS [BATCH [LR [SEED]]]]]]
+# Trains the demo model as the shipped one was trained: a text warm-up (the text loss alone), then from
+# it the lambda_S = 0.01 run and its lambda_S = 0 ablation side by side, one core each. Run from the
+# repository root:
+#   demo-model/scripts/train-demo.sh [DATA [RUNS [STEPS [BATCH [LR [SEED [WARMUP_STEPS]]]]]]]
 # DATA: the DubaiConverter output (made here when missing); RUNS: output folder (outside the repository).
 set -euo pipefail
 data="${1:-/work/demo-data}"
@@ -10,6 +11,7 @@ steps="${3:-4000}"
 batch="${4:-2}"
 lr="${5:-1e-3}"
 seed="${6:-42}"
+warmup_steps="${7:-8000}"
 mkdir -p "$runs"
 mvn -B -q -o -pl demo-model -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile="$runs/classpath-\${project.artifactId}.txt"
@@ -27,11 +29,17 @@ java_opts=(-Xmx6g -Dsegearth.demo.chunk=100 -Dai.djl.pytorch.num_threads=1 -Dai.
 if [ ! -d "$data/train" ]; then
   java "${java_opts[@]}" -cp "$cp" org.segearth.demo.DubaiConverter ../shared/data/dubai "$data" "$seed"
 fi
+warm="$runs/text-warmup"
+if [ ! -d "$warm/trained/model" ]; then
+  echo "text warm-up ($warmup_steps steps); log: $warm.log"
+  OMP_NUM_THREADS=2 java "${java_opts[@]}" -Dai.djl.pytorch.num_threads=2 -cp "$cp" org.segearth.demo.TrainDemoModel \
+    warmup "$data" "$warm" "$seed" "$warmup_steps" "$batch" "$lr" > "$warm.log" 2>&1
+fi
 for lambda in 0.01 0; do
   out="$runs/demo-lambda$lambda"
   mkdir -p "$out"
   OMP_NUM_THREADS=1 nohup java "${java_opts[@]}" -cp "$cp" org.segearth.demo.TrainDemoModel \
-    "$data" "$out" "$seed" "$lambda" "$steps" "$batch" "$lr" "$out/docs" > "$out.log" 2>&1 &
+    "$data" "$out" "$seed" "$lambda" "$steps" "$batch" "$lr" "$out/docs" "$warm/trained/model" > "$out.log" 2>&1 &
 done
 echo "training in the background; logs: $runs/demo-lambda0.01.log $runs/demo-lambda0.log"
 wait

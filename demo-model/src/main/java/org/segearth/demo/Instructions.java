@@ -7,9 +7,9 @@ import java.util.Random;
 
 /**
  * The instruction and answer templates of the demo data: explicit single-class and multi-class
- * instructions with paraphrased class names, and implicit questions. Answers follow LaSeRS: "Sure,
- * the water [SEG]." and "Sure, the roads [SEG] and the buildings [SEG]." (canonical names, one
- * {@code [SEG]} per target in the order asked). An instruction about an absent class is answered
+ * instructions with paraphrased class names, and implicit questions. Answers follow LaSeRS, one
+ * {@code [SEG]} per target in the order asked, each followed by its class's canonical name: "Sure,
+ * [SEG] water." and "Sure, [SEG] roads and [SEG] buildings.". An instruction about an absent class is answered
  * without {@code [SEG]}: "Sorry, there is no water in this image."
  */
 public final class Instructions {
@@ -37,7 +37,7 @@ public final class Instructions {
         List<String> answered = new ArrayList<>();
         for (DubaiClass c : classes) {
             named.add("the " + pick(c.names(), random));
-            answered.add("the " + c.canonical() + " " + Instruction.SEG);
+            answered.add(target(c));
         }
         String text = fill(pick(TEMPLATES, random), list(named));
         return new Instruction(capitalise(text, random), "Sure, " + list(answered) + ".", classes, "multiple");
@@ -63,14 +63,19 @@ public final class Instructions {
         return "Sorry, there " + (c.plural() ? "are no " : "is no ") + c.canonical() + " in this image.";
     }
 
-    /**
-     * "Sure, the water [SEG]." The class name comes right before its {@code [SEG]}, as in the
-     * multi-class answers: the [SEG] token's hidden state (the mask query) then only has to look one
-     * token back to know what to segment, which a model trained from scratch learns far sooner than
-     * a lookup further back.
-     */
+    /** "Sure, [SEG] water." */
     public static String singleAnswer(DubaiClass c) {
-        return "Sure, the " + c.canonical() + " " + Instruction.SEG + ".";
+        return "Sure, " + target(c) + ".";
+    }
+
+    /**
+     * "[SEG] water": the class name comes right after its {@code [SEG]}, so the text loss makes the
+     * [SEG] position predict the class, and its hidden state (the mask query) must carry it. With the
+     * name before the [SEG] ("the water [SEG]."), the [SEG] position only predicts "." or "and",
+     * and a model trained from scratch learns a [SEG] state that is the same for every class.
+     */
+    static String target(DubaiClass c) {
+        return Instruction.SEG + " " + c.canonical();
     }
 
     /** Every instruction and answer text the generator can produce (for building the vocabulary). */
@@ -88,8 +93,7 @@ public final class Instructions {
                 }
             }
             for (DubaiClass d : DubaiClass.values()) {
-                out.add("Sure, the " + c.canonical() + " " + Instruction.SEG + " and the " + d.canonical() + " "
-                        + Instruction.SEG + ", the " + d.canonical() + " " + Instruction.SEG + ".");
+                out.add("Sure, " + target(c) + ", " + target(d) + " and " + target(d) + ".");
             }
         }
         return out;

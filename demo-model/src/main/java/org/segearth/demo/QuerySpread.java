@@ -19,7 +19,7 @@ import org.segearth.spi.nn.Activations;
 
 /**
  * How much a model's mask query and mask depend on the class asked for: one image, the five demo
- * classes, each teacher-forced as "segment the X" / "Sure, the X [SEG]."; per pair of classes the
+ * classes, each teacher-forced as "segment the X" / "Sure, [SEG] X."; per pair of classes the
  * cosine distance of the [SEG] hidden states (the mask queries before the SEG projector) and the
  * mean absolute difference of the mask probabilities. A model whose masks follow the instruction
  * needs both well above zero.

@@ -19,21 +19,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the demo model end to end:
+ * Trains the demo model end to end, in two stages:
  *
  * <ol>
- *   <li>{@code OUT/init}: the initial package ({@link DemoModelFactory}, {@link DemoConfig#proposed()}, seeded);
- *   <li>{@code OUT/trained/model}: the training facade ({@code org.segearth.runtime.train}) on
- *       {@code DATA/train} (the {@link DubaiConverter} output), every weight trainable (nothing is
- *       pretrained), attention loss weight {@code LAMBDA_S};
- *   <li>{@code OUT/package}: the trained package packed to F16 ({@link F16Packer}, at most 25 MiB);
- *   <li>{@code OUT/eval} and {@code docs/}: validation metrics on {@code DATA/val}, generative mode
+ *   <li><b>text warm-up</b> ({@code warmup}): {@code OUT/init}, the initial package
+ *       ({@link DemoModelFactory}, {@link DemoConfig#proposed()}, seeded), trained by the facade with
+ *       the text loss alone ({@link TrainingConfig.Objective#TEXT}: the mask branch does not run) on
+ *       {@code DATA/train}, so that the language model, trained from scratch, learns to read the
+ *       instructions before the masks join in; the result is {@code OUT/trained/model};
+ *   <li><b>the run</b>: from the warm-up package (or a fresh initial package), the training facade
+ *       with every loss ({@code org.segearth.runtime.train}) on {@code DATA/train}, every weight
+ *       trainable, attention loss weight {@code LAMBDA_S}; {@code OUT/trained/model}; then
+ *       {@code OUT/package}, the trained package packed to F16 ({@link F16Packer}, at most 25 MiB),
+ *       and {@code OUT/eval*} and {@code docs/}: validation metrics on {@code DATA/val} in both modes
  *       ({@link DemoEvaluation}).
  * </ol>
  *
  * <pre>
- * java -cp ... org.segearth.demo.TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]
- * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 4000 2 1e-3 docs/demo-model
+ * java -cp ... org.segearth.demo.TrainDemoModel warmup DATA OUT SEED STEPS BATCH LR
+ * java -cp ... org.segearth.demo.TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR [BASE]]
+ * java -cp ... org.segearth.demo.TrainDemoModel warmup /work/demo-data /work/demo-warmup 42 8000 2 1e-3
+ * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 4000 2 1e-3 docs/demo-model \
+ *     /work/demo-warmup/trained/model
  * </pre>
  */
 public final class TrainDemoModel {
@@ -42,6 +49,9 @@ public final class TrainDemoModel {
 
     /** Optimizer steps per model load and between checkpoints (see {@link #train}). */
     static final int CHUNK = Integer.getInteger("segearth.demo.chunk", 100);
+
+    /** The text warm-up's chunk: without the mask branch a step is light, and a model load costs seconds. */
+    static final int WARMUP_CHUNK = 1000;
 
     /**
      * The mask losses over every pixel of the letterbox frame: from scratch, the dense loss lowers
@@ -62,12 +72,15 @@ public final class TrainDemoModel {
      * @param steps optimizer steps
      * @param batchSize samples per optimizer step
      * @param learningRate peak learning rate (warmup 3 %, then cosine)
+     * @param base the package the run starts from (the text warm-up's), or null for a fresh
+     *     initial package in {@code OUT/init}
      */
-    public record Run(Path data, Path out, long seed, double lambdaS, int steps, int batchSize, double learningRate) {
+    public record Run(Path data, Path out, long seed, double lambdaS, int steps, int batchSize, double learningRate,
+            Path base) {
 
-        /** The initial package. */
+        /** The package training starts from. */
         public Path init() {
-            return out.resolve("init");
+            return base != null ? base : out.resolve("init");
         }
 
         /** The training facade's output folder (checkpoints; the trained F32 package is {@code model/}). */
@@ -81,26 +94,44 @@ public final class TrainDemoModel {
         }
     }
 
-    /** Parses {@code DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]} and runs every stage. */
+    /** Parses {@code warmup DATA OUT SEED STEPS BATCH LR} or {@code DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR [BASE]]}. */
     public static void main(String[] args) {
-        if (args.length < 7) {
-            System.err.println("usage: TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR]");
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        if (args.length == 7 && args[0].equals("warmup")) {
+            Path data = requireData(Path.of(args[1]));
+            Path out = Path.of(args[2]);
+            long seed = Long.parseLong(args[3]);
+            DemoModelFactory.create(out.resolve("init"), DemoConfig.proposed(), seed, true);
+            Path warm = warmup(data, out, seed, Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Double.parseDouble(args[6]));
+            LOG.info("text warm-up package: {}", warm);
+            return;
+        }
+        if (args.length < 7 || args.length > 9) {
+            System.err.println("usage: TrainDemoModel warmup DATA OUT SEED STEPS BATCH LR\n"
+                    + "       TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR [BASE]]");
             System.exit(2);
         }
-        Run run = new Run(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]),
-                Integer.parseInt(args[4]), Integer.parseInt(args[5]), Double.parseDouble(args[6]));
+        Run run = new Run(requireData(Path.of(args[0])), Path.of(args[1]), Long.parseLong(args[2]),
+                Double.parseDouble(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                Double.parseDouble(args[6]), args.length > 8 ? Path.of(args[8]) : null);
         Path docs = args.length > 7 ? Path.of(args[7]) : null;
-        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
-        if (!Files.isDirectory(run.data().resolve("train")) || !Files.isDirectory(run.data().resolve("val"))) {
-            throw new SegEarthException(run.data() + " has no train/ and val/ splits; make them with DubaiConverter");
+        if (run.base() == null) {
+            DemoModelFactory.create(run.init(), DemoConfig.proposed(), run.seed(), true);
         }
-        DemoModelFactory.create(run.init(), DemoConfig.proposed(), run.seed(), true);
         Path trained = train(run);
         long bytes = F16Packer.pack(trained, run.packed(), F16Packer.DEFAULT_LIMIT);
         LOG.info("packed model: {} bytes in {}", bytes, run.packed());
         if (docs != null) {
             evaluate(run, docs);
         }
+    }
+
+    private static Path requireData(Path data) {
+        if (!Files.isDirectory(data.resolve("train")) || !Files.isDirectory(data.resolve("val"))) {
+            throw new SegEarthException(data + " has no train/ and val/ splits; make them with DubaiConverter");
+        }
+        return data;
     }
 
     /**
@@ -133,14 +164,27 @@ public final class TrainDemoModel {
     }
 
     /**
-     * The training facade call site: every weight trains (nothing is pretrained), AdamW with
-     * warmup + cosine, global-norm clipping 1.0, the run's seed for the initial weights, the data
-     * order, the sampled mask points and LoRA dropout. Every step's loss parts go to
-     * {@code OUT/loss.csv} (flushed per step). The trained package is {@code OUT/trained/model}.
+     * The text warm-up: the facade with the text loss alone from {@code OUT/init}, every weight
+     * trainable, AdamW with warmup + cosine, global-norm clipping 1.0; the loss curve in
+     * {@code OUT/loss.csv}. Returns the package {@code OUT/trained/model}.
+     */
+    static Path warmup(Path data, Path out, long seed, int steps, int batchSize, double learningRate) {
+        TrainingConfig config = TrainingConfig.builder()
+                .objective(TrainingConfig.Objective.TEXT)
+                .trainable(TrainingConfig.Trainable.EVERYTHING)
+                .learningRate(learningRate).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
+                .batchSize(batchSize).maxSteps(steps).seed(seed)
+                .saveEvery(WARMUP_CHUNK).logEvery(1).build();
+        return train(out.resolve("init"), data, out.resolve("trained"), config, out.resolve("loss.csv"), WARMUP_CHUNK);
+    }
+
+    /**
+     * The training facade call site of a run: every weight trains, AdamW with warmup + cosine,
+     * global-norm clipping 1.0, the run's seed for the data order, the sampled mask points and LoRA
+     * dropout. Every step's loss parts go to {@code OUT/loss.csv} (flushed per step). The trained
+     * package is {@code OUT/trained/model}.
      */
     static Path train(Run run) {
-        // in chunks of CHUNK steps, each a fresh model resumed from the last checkpoint (same losses as one
-        // uninterrupted run): a run stopped at any point resumes from its last chunk
         TrainingConfig config = TrainingConfig.builder()
                 .trainable(TrainingConfig.Trainable.EVERYTHING)
                 .learningRate(run.learningRate()).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
@@ -148,13 +192,21 @@ public final class TrainDemoModel {
                 .attentionWeight((float) run.lambdaS()).maskLoss(MASK_LOSS)
                 .saveEvery(CHUNK).logEvery(1).build();
         LOG.info("training {} with {}", run, config);
-        try (LossCsv csv = new LossCsv(run.out().resolve("loss.csv"))) {
+        return train(run.init(), run.data(), run.trained(), config, run.out().resolve("loss.csv"), CHUNK);
+    }
+
+    /**
+     * In chunks of {@code chunk} steps, each a fresh model resumed from the last checkpoint (same
+     * losses as one uninterrupted run): a run stopped at any point resumes from its last chunk.
+     */
+    private static Path train(Path base, Path data, Path trained, TrainingConfig config, Path lossCsv, int chunk) {
+        try (LossCsv csv = new LossCsv(lossCsv)) {
             TrainingResult result = null;
             while (result == null || result.modelPackage() == null) {
                 int before = result == null ? 0 : result.endStep();
-                result = Trainer.builder().basePackage(run.init())
-                        .data(new LaSeRSDataset(run.data(), "train")).output(run.trained()).config(config)
-                        .resume(true).stopAfter(CHUNK)
+                result = Trainer.builder().basePackage(base)
+                        .data(new LaSeRSDataset(data, "train")).output(trained).config(config)
+                        .resume(true).stopAfter(chunk)
                         .listener(p -> {
                             csv.write(p);
                             LOG.info("{}", p);

@@ -91,7 +91,7 @@ class DubaiConverterTest {
                     assertEquals(0, segs);
                     assertEquals(1, r.getAsJsonArray("absent").size());
                 } else {
-                    assertTrue(answer.startsWith("Sure, the "), answer);
+                    assertTrue(answer.startsWith("Sure, [SEG] "), answer);
                     assertTrue(segs >= 1, answer);
                     assertFalse(r.has("absent"));
                 }
@@ -99,7 +99,7 @@ class DubaiConverterTest {
                 int at = 0;
                 for (JsonElement c : classes) {
                     String name = DubaiClass.valueOf(c.getAsString().toUpperCase()).canonical();
-                    int i = answer.indexOf("the " + name, at);
+                    int i = answer.indexOf("[SEG] " + name, at);
                     assertTrue(i >= at, answer + " / " + classes);
                     at = i + 1;
                 }
@@ -230,11 +230,11 @@ class DubaiConverterTest {
             List<DubaiClass> order = List.of(DubaiClass.ROAD, DubaiClass.BUILDING, DubaiClass.WATER);
             Instruction in = Instructions.multiple(order.subList(0, 2 + i % 2), random);
             assertEquals(in.targets().size(), in.answer().split("\\[SEG]", -1).length - 1);
-            assertTrue(in.answer().startsWith("Sure, the roads [SEG]"), in.answer());
+            assertTrue(in.answer().startsWith("Sure, [SEG] roads"), in.answer());
         }
-        assertEquals("Sure, the roads [SEG] and the buildings [SEG].",
+        assertEquals("Sure, [SEG] roads and [SEG] buildings.",
                 Instructions.multiple(List.of(DubaiClass.ROAD, DubaiClass.BUILDING), random).answer());
-        assertEquals("Sure, the water [SEG].", Instructions.implicit(DubaiClass.WATER, random).answer());
+        assertEquals("Sure, [SEG] water.", Instructions.implicit(DubaiClass.WATER, random).answer());
         Instruction none = Instructions.empty(DubaiClass.ROAD, random);
         assertEquals("Sorry, there are no roads in this image.", none.answer());
         assertEquals(List.of(), none.targets());

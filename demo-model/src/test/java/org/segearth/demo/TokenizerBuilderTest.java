@@ -57,7 +57,7 @@ class TokenizerBuilderTest {
 
     @Test
     void segAndEndOfTextAreSingleTokens() {
-        Encoding e = tokenizer.encode("Sure, the roads [SEG] and the buildings [SEG].<|endoftext|>");
+        Encoding e = tokenizer.encode("Sure, [SEG] roads and [SEG] buildings.<|endoftext|>");
         long[] ids = e.getIds();
         assertEquals(2, Arrays.stream(ids).filter(id -> id == 2).count(), Arrays.toString(e.getTokens()));
         assertEquals(0, ids[ids.length - 1]);

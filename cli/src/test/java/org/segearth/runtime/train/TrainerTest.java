@@ -74,6 +74,44 @@ class TrainerTest {
         }
     }
 
+    /**
+     * The text objective trains the language model with the text loss alone: no mask or attention
+     * loss, the head and the mask encoder keep their weights, the language model's change.
+     */
+    @Test
+    void textObjectiveLeavesTheMaskBranchAlone() throws Exception {
+        Path base = TinyTrainingFixture.basePackage(tmp.resolve("base"));
+        LaSeRSDataset data = new LaSeRSDataset(TinyTrainingFixture.dataset(tmp.resolve("data")), "train");
+        TrainingResult r = Trainer.builder().basePackage(base).data(data).output(tmp.resolve("run"))
+                .config(quick().objective(TrainingConfig.Objective.TEXT).trainable(TrainingConfig.Trainable.EVERYTHING)
+                        .batchSize(3).gradientAccumulation(2).maxSteps(6).build())
+                .build().run();
+        List<LossValues> l = r.stepLosses();
+        assertTrue(l.get(5).textCe() < l.get(0).textCe(), "text CE falls: " + l);
+        for (LossValues v : l) {
+            assertEquals(0.0, v.maskBce());
+            assertEquals(0.0, v.maskDice());
+            assertEquals(0.0, v.attention());
+            assertEquals(v.textCe(), v.total());
+        }
+        try (SegEarthModel before = SegEarthModel.load(ModelPackage.open(base), ModelOptions.defaults());
+                SegEarthModel after = SegEarthModel.load(ModelPackage.open(r.modelPackage()), ModelOptions.defaults())) {
+            assertSameWeights(before.head().parameters(), after.head().parameters(), true);
+            assertSameWeights(before.maskEncoder().parameters(), after.maskEncoder().parameters(), true);
+            assertSameWeights(before.languageModel().parameters(), after.languageModel().parameters(), false);
+        }
+    }
+
+    private static void assertSameWeights(java.util.Map<String, ai.djl.ndarray.NDArray> a,
+            java.util.Map<String, ai.djl.ndarray.NDArray> b, boolean same) {
+        assertEquals(a.keySet(), b.keySet());
+        boolean allEqual = true;
+        for (String k : a.keySet()) {
+            allEqual &= java.util.Arrays.equals(a.get(k).toFloatArray(), b.get(k).toFloatArray());
+        }
+        assertEquals(same, allEqual, same ? "weights unchanged" : "weights changed");
+    }
+
     /** Two runs with one seed agree bitwise, and a run stopped and resumed gives the same losses as one that was not. */
     @Test
     void resumeReproducesAnUninterruptedRun() throws Exception {

@@ -185,6 +185,31 @@ public final class SegEarthModel implements AutoCloseable {
                 head.maskLogits(), head.auxMaskLogits(), head.scores(), head.stride(), full, full.gt(0));
     }
 
+    /**
+     * The language model alone, teacher-forced on {@code tokens} with {@code image}'s tokens spliced
+     * in: the logits at every position and the text labels ({@code -100} outside the answer). The
+     * mask branch (mask encoder, projector, head) does not run. Arrays in {@code manager}.
+     */
+    public TextPass forwardText(NDManager manager, RgbImage image, TokenInput tokens) {
+        ensureOpen();
+        NDArray siglip = SiglipPreprocessor.preprocess(image, c.vision().imageSize()).toNDArray(manager);
+        NDArray embeds = keep(c.vision().encode(siglip), manager);
+        int n = (int) embeds.getShape().get(1);
+        requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
+        NDArray inputsEmbeds = splice(manager, embeds, tokens);
+        LanguageModelOutput lm = c.languageModel().forward(inputsEmbeds, null, ForwardOptions.DEFAULT);
+        return new TextPass(lm.logits(), labels(manager, tokens, n));
+    }
+
+    /**
+     * What {@link #forwardText} computes.
+     *
+     * @param logits {@code [1, L, vocab]}
+     * @param labels {@code [1, L]}, the next-token targets ({@code -100} where there is none)
+     */
+    public record TextPass(NDArray logits, NDArray labels) {
+    }
+
     /** {@link #encodeImage} then {@link #forward}: the whole model in one call. */
     public SegEarthOutput forward(NDManager manager, RgbImage image, TokenInput tokens, PassOptions options) {
         return forward(manager, encodeImage(manager, image, false, StageTimer.NONE), tokens, options, StageTimer.NONE);

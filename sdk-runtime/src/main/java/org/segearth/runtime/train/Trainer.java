@@ -28,6 +28,7 @@ import org.segearth.runtime.train.internal.PreparedSample;
 import org.segearth.runtime.train.internal.Provenance;
 import org.segearth.runtime.train.internal.SegRowInit;
 import org.segearth.runtime.train.internal.TrainableWeights;
+import org.segearth.runtime.train.loss.TextCrossEntropy;
 import org.segearth.spi.config.JsonConfig;
 import org.segearth.spi.config.LoraConfig;
 import org.slf4j.Logger;
@@ -226,6 +227,17 @@ public final class Trainer {
         private LossValues sampleBackward(GradientCollector gc, PreparedSample s, SplittableRandom points, int k,
                 boolean anchor) {
             try (NDManager m = model.manager().newSubManager()) {
+                if (config.objective() == TrainingConfig.Objective.TEXT) {
+                    SegEarthModel.TextPass pass = model.forwardText(m, s.image(), s.tokens());
+                    NDArray text = TextCrossEntropy.compute(pass.logits(), pass.labels());
+                    NDArray objective = Scalars.div(text, k);
+                    if (anchor) {
+                        objective = objective.add(anchorTerm(m));
+                    }
+                    gc.backward(objective);
+                    double ce = text.getFloat();
+                    return new LossValues(ce, 0, 0, 0, ce);
+                }
                 ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
                 PassOptions pass = config.attentionLossEnabled() ? PassOptions.TRAINING
                         : new PassOptions(true, PassOptions.Attentions.NONE);

@@ -25,6 +25,7 @@ import org.segearth.spi.config.LoraConfig;
  * @param epochs passes over the data (used when {@code maxSteps} is 0)
  * @param maxSteps optimizer steps, 0 to derive them from {@code epochs}
  * @param seed the seed of every random choice (data order, LoRA init and dropout, point sampling)
+ * @param objective what the run optimises: every loss (the paper's) or the text loss alone
  * @param attentionWeight lambda_S; 0 disables the attention loss and its capture
  * @param maskLoss point-sampled (official) or dense mask losses
  * @param lora the adapter created when the base has none
@@ -35,8 +36,19 @@ import org.segearth.spi.config.LoraConfig;
  */
 public record TrainingConfig(double learningRate, double weightDecay, double beta1, double beta2, double eps,
         double warmupRatio, double maxGradNorm, int batchSize, int gradientAccumulation, int epochs, int maxSteps,
-        long seed, float attentionWeight, MaskLossMode maskLoss, LoraConfig lora, Trainable trainable,
+        long seed, Objective objective, float attentionWeight, MaskLossMode maskLoss, LoraConfig lora, Trainable trainable,
         SegRowInit segRowInit, int saveEvery, int logEvery) {
+
+    /** What a run optimises. */
+    public enum Objective {
+        /** The text loss, the mask losses and lambda_S x the attention loss (the paper's). */
+        ALL,
+        /**
+         * The text loss alone; the mask branch does not run (a warm-up that teaches a language model
+         * trained from scratch to follow the instructions before the masks join in).
+         */
+        TEXT
+    }
 
     /** How the mask losses sample the masks. */
     public enum MaskLossMode {
@@ -63,6 +75,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
     }
 
     public TrainingConfig {
+        Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(maskLoss, "maskLoss");
         Objects.requireNonNull(lora, "lora");
         Objects.requireNonNull(trainable, "trainable");
@@ -119,7 +132,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
 
     /** Whether the attention maps are captured at all. */
     public boolean attentionLossEnabled() {
-        return attentionWeight > 0;
+        return objective == Objective.ALL && attentionWeight > 0;
     }
 
     /** Mutable builder of {@link TrainingConfig}. */
@@ -136,6 +149,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
         private int epochs = 1;
         private int maxSteps;
         private long seed;
+        private Objective objective = Objective.ALL;
         private float attentionWeight = 0.01f;
         private MaskLossMode maskLoss = MaskLossMode.POINT_SAMPLED;
         private LoraConfig lora = LoraConfig.segEarthDefault();
@@ -160,6 +174,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
             epochs = c.epochs;
             maxSteps = c.maxSteps;
             seed = c.seed;
+            objective = c.objective;
             attentionWeight = c.attentionWeight;
             maskLoss = c.maskLoss;
             lora = c.lora;
@@ -236,6 +251,12 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
             return this;
         }
 
+        /** What the run optimises (every loss). */
+        public Builder objective(Objective v) {
+            objective = v;
+            return this;
+        }
+
         /** lambda_S (0.01; 0 disables the attention loss). */
         public Builder attentionWeight(float v) {
             attentionWeight = v;
@@ -281,7 +302,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
         /** The validated config. */
         public TrainingConfig build() {
             return new TrainingConfig(learningRate, weightDecay, beta1, beta2, eps, warmupRatio, maxGradNorm,
-                    batchSize, gradientAccumulation, epochs, maxSteps, seed, attentionWeight, maskLoss, lora,
+                    batchSize, gradientAccumulation, epochs, maxSteps, seed, objective, attentionWeight, maskLoss, lora,
                     trainable, segRowInit, saveEvery, logEvery);
         }
     }
