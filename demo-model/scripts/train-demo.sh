@@ -9,9 +9,9 @@ data="${1:-/work/demo-data}"
 runs="${2:-/work/demo-runs}"
 steps="${3:-4000}"
 batch="${4:-2}"
-lr="${5:-1e-3}"
+lr="${5:-3e-4}"
 seed="${6:-42}"
-warmup_steps="${7:-8000}"
+warmup_steps="${7:-4000}"
 mkdir -p "$runs"
 mvn -B -q -o -pl demo-model -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile="$runs/classpath-\${project.artifactId}.txt"
@@ -24,7 +24,7 @@ for jar in "${deps[@]}"; do
   cp "$jar" "$runs/lib/"
   cp="$cp:$runs/lib/$(basename "$jar")"
 done
-java_opts=(-Xmx6g -Dsegearth.demo.chunk=100 -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
+java_opts=(-Xmx6g -Dsegearth.demo.chunk=500 -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
   -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true)
 if [ ! -d "$data/train" ]; then
   java "${java_opts[@]}" -cp "$cp" org.segearth.demo.DubaiConverter ../shared/data/dubai "$data" "$seed"

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -cp ... org.segearth.demo.TrainDemoModel warmup DATA OUT SEED STEPS BATCH LR
  * java -cp ... org.segearth.demo.TrainDemoModel DATA OUT SEED LAMBDA_S STEPS BATCH LR [DOCS_DIR [BASE]]
- * java -cp ... org.segearth.demo.TrainDemoModel warmup /work/demo-data /work/demo-warmup 42 8000 2 1e-3
- * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 4000 2 1e-3 docs/demo-model \
+ * java -cp ... org.segearth.demo.TrainDemoModel warmup /work/demo-data /work/demo-warmup 42 4000 2 3e-4
+ * java -cp ... org.segearth.demo.TrainDemoModel /work/demo-data /work/demo-run 42 0.01 4000 2 3e-4 docs/demo-model \
  *     /work/demo-warmup/trained/model
  * </pre>
  */
@@ -48,7 +48,7 @@ public final class TrainDemoModel {
     private static final Logger LOG = LoggerFactory.getLogger(TrainDemoModel.class);
 
     /** Optimizer steps per model load and between checkpoints (see {@link #train}). */
-    static final int CHUNK = Integer.getInteger("segearth.demo.chunk", 100);
+    static final int CHUNK = Integer.getInteger("segearth.demo.chunk", 500);
 
     /** The text warm-up's chunk: without the mask branch a step is light, and a model load costs seconds. */
     static final int WARMUP_CHUNK = 1000;
