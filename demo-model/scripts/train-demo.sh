@@ -32,7 +32,7 @@ fi
 warm="$runs/text-warmup"
 if [ ! -d "$warm/trained/model" ]; then
   echo "text warm-up ($warmup_steps steps); log: $warm.log"
-  OMP_NUM_THREADS=2 java "${java_opts[@]}" -Dai.djl.pytorch.num_threads=2 -cp "$cp" org.segearth.demo.TrainDemoModel \
+  OMP_NUM_THREADS=1 java "${java_opts[@]}" -cp "$cp" org.segearth.demo.TrainDemoModel \
     warmup "$data" "$warm" "$seed" "$warmup_steps" "$batch" "$lr" > "$warm.log" 2>&1
 fi
 for lambda in 0.01 0; do
