@@ -7,7 +7,7 @@
 set -euo pipefail
 data="${1:-/work/demo-data}"
 runs="${2:-/work/demo-runs}"
-steps="${3:-4000}"
+steps="${3:-3000}"
 batch="${4:-2}"
 lr="${5:-3e-4}"
 seed="${6:-42}"

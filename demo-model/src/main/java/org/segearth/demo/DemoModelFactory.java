@@ -164,7 +164,7 @@ public final class DemoModelFactory {
                 + " MBRSC, CC0 1.0 (54 tiles)");
         provenance.put("sdk_version", SdkInfo.version());
         return new Manifest(Manifest.FORMAT, NAME, DESCRIPTION, "siglip", "phi", "swin", "mask2former", "[SEG]",
-                "<|endoftext|>", "conv_phi_v0", config.maskImageSize(), provenance);
+                "<|endoftext|>", "conv_phi_v0", config.maskImageSize(), Manifest.PhrasePosition.AFTER, provenance);
     }
 
     /** SegEarth-R2's {@code SEG_token_projector}: Linear(Phi width -> head width), {@code nn.Linear}'s default start. */

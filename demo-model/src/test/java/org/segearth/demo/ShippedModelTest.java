@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
+import org.segearth.api.Target;
 import org.segearth.runtime.parity.Goldens;
 
 /** The packed demo model shipped as this module's resource is the builder's default and says what it is. */
@@ -36,8 +38,10 @@ class ShippedModelTest {
         Path image = Goldens.testdata().resolve("dubai/images/Tile1_image_part_002.jpg");
         try (Segmenter seg = Segmenter.builder().maxNewTokens(24).build()) {
             SegmentationResult r = seg.segment(image, "segment the water and the roads");
-            assertNotNull(r.answer());
+            // the main job's instruction: two targets, named after their [SEG]s (the manifest's phrase position)
+            assertEquals(List.of("water", "roads"), r.targets().stream().map(Target::phrase).toList(), r.answer());
             r.targets().forEach(t -> assertEquals(r.width(), t.mask().width()));
+            r.targets().forEach(t -> assertTrue(t.mask().area() > 0, t.phrase() + " has an empty mask"));
         }
     }
 }

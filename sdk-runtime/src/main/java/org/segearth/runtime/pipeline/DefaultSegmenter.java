@@ -104,7 +104,7 @@ public final class DefaultSegmenter implements Segmenter {
             Generated g = model.generate(call, encoding, instruction, generationConfig(), timer);
             tokens = g.tokens();
             answerText = model.requireTokenizer().decode(g.answerIds()).strip();
-            phrases = Phrases.fromIds(g.answerIds(), model.segTokenId(), model.requireTokenizer());
+            phrases = Phrases.fromIds(g.answerIds(), model.segTokenId(), model.requireTokenizer(), phrasePosition());
         } else {
             tokens = timer.time("prompt", () -> model.tokens(instruction, answer));
             answerText = answer;
@@ -114,14 +114,19 @@ public final class DefaultSegmenter implements Segmenter {
                 settings.attentionHeatmaps() ? PassOptions.Attentions.SEG_TO_IMAGE : PassOptions.Attentions.NONE);
         SegEarthOutput out = model.forward(call, encoding, tokens, options, timer);
         if (phrases == null) {
-            phrases = Phrases.fromText(answer, model.modelPackage().manifest().segToken(), out.numTargets());
+            phrases = Phrases.fromText(answer, model.modelPackage().manifest().segToken(), out.numTargets(),
+                    phrasePosition());
         }
         if (phrases == null || phrases.size() < out.numTargets()) {
-            phrases = Phrases.fromIds(tokens.answer(), model.segTokenId(), model.requireTokenizer());
+            phrases = Phrases.fromIds(tokens.answer(), model.segTokenId(), model.requireTokenizer(), phrasePosition());
         }
         List<String> finalPhrases = phrases;
         List<Target> targets = timer.time("targets", () -> targets(out, finalPhrases, image));
         return new SegmentationResult(answerText, targets, image.width(), image.height(), timer.timings());
+    }
+
+    private Manifest.PhrasePosition phrasePosition() {
+        return model.modelPackage().manifest().phrases();
     }
 
     private List<Target> targets(SegEarthOutput out, List<String> phrases, RgbImage image) {

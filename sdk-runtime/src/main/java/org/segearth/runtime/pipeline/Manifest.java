@@ -23,11 +23,21 @@ import org.segearth.spi.config.JsonConfig;
  * @param eosToken the token that ends the answer
  * @param promptTemplate the conversation template ({@code conv_phi_v0} or {@code llava_phi})
  * @param maskImageSize the mask branch's letterbox size
+ * @param phrases where the answer names each target: before its {@code [SEG]} ("the ships [SEG]",
+ *     SegEarth-R2's) or after it ("[SEG] water"); the targets' phrases are read from there
  * @param provenance free-form facts about how the package was made (base checkpoints, data, seed)
  */
 public record Manifest(String format, String name, String description, String visionEncoder, String languageModel,
         String maskEncoder, String head, String segToken, String eosToken, String promptTemplate, int maskImageSize,
-        Map<String, String> provenance) {
+        PhrasePosition phrases, Map<String, String> provenance) {
+
+    /** Where an answer names a target relative to its {@code [SEG]}. */
+    public enum PhrasePosition {
+        /** "the ships [SEG]": the text since the previous [SEG] (SegEarth-R2, LISA). */
+        BEFORE,
+        /** "[SEG] water": the text up to the next [SEG], without a trailing "and" or punctuation. */
+        AFTER
+    }
 
     /** The current manifest format. */
     public static final String FORMAT = "segearth-model/1";
@@ -36,7 +46,18 @@ public record Manifest(String format, String name, String description, String vi
     public static final String FILE = "segearth.json";
 
     public Manifest {
+        if (phrases == null) {
+            phrases = PhrasePosition.BEFORE;
+        }
         provenance = Map.copyOf(provenance);
+    }
+
+    /** A manifest whose answers name each target before its {@code [SEG]} (SegEarth-R2's). */
+    public Manifest(String format, String name, String description, String visionEncoder, String languageModel,
+            String maskEncoder, String head, String segToken, String eosToken, String promptTemplate, int maskImageSize,
+            Map<String, String> provenance) {
+        this(format, name, description, visionEncoder, languageModel, maskEncoder, head, segToken, eosToken,
+                promptTemplate, maskImageSize, PhrasePosition.BEFORE, provenance);
     }
 
     /** SegEarth-R2's defaults. */
@@ -48,7 +69,13 @@ public record Manifest(String format, String name, String description, String vi
     /** This manifest with another mask-branch letterbox size (e.g. a tiny test model's). */
     public Manifest withMaskImageSize(int size) {
         return new Manifest(format, name, description, visionEncoder, languageModel, maskEncoder, head, segToken,
-                eosToken, promptTemplate, size, provenance);
+                eosToken, promptTemplate, size, phrases, provenance);
+    }
+
+    /** This manifest with other provenance facts. */
+    public Manifest withProvenance(Map<String, String> facts) {
+        return new Manifest(format, name, description, visionEncoder, languageModel, maskEncoder, head, segToken,
+                eosToken, promptTemplate, maskImageSize, phrases, facts);
     }
 
     /** Reads {@code file}; absent fields take the defaults. */
@@ -79,7 +106,17 @@ public record Manifest(String format, String name, String description, String vi
                 tokens.getString("eos", d.eosToken()),
                 c.getString("prompt_template", d.promptTemplate()),
                 c.getInt("mask_image_size", d.maskImageSize()),
+                phrasePosition(tokens.getString("phrase", "before"), c.source()),
                 provenance);
+    }
+
+    private static PhrasePosition phrasePosition(String value, String source) {
+        return switch (value) {
+            case "before" -> PhrasePosition.BEFORE;
+            case "after" -> PhrasePosition.AFTER;
+            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + value
+                    + "'; expected 'before' or 'after'");
+        };
     }
 
     /** The manifest as JSON, as {@link #read} reads it. */
@@ -97,6 +134,7 @@ public record Manifest(String format, String name, String description, String vi
         JsonObject tokens = new JsonObject();
         tokens.addProperty("seg", segToken);
         tokens.addProperty("eos", eosToken);
+        tokens.addProperty("phrase", phrases.name().toLowerCase(java.util.Locale.ROOT));
         o.add("tokens", tokens);
         o.addProperty("prompt_template", promptTemplate);
         o.addProperty("mask_image_size", maskImageSize);

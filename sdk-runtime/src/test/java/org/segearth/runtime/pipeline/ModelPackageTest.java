@@ -55,6 +55,14 @@ class ModelPackageTest {
         Files.writeString(pkg.resolve(Manifest.FILE), "{\"components\": {\"head\": \"sam\"}}");
         assertEquals("sam", ModelPackage.open(pkg).manifest().head());
         assertEquals("swin", ModelPackage.open(pkg).manifest().maskEncoder());
+        assertEquals(Manifest.PhrasePosition.BEFORE, ModelPackage.open(pkg).manifest().phrases());
+        Manifest after = new Manifest(Manifest.FORMAT, "demo", "a demo", "siglip", "phi", "sam", "sam", "[SEG]",
+                "<|endoftext|>", "conv_phi_v0", 512, Manifest.PhrasePosition.AFTER, Map.of());
+        Files.writeString(pkg.resolve(Manifest.FILE), after.toJson());
+        assertEquals(after, ModelPackage.open(pkg).manifest());
+        Files.writeString(pkg.resolve(Manifest.FILE), "{\"tokens\": {\"phrase\": \"inside\"}}");
+        ModelPackageException e = assertThrows(ModelPackageException.class, () -> ModelPackage.open(pkg));
+        assertTrue(e.getMessage().contains("tokens.phrase is 'inside'"), e.getMessage());
     }
 
     @Test

@@ -133,9 +133,7 @@ public final class CheckpointStore {
         Map<String, String> p = new LinkedHashMap<>(base.manifest().provenance());
         p.putAll(provenance);
         p.put("trained_steps", Integer.toString(step));
-        Manifest m = base.manifest();
-        Manifest out = new Manifest(m.format(), m.name(), m.description(), m.visionEncoder(), m.languageModel(),
-                m.maskEncoder(), m.head(), m.segToken(), m.eosToken(), m.promptTemplate(), m.maskImageSize(), p);
+        Manifest out = base.manifest().withProvenance(p);
         Files.writeString(dir.resolve(Manifest.FILE), out.toJson(), StandardCharsets.UTF_8);
     }
 

@@ -15,15 +15,28 @@ import org.junit.jupiter.api.Test;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.pipeline.ImageEncoding;
+import org.segearth.runtime.pipeline.Manifest;
 
 class PipelinePiecesTest {
+
+    private static final Manifest.PhrasePosition BEFORE = Manifest.PhrasePosition.BEFORE;
+    private static final Manifest.PhrasePosition AFTER = Manifest.PhrasePosition.AFTER;
 
     @Test
     void phrasesAreTheTrimmedTextBeforeEachSeg() {
         assertEquals(List.of("the ships", "and the port"),
-                Phrases.fromText("  the ships [SEG] and the port [SEG] done", "[SEG]", 2));
-        assertEquals(List.of(), Phrases.fromText("nothing here", "[SEG]", 0));
-        assertNull(Phrases.fromText("one [SEG]", "[SEG]", 2));
+                Phrases.fromText("  the ships [SEG] and the port [SEG] done", "[SEG]", 2, BEFORE));
+        assertEquals(List.of(), Phrases.fromText("nothing here", "[SEG]", 0, BEFORE));
+        assertNull(Phrases.fromText("one [SEG]", "[SEG]", 2, BEFORE));
+    }
+
+    @Test
+    void phrasesAfterEachSegLoseTheirTrailingConjunctionAndPunctuation() {
+        assertEquals(List.of("water", "unpaved land", "roads"),
+                Phrases.fromText("Sure, [SEG] water, [SEG] unpaved land and [SEG] roads.", "[SEG]", 3, AFTER));
+        assertEquals(List.of("water"), Phrases.fromText("sure, [SEG] water.", "[SEG]", 1, AFTER));
+        assertEquals(List.of(""), Phrases.fromText("[SEG]", "[SEG]", 1, AFTER));
+        assertNull(Phrases.fromText("Sure, [SEG] water.", "[SEG]", 2, AFTER));
     }
 
     @Test
