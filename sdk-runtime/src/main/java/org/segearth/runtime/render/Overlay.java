@@ -6,8 +6,10 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import org.segearth.api.Box;
 import org.segearth.api.Mask;
@@ -58,8 +60,9 @@ public final class Overlay {
             }
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(11, Math.min(w, h) / 40)));
+            List<Rectangle> placed = new ArrayList<>();
             for (Target t : targets) {
-                t.box().ifPresent(box -> label(g, box, t, w));
+                t.box().ifPresent(box -> placed.add(label(g, box, t, w, h, placed)));
             }
         } finally {
             g.dispose();
@@ -90,14 +93,16 @@ public final class Overlay {
         return (r << 16) | (g << 8) | b;
     }
 
-    private static void label(Graphics2D g, Box box, Target t, int imageWidth) {
+    private static Rectangle label(Graphics2D g, Box box, Target t, int imageWidth, int imageHeight,
+            List<Rectangle> placed) {
         String text = t.index() + ": " + (t.phrase().isEmpty() ? "target" : t.phrase())
                 + String.format(java.util.Locale.ROOT, " (%.2f)", t.score());
         FontMetrics fm = g.getFontMetrics();
         int tw = fm.stringWidth(text) + 6;
         int th = fm.getHeight();
         int x = Math.max(0, Math.min(box.x(), imageWidth - tw));
-        int y = Math.max(0, box.y() - th);
+        Rectangle r = place(placed, x, Math.max(0, box.y() - th), tw, th, imageHeight);
+        int y = r.y;
         g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.75f));
         g.setColor(Color.BLACK);
         g.fillRect(x, y, tw, th);
@@ -105,5 +110,18 @@ public final class Overlay {
         g.setColor(colour(t.index()));
         g.setStroke(new BasicStroke(1));
         g.drawString(text, x + 3, y + fm.getAscent());
+        return r;
+    }
+
+    /**
+     * The label rectangle at {@code (x, y)}, moved down one label height at a time while it
+     * overlaps a label already drawn (targets whose boxes share a corner) and it still fits.
+     */
+    static Rectangle place(List<Rectangle> placed, int x, int y, int width, int height, int imageHeight) {
+        Rectangle r = new Rectangle(x, y, width, height);
+        while (placed.stream().anyMatch(r::intersects) && r.y + 2 * height <= imageHeight) {
+            r.y += height;
+        }
+        return r;
     }
 }

@@ -37,6 +37,17 @@ class RenderTest {
     }
 
     @Test
+    void labelsOfBoxesSharingACornerDoNotOverlap() {
+        List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
+        placed.add(Overlay.place(placed, 0, 0, 80, 12, 100));
+        placed.add(Overlay.place(placed, 0, 0, 60, 12, 100));
+        placed.add(Overlay.place(placed, 200, 0, 60, 12, 100));
+        assertEquals(List.of(0, 12, 0), placed.stream().map(r -> r.y).toList());
+        // no room below: it stays where it is
+        assertEquals(0, Overlay.place(List.of(new java.awt.Rectangle(0, 0, 80, 12)), 0, 0, 60, 12, 20).y);
+    }
+
+    @Test
     void overlayRejectsMasksOfAnotherSize() {
         BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         assertThrows(SegEarthException.class, () -> Overlay.render(image, List.of(square(0, 1, 1, 2, 20, 20))));
