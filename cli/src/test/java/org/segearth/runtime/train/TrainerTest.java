@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.Engines;
@@ -100,6 +101,13 @@ class TrainerTest {
             assertSameWeights(before.maskEncoder().parameters(), after.maskEncoder().parameters(), true);
             assertSameWeights(before.languageModel().parameters(), after.languageModel().parameters(), false);
         }
+        // a run from the warmed-up package records both stages
+        TrainingResult next = Trainer.builder().basePackage(r.modelPackage()).data(data).output(tmp.resolve("run2"))
+                .config(quick().maxSteps(1).build()).build().run();
+        Map<String, String> provenance = ModelPackage.open(next.modelPackage()).manifest().provenance();
+        assertTrue(provenance.get("base_training_config").contains("objective=TEXT"), provenance.toString());
+        assertEquals("6", provenance.get("base_trained_steps"));
+        assertTrue(provenance.get("training_config").contains("objective=ALL"), provenance.toString());
     }
 
     private static void assertSameWeights(java.util.Map<String, ai.djl.ndarray.NDArray> a,

@@ -115,6 +115,12 @@ public final class Trainer {
         Provenance.baseHashes(base).forEach((file, hash) -> p.put("base_sha256:" + file, hash));
         p.put("data", data.name() + ":" + data.split() + " (" + data.size() + " samples)");
         p.put("training_config", config.toString());
+        // a base that was itself trained (a warm-up stage, an earlier fine-tune) keeps its record
+        Map<String, String> before = base.manifest().provenance();
+        if (before.containsKey("training_config")) {
+            p.put("base_training_config", before.get("training_config"));
+            p.put("base_trained_steps", before.getOrDefault("trained_steps", "?"));
+        }
         p.put("seed", Long.toString(config.seed()));
         p.put("sdk_version", SdkInfo.version());
         LoraConfig adapter = base.adapter()
