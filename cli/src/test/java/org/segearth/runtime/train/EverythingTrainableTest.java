@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.data.LaSeRSDataset;
-import org.segearth.runtime.pipeline.ImageEncoding;
 import org.segearth.runtime.pipeline.ModelOptions;
 import org.segearth.runtime.pipeline.ModelPackage;
-import org.segearth.runtime.pipeline.PassOptions;
 import org.segearth.runtime.pipeline.SegEarthModel;
-import org.segearth.runtime.pipeline.SegEarthOutput;
-import org.segearth.runtime.pipeline.StageTimer;
 import org.segearth.runtime.train.internal.PreparedSample;
 import org.segearth.runtime.train.internal.TrainableWeights;
 
@@ -72,8 +66,8 @@ class EverythingTrainableTest {
             int lastLayer = lastVisionLayer(params);
             Pattern exempt = Pattern.compile(NO_GRADIENT.pattern().replace("LAST", Integer.toString(lastLayer)));
             PreparedSample sample = PreparedSample.of(model, data.get(2));
-            float[][] first = gradients(model, params, sample);
-            float[][] second = gradients(model, params, sample);
+            float[][] first = SampleGradients.of(model, params, sample, System::gc);
+            float[][] second = SampleGradients.of(model, params, sample, System::gc);
             List<String> none = new ArrayList<>();
             List<String> differ = new ArrayList<>();
             for (int i = 0; i < params.size(); i++) {
@@ -171,24 +165,5 @@ class EverythingTrainableTest {
             }
         }
         return last;
-    }
-
-    private static float[][] gradients(SegEarthModel model, List<TrainableParameter> params, PreparedSample s) {
-        SegEarthLosses losses = new SegEarthLosses(TrainingConfig.MaskLossMode.DENSE, 0.01f);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector();
-                NDManager m = model.manager().newSubManager()) {
-            ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
-            SegEarthOutput out = model.forward(m, image, s.tokens(), PassOptions.TRAINING, StageTimer.NONE);
-            NDArray gt = s.masksArray(m);
-            LossParts parts = losses.compute(out, GroundTruth.frame(gt, image.frameSize()), GroundTruth.grid(gt, 4), null);
-            System.gc();
-            gc.backward(parts.total());
-        }
-        float[][] out = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            out[i] = params.get(i).gradient().toFloatArray();
-        }
-        params.forEach(TrainableParameter::zeroGradient);
-        return out;
     }
 }

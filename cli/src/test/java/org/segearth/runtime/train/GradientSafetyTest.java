@@ -3,10 +3,6 @@ package org.segearth.runtime.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.data.LaSeRSDataset;
-import org.segearth.runtime.pipeline.ImageEncoding;
 import org.segearth.runtime.pipeline.ModelOptions;
 import org.segearth.runtime.pipeline.ModelPackage;
-import org.segearth.runtime.pipeline.PassOptions;
 import org.segearth.runtime.pipeline.SegEarthModel;
-import org.segearth.runtime.pipeline.SegEarthOutput;
-import org.segearth.runtime.pipeline.StageTimer;
 import org.segearth.runtime.train.internal.PreparedSample;
 import org.segearth.runtime.train.internal.TrainableWeights;
 
@@ -41,8 +33,8 @@ class GradientSafetyTest {
         try (SegEarthModel model = SegEarthModel.load(ModelPackage.open(base), ModelOptions.defaults())) {
             List<TrainableParameter> params = TrainableWeights.select(model, TrainingConfig.defaults());
             PreparedSample sample = PreparedSample.of(model, data.get(2));
-            float[][] first = gradients(model, params, sample);
-            float[][] second = gradients(model, params, sample);
+            float[][] first = SampleGradients.of(model, params, sample, GradientSafetyTest::churn);
+            float[][] second = SampleGradients.of(model, params, sample, GradientSafetyTest::churn);
             for (int i = 0; i < params.size(); i++) {
                 for (float g : first[i]) {
                     assertTrue(Float.isFinite(g), params.get(i).key() + " has a non-finite gradient");
@@ -56,25 +48,6 @@ class GradientSafetyTest {
             }
             assertTrue(sum > 0, "the mask losses reach the SEG projector through the head");
         }
-    }
-
-    private static float[][] gradients(SegEarthModel model, List<TrainableParameter> params, PreparedSample s) {
-        SegEarthLosses losses = new SegEarthLosses(TrainingConfig.MaskLossMode.DENSE, 0.01f);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector();
-                NDManager m = model.manager().newSubManager()) {
-            ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
-            SegEarthOutput out = model.forward(m, image, s.tokens(), PassOptions.TRAINING, StageTimer.NONE);
-            NDArray gt = s.masksArray(m);
-            LossParts parts = losses.compute(out, GroundTruth.frame(gt, image.frameSize()), GroundTruth.grid(gt, 4), null);
-            churn();
-            gc.backward(parts.total());
-        }
-        float[][] out = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            out[i] = params.get(i).gradient().toFloatArray();
-        }
-        params.forEach(TrainableParameter::zeroGradient);
-        return out;
     }
 
     /** Collects garbage and reuses freed native memory, as a long training step would. */
