@@ -169,12 +169,8 @@ public final class TrainDemoModel {
      * {@code OUT/loss.csv}. Returns the package {@code OUT/trained/model}.
      */
     static Path warmup(Path data, Path out, long seed, int steps, int batchSize, double learningRate) {
-        TrainingConfig config = TrainingConfig.builder()
-                .objective(TrainingConfig.Objective.TEXT)
-                .trainable(TrainingConfig.Trainable.EVERYTHING)
-                .learningRate(learningRate).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
-                .batchSize(batchSize).maxSteps(steps).seed(seed)
-                .saveEvery(WARMUP_CHUNK).logEvery(1).build();
+        TrainingConfig config = recipe(steps, batchSize, learningRate, seed, WARMUP_CHUNK)
+                .objective(TrainingConfig.Objective.TEXT).build();
         return train(out.resolve("init"), data, out.resolve("trained"), config, out.resolve("loss.csv"), WARMUP_CHUNK);
     }
 
@@ -185,14 +181,19 @@ public final class TrainDemoModel {
      * package is {@code OUT/trained/model}.
      */
     static Path train(Run run) {
-        TrainingConfig config = TrainingConfig.builder()
-                .trainable(TrainingConfig.Trainable.EVERYTHING)
-                .learningRate(run.learningRate()).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
-                .batchSize(run.batchSize()).maxSteps(run.steps()).seed(run.seed())
-                .attentionWeight((float) run.lambdaS()).maskLoss(MASK_LOSS)
-                .saveEvery(CHUNK).logEvery(1).build();
+        TrainingConfig config = recipe(run.steps(), run.batchSize(), run.learningRate(), run.seed(), CHUNK)
+                .attentionWeight((float) run.lambdaS()).maskLoss(MASK_LOSS).build();
         LOG.info("training {} with {}", run, config);
         return train(run.init(), run.data(), run.trained(), config, run.out().resolve("loss.csv"), CHUNK);
+    }
+
+    /** What both stages share: every weight trains, AdamW with warmup 3 % + cosine, clipping 1.0, a checkpoint per chunk. */
+    private static TrainingConfig.Builder recipe(int steps, int batchSize, double learningRate, long seed, int chunk) {
+        return TrainingConfig.builder()
+                .trainable(TrainingConfig.Trainable.EVERYTHING)
+                .learningRate(learningRate).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
+                .batchSize(batchSize).maxSteps(steps).seed(seed)
+                .saveEvery(chunk).logEvery(1);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.segearth.runtime.train;
 
 import ai.djl.ndarray.NDArray;
+import org.segearth.spi.nn.Scalars;
 
 /**
  * The terms of SegEarth-R2's training loss for one sample, each a scalar array still attached to
@@ -13,6 +14,12 @@ import ai.djl.ndarray.NDArray;
  * @param total the weighted sum
  */
 public record LossParts(NDArray textCe, NDArray maskBce, NDArray maskDice, NDArray attention, NDArray total) {
+
+    /** The text loss alone: the other terms are zeros attached to it, the total is the text loss. */
+    public static LossParts textOnly(NDArray textCe) {
+        NDArray zero = Scalars.mul(textCe, 0);
+        return new LossParts(textCe, zero, zero, zero, textCe);
+    }
 
     /** The values as plain numbers. */
     public LossValues values() {

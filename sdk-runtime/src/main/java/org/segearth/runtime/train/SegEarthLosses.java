@@ -47,16 +47,15 @@ public final class SegEarthLosses {
      */
     public LossParts compute(SegEarthOutput out, NDArray frameMasks, NDArray gridMasks, RandomGenerator random) {
         NDArray text = TextCrossEntropy.compute(out.logits(), out.labels());
-        NDArray zero = Scalars.mul(text, 0);
         if (out.numTargets() == 0) {
-            return new LossParts(text, zero, zero, zero, text);
+            return LossParts.textOnly(text);
         }
         if (frameMasks.getShape().get(0) != out.numTargets()) {
             throw new IllegalArgumentException("the answer has " + out.numTargets() + " [SEG] tokens but the sample "
                     + frameMasks.getShape().get(0) + " masks; every [SEG] needs one mask");
         }
         MaskLoss mask = MaskLosses.deepSupervision(predictions(out), p -> maskLoss(p, frameMasks, random));
-        NDArray attention = attentionWeight > 0 ? attention(out, gridMasks) : zero;
+        NDArray attention = attentionWeight > 0 ? attention(out, gridMasks) : Scalars.mul(text, 0);
         NDArray total = text.add(mask.bce()).add(mask.dice()).add(Scalars.mul(attention, attentionWeight));
         return new LossParts(text, mask.bce(), mask.dice(), attention, total);
     }

@@ -233,25 +233,8 @@ public final class Trainer {
         private LossValues sampleBackward(GradientCollector gc, PreparedSample s, SplittableRandom points, int k,
                 boolean anchor) {
             try (NDManager m = model.manager().newSubManager()) {
-                if (config.objective() == TrainingConfig.Objective.TEXT) {
-                    SegEarthModel.TextPass pass = model.forwardText(m, s.image(), s.tokens());
-                    NDArray text = TextCrossEntropy.compute(pass.logits(), pass.labels());
-                    NDArray objective = Scalars.div(text, k);
-                    if (anchor) {
-                        objective = objective.add(anchorTerm(m));
-                    }
-                    gc.backward(objective);
-                    double ce = text.getFloat();
-                    return new LossValues(ce, 0, 0, 0, ce);
-                }
-                ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
-                PassOptions pass = config.attentionLossEnabled() ? PassOptions.TRAINING
-                        : new PassOptions(true, PassOptions.Attentions.NONE);
-                SegEarthOutput out = model.forward(m, image, s.tokens(), pass, StageTimer.NONE);
-                NDArray gt = s.masksArray(m);
-                int side = (int) Math.round(Math.sqrt(image.numImageTokens()));
-                LossParts parts = losses.compute(out, GroundTruth.frame(gt, image.frameSize()),
-                        GroundTruth.grid(gt, side), points);
+                LossParts parts = config.objective() == TrainingConfig.Objective.TEXT ? textLoss(m, s)
+                        : losses(m, s, points);
                 NDArray objective = Scalars.div(parts.total(), k);
                 if (anchor) {
                     objective = objective.add(anchorTerm(m));
@@ -259,6 +242,23 @@ public final class Trainer {
                 gc.backward(objective);
                 return parts.values();
             }
+        }
+
+        /** The text loss alone, from the language model's pass (the mask branch does not run). */
+        private LossParts textLoss(NDManager m, PreparedSample s) {
+            SegEarthModel.TextPass pass = model.forwardText(m, s.image(), s.tokens());
+            return LossParts.textOnly(TextCrossEntropy.compute(pass.logits(), pass.labels()));
+        }
+
+        /** Every loss, from the whole model's pass. */
+        private LossParts losses(NDManager m, PreparedSample s, SplittableRandom points) {
+            ImageEncoding image = model.encodeImage(m, s.image(), false, StageTimer.NONE);
+            PassOptions pass = config.attentionLossEnabled() ? PassOptions.TRAINING
+                    : new PassOptions(true, PassOptions.Attentions.NONE);
+            SegEarthOutput out = model.forward(m, image, s.tokens(), pass, StageTimer.NONE);
+            NDArray gt = s.masksArray(m);
+            int side = (int) Math.round(Math.sqrt(image.numImageTokens()));
+            return losses.compute(out, GroundTruth.frame(gt, image.frameSize()), GroundTruth.grid(gt, side), points);
         }
 
         /**

@@ -3,6 +3,7 @@ package org.segearth.runtime.pipeline.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.segearth.runtime.pipeline.Manifest;
 import org.segearth.runtime.text.TextTokenizer;
 
@@ -21,44 +22,29 @@ public final class Phrases {
      * {@code targets} of them (the caller then falls back to {@link #fromIds}).
      */
     public static List<String> fromText(String answer, String segToken, int targets, Manifest.PhrasePosition position) {
-        List<Integer> at = new ArrayList<>();
-        for (int i = answer.indexOf(segToken); i >= 0 && at.size() < targets; i = answer.indexOf(segToken, i + 1)) {
-            at.add(i);
-        }
-        if (at.size() < targets) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int k = 0; k < targets; k++) {
-            if (position == Manifest.PhrasePosition.BEFORE) {
-                int from = k == 0 ? 0 : at.get(k - 1) + segToken.length();
-                out.add(answer.substring(from, at.get(k)).strip());
-            } else {
-                int next = answer.indexOf(segToken, at.get(k) + segToken.length());
-                out.add(tidyAfter(answer.substring(at.get(k) + segToken.length(), next < 0 ? answer.length() : next)));
-            }
-        }
-        return out;
+        List<String> pieces = List.of(answer.split(Pattern.quote(segToken), -1));
+        return pieces.size() - 1 < targets ? null : phrases(pieces, targets, position);
     }
 
-    /** From the answer's ids: the ids before (or after) each {@code segId}, decoded as {@link #fromText} cuts text. */
+    /** From the answer's ids: the ids around each {@code segId}, decoded and cut as {@link #fromText} cuts text. */
     public static List<String> fromIds(long[] answerIds, long segId, TextTokenizer tokenizer,
             Manifest.PhrasePosition position) {
-        List<Integer> seg = new ArrayList<>();
-        for (int i = 0; i < answerIds.length; i++) {
-            if (answerIds[i] == segId) {
-                seg.add(i);
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= answerIds.length; i++) {
+            if (i == answerIds.length || answerIds[i] == segId) {
+                pieces.add(tokenizer.decode(Arrays.copyOfRange(answerIds, start, i)));
+                start = i + 1;
             }
         }
+        return phrases(pieces, pieces.size() - 1, position);
+    }
+
+    /** {@code pieces}: the answer split at its [SEG]s; the phrase of target k is piece k (before) or k + 1 (after). */
+    private static List<String> phrases(List<String> pieces, int targets, Manifest.PhrasePosition position) {
         List<String> out = new ArrayList<>();
-        for (int k = 0; k < seg.size(); k++) {
-            if (position == Manifest.PhrasePosition.BEFORE) {
-                int from = k == 0 ? 0 : seg.get(k - 1) + 1;
-                out.add(tokenizer.decode(Arrays.copyOfRange(answerIds, from, seg.get(k))).strip());
-            } else {
-                int to = k + 1 < seg.size() ? seg.get(k + 1) : answerIds.length;
-                out.add(tidyAfter(tokenizer.decode(Arrays.copyOfRange(answerIds, seg.get(k) + 1, to))));
-            }
+        for (int k = 0; k < targets; k++) {
+            out.add(position == Manifest.PhrasePosition.BEFORE ? pieces.get(k).strip() : tidyAfter(pieces.get(k + 1)));
         }
         return out;
     }
