@@ -74,6 +74,8 @@ SIGLIP_VARIANTS = {
     "siglip_h2_l4_p8_i32_prefixed": (32, 2, 4, 80, 8, 32, 1, "vision_model.", True),
     "siglip_h6_l1_p5_i30_nohead": (24, 6, 1, 40, 5, 30, 3, "", False),
     "siglip_h4_l2_p4_i48_144tokens": (32, 4, 2, 64, 4, 48, 1, "vision_model.", True),
+    # image not a multiple of the patch (as so400m: 384 / 14): 4 x 4 patches, the last 6 pixels unused
+    "siglip_h2_l2_p14_i62_remainder": (32, 2, 2, 64, 14, 62, 1, "", True),
 }
 
 

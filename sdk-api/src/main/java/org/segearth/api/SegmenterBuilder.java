@@ -35,6 +35,7 @@ public final class SegmenterBuilder {
     private String device = "cpu";
     private String engine = "pytorch";
     private int threads;
+    private String precision = "auto";
     private int maxNewTokens = 128;
     private double temperature;
     private double topP = 1.0;
@@ -99,6 +100,21 @@ public final class SegmenterBuilder {
         return this;
     }
 
+    /**
+     * How weights stored in 16 bits are kept and multiplied: {@code auto} (default: kept in 16
+     * bits, products with the weight widened to float32, token-by-token decoding in float16),
+     * {@code f16-upcast}, {@code f16} or {@code f32} (every weight float32: twice the memory).
+     * See the README's "Precision" section for what each costs.
+     */
+    public SegmenterBuilder precision(String precision) {
+        String p = require(precision, "precision").toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.List.of("auto", "f32", "f16", "f16-upcast").contains(p)) {
+            throw new InvalidInputException("precision '" + precision + "' is unknown; use auto, f32, f16-upcast or f16");
+        }
+        this.precision = p;
+        return this;
+    }
+
     /** Nucleus sampling mass in (0, 1] (default 1). */
     public SegmenterBuilder topP(double topP) {
         if (!(topP > 0 && topP <= 1)) {
@@ -138,7 +154,7 @@ public final class SegmenterBuilder {
     /** The settings collected so far. */
     public Settings settings() {
         return new Settings(Optional.ofNullable(model), Optional.ofNullable(head), device, engine, threads,
-                maxNewTokens, temperature, topP, seed, featureCacheSize, attentionHeatmaps);
+                maxNewTokens, temperature, topP, seed, featureCacheSize, attentionHeatmaps, precision);
     }
 
     /**
@@ -195,8 +211,9 @@ public final class SegmenterBuilder {
      * @param seed sampling seed
      * @param featureCacheSize images whose features stay cached
      * @param attentionHeatmaps whether targets carry attention heatmaps
+     * @param precision {@code auto}, {@code f32}, {@code f16-upcast} or {@code f16}
      */
     public record Settings(Optional<Path> model, Optional<String> head, String device, String engine, int threads,
             int maxNewTokens, double temperature, double topP, long seed, int featureCacheSize,
-            boolean attentionHeatmaps) {}
+            boolean attentionHeatmaps, String precision) {}
 }

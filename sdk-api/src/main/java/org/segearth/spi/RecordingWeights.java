@@ -48,6 +48,14 @@ public final class RecordingWeights implements Weights {
     }
 
     @Override
+    public NDArray getMatrix(String key, long... shape) {
+        NDArray array = delegate.getMatrix(key, shape);
+        String scope = delegate.scope();
+        seen.put(scope.isEmpty() ? key : scope + "." + key, array);
+        return array;
+    }
+
+    @Override
     public boolean contains(String key) {
         return delegate.contains(key);
     }

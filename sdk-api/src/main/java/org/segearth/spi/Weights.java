@@ -32,6 +32,16 @@ public interface Weights {
      */
     NDArray get(String key, long... shape);
 
+    /**
+     * Like {@link #get}, for a tensor that is only ever the weight operand of a matrix product
+     * ({@code Linear} weights, embedding tables): a view opened for a reduced-precision model may
+     * hand it out in float16 when it is stored in 16 bits. Callers pass it to
+     * {@link org.segearth.spi.nn.Linear#apply} or read rows of it, nothing else.
+     */
+    default NDArray getMatrix(String key, long... shape) {
+        return get(key, shape);
+    }
+
     /** The tensor at {@code key} when present (shape checked as in {@link #get}). */
     default Optional<NDArray> find(String key, long... shape) {
         return contains(key) ? Optional.of(get(key, shape)) : Optional.empty();

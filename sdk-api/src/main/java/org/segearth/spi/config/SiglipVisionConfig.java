@@ -7,7 +7,7 @@ import org.segearth.api.SegEarthException;
  *
  * <pre>{@code
  * SiglipVisionConfig tower = SiglipVisionConfig.from(JsonConfig.read(dir.resolve("config.json")));
- * int side = tower.gridSize();                         // image_size / patch_size (27 for so400m at 384)
+ * int side = tower.gridSize();                         // floor(image_size / patch_size) (27 for so400m at 384)
  * int tokens = tower.numPatches();                     // side * side (729)
  * }</pre>
  */
@@ -27,9 +27,12 @@ public record SiglipVisionConfig(
             throw new SegEarthException("SigLIP config: hidden_size " + hiddenSize
                     + " must be a multiple of num_attention_heads " + numAttentionHeads);
         }
-        if (imageSize % patchSize != 0) {
-            throw new SegEarthException("SigLIP config: image_size " + imageSize
-                    + " must be a multiple of patch_size " + patchSize);
+        // like Hugging Face: the patch convolution (stride patch_size, no padding) takes
+        // floor(image_size / patch_size) patches per side and leaves the remainder unused
+        // (so400m: 384 / 14 -> 27 x 27 patches, the last 6 rows and columns unused)
+        if (patchSize <= 0 || imageSize < patchSize) {
+            throw new SegEarthException("SigLIP config: image_size " + imageSize + " and patch_size " + patchSize
+                    + " leave no patch; patch_size must be positive and at most image_size");
         }
     }
 
@@ -50,7 +53,7 @@ public record SiglipVisionConfig(
                 c.getDouble("layer_norm_eps", 1e-6));
     }
 
-    /** Patches per side. */
+    /** Patches per side: {@code floor(image_size / patch_size)}, as the patch convolution gives. */
     public int gridSize() {
         return imageSize / patchSize;
     }

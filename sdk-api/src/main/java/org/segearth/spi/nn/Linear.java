@@ -1,6 +1,8 @@
 package org.segearth.spi.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import org.segearth.spi.Weights;
 
 /**
@@ -29,7 +31,7 @@ public final class Linear {
 
     /** Loads {@code weight} {@code [out, in]} and {@code bias} {@code [out]} of the view {@code w}. */
     public static Linear load(Weights w, long out, long in) {
-        return new Linear(w.get("weight", out, in), w.get("bias", out));
+        return new Linear(w.getMatrix("weight", out, in), w.get("bias", out));
     }
 
     /**
@@ -38,7 +40,7 @@ public final class Linear {
      */
     public static Linear load(Weights w, String name, long out, long in, boolean withBias) {
         Weights p = w.prefix(name);
-        return new Linear(p.get("weight", out, in), withBias ? p.get("bias", out) : null);
+        return new Linear(p.getMatrix("weight", out, in), withBias ? p.get("bias", out) : null);
     }
 
     /** Like {@link #load(Weights, String, long, long, boolean)}, with the bias taken when present. */
@@ -63,9 +65,36 @@ public final class Linear {
 
     /**
      * {@code F.linear(x, weight, bias)} ({@code bias} may be null): torch's own kernel, so the
-     * result matches {@code nn.Linear} bit for bit.
+     * result matches {@code nn.Linear} bit for bit. A float16 {@code weight} with a float32
+     * {@code x} is multiplied as {@link Precision#current()} says: in float16 (the result is
+     * recomputed with the weight converted when float16 overflows), or with the weight converted
+     * to float32 for this product only; the result is float32 either way.
      */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias) {
-        return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        if (weight.getDataType() != DataType.FLOAT16 || x.getDataType() != DataType.FLOAT32) {
+            return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        long rows = x.getShape().size() / Math.max(1, x.getShape().tail());
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            scope.tempAttachAll(x);
+            NDArray y = null;
+            if (Precision.current().halfProduct(rows)) {
+                y = ai.djl.nn.core.Linear.linear(x.toType(DataType.FLOAT16, false), weight, null).singletonOrThrow()
+                        .toType(DataType.FLOAT32, false);
+                if (y.isInfinite().any().getBoolean()) {
+                    y = null; // float16 overflowed: this product needs float32
+                } else if (bias != null) {
+                    y = y.add(bias);
+                }
+            }
+            if (y == null) {
+                NDArray wide = weight.toType(DataType.FLOAT32, false);
+                wide.attach(scope);
+                y = ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
+            }
+            y.attach(outer);
+            return y;
+        }
     }
 }

@@ -8,7 +8,6 @@ import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,9 @@ import org.segearth.spi.config.JsonConfig;
 
 /**
  * A checkpoint: one safetensors file or the shards of a {@code model.safetensors.index.json},
- * memory-mapped, read by key. This is the root {@link Weights} view; it remembers which keys were
- * read so that loaders can report the unused ones ({@link #requireAllUsed}).
+ * its headers validated on open, its tensors read by key. This is the root {@link Weights} view;
+ * it remembers which keys were read so that loaders can report the unused ones
+ * ({@link #requireAllUsed}).
  *
  * <pre>{@code
  * try (Checkpoint ckpt = Checkpoint.open(dir, manager)) {
@@ -40,9 +40,9 @@ import org.segearth.spi.config.JsonConfig;
  * }
  * }</pre>
  *
- * <p>Tensor data is mapped, never read into the Java heap: each tensor is copied (or converted)
- * straight from the mapping into native memory that its array owns. BF16 and F16 become the
- * float type asked for (float32 on CPUs, float16 optionally on GPUs), in native memory.
+ * <p>Tensor data is never read into the Java heap: each tensor is read from the file straight into
+ * native memory that its array owns. BF16 and F16 become the float type asked for (float32 on
+ * CPUs, float16 optionally on GPUs); matrices ({@link #getMatrix}) may stay in 16 bits.
  */
 public final class Checkpoint implements Weights, AutoCloseable {
 
@@ -52,16 +52,23 @@ public final class Checkpoint implements Weights, AutoCloseable {
     private final String description;
     private final NDManager manager;
     private final DataType floatType;
+    private final DataType matrixType;
+    private final boolean placeholders;
     private final List<SafetensorsFile> files;
     private final Map<String, Entry> entries;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoint.class);
+
     private record Entry(SafetensorsFile file, TensorInfo info) {}
 
-    private Checkpoint(String description, NDManager manager, DataType floatType, List<SafetensorsFile> files) {
+    private Checkpoint(String description, NDManager manager, DataType floatType, DataType matrixType,
+            boolean placeholders, List<SafetensorsFile> files) {
         this.description = description;
+        this.placeholders = placeholders;
         this.manager = manager;
         this.floatType = floatType;
+        this.matrixType = matrixType;
         this.files = List.copyOf(files);
         Map<String, Entry> map = new TreeMap<>();
         for (SafetensorsFile f : files) {
@@ -89,15 +96,41 @@ public final class Checkpoint implements Weights, AutoCloseable {
      * @param floatType {@link DataType#FLOAT32} or {@link DataType#FLOAT16}: what floating tensors become
      */
     public static Checkpoint open(Path path, NDManager manager, DataType floatType) {
+        return open(path, manager, floatType, floatType);
+    }
+
+    /**
+     * Like {@link #open(Path, NDManager, DataType)}; tensors read with {@link #getMatrix} that are
+     * stored in 16 bits become {@code matrixType} (float16 keeps them at their stored size).
+     */
+    public static Checkpoint open(Path path, NDManager manager, DataType floatType, DataType matrixType) {
+        return open(path, manager, floatType, matrixType, false);
+    }
+
+    /**
+     * Opens {@code path} reading nothing but its headers: every tensor handed out is a
+     * placeholder of the right shape and type that holds no memory (one zero, broadcast), so that
+     * loaders can run against it to check every key and shape before any tensor data is read.
+     * The placeholders are for construction only: their values are meaningless.
+     */
+    public static Checkpoint openHeaders(Path path, NDManager manager, DataType floatType, DataType matrixType) {
+        return open(path, manager, floatType, matrixType, true);
+    }
+
+    private static Checkpoint open(Path path, NDManager manager, DataType floatType, DataType matrixType,
+            boolean placeholders) {
         Engines.init();
-        if (floatType != DataType.FLOAT32 && floatType != DataType.FLOAT16) {
-            throw new SegEarthException("weights load as float32 or float16, not " + floatType);
+        for (DataType t : new DataType[] {floatType, matrixType}) {
+            if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
+                throw new SegEarthException("weights load as float32 or float16, not " + t);
+            }
         }
         Path file = resolve(path);
         if (file.getFileName().toString().endsWith(".index.json")) {
-            return openSharded(file, manager, floatType);
+            return openSharded(file, manager, floatType, matrixType, placeholders);
         }
-        return new Checkpoint(file.toString(), manager, floatType, List.of(SafetensorsFile.open(file)));
+        return new Checkpoint(file.toString(), manager, floatType, matrixType, placeholders,
+                List.of(SafetensorsFile.open(file)));
     }
 
     private static Path resolve(Path path) {
@@ -126,7 +159,8 @@ public final class Checkpoint implements Weights, AutoCloseable {
         return candidates.get(0);
     }
 
-    private static Checkpoint openSharded(Path index, NDManager manager, DataType floatType) {
+    private static Checkpoint openSharded(Path index, NDManager manager, DataType floatType, DataType matrixType,
+            boolean placeholders) {
         JsonConfig json = JsonConfig.read(index);
         JsonConfig weightMap = json.object("weight_map");
         Map<String, String> keyToShard = new LinkedHashMap<>();
@@ -145,7 +179,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
                 }
                 shards.add(SafetensorsFile.open(shardPath));
             }
-            Checkpoint ckpt = new Checkpoint(index.toString(), manager, floatType, shards);
+            Checkpoint ckpt = new Checkpoint(index.toString(), manager, floatType, matrixType, placeholders, shards);
             for (Map.Entry<String, String> e : keyToShard.entrySet()) {
                 Entry entry = ckpt.entries.get(e.getKey());
                 if (entry == null || !entry.file().path().getFileName().toString()
@@ -188,7 +222,21 @@ public final class Checkpoint implements Weights, AutoCloseable {
         Entry e = entry(key);
         checkShape(key, e.info(), shape);
         used.add(key);
-        return load(e);
+        return load(e, floatType);
+    }
+
+    /**
+     * Like {@link #get}, for a tensor that is only ever a matrix operand: floating tensors stored in
+     * 16 bits stay in 16 bits (float16) when this checkpoint was opened with a 16-bit matrix type,
+     * halving their memory; others become the float type.
+     */
+    @Override
+    public NDArray getMatrix(String key, long... shape) {
+        Entry e = entry(key);
+        checkShape(key, e.info(), shape);
+        used.add(key);
+        boolean sixteen = e.info().dtype() == DType.F16 || e.info().dtype() == DType.BF16;
+        return load(e, sixteen ? matrixType : floatType);
     }
 
     @Override
@@ -253,40 +301,107 @@ public final class Checkpoint implements Weights, AutoCloseable {
         }
     }
 
-    private NDArray load(Entry e) {
+    private NDArray load(Entry e, DataType floating) {
         TensorInfo info = e.info();
-        Shape shape = new Shape(info.shape());
-        ByteBuffer data = e.file().map(info);
-        NDArray array = switch (info.dtype()) {
-            case BF16 -> manager.create(bf16ToF32(data, info.numel()), shape, DataType.FLOAT32);
-            // a view of the read-only mapping must never be handed out: an in-place write would
-            // fault; converting or copying moves the data into native memory the array owns
-            case F16, F32 -> convert(manager.create(data, shape, info.dtype().dataType()), floatType);
-            default -> convert(manager.create(data, shape, info.dtype().dataType()), null);
-        };
-        if (info.dtype() == DType.BF16 && floatType == DataType.FLOAT16) {
-            array = convert(array, DataType.FLOAT16);
+        DType source = info.dtype();
+        DataType wanted = source == DType.F32 || source == DType.F16 || source == DType.BF16 ? floating
+                : source.dataType();
+        NDArray array;
+        if (placeholders) {
+            array = manager.zeros(new Shape(), wanted).broadcast(new Shape(info.shape()));
+        } else if (!manager.getDevice().isGpu()) {
+            array = read(e, wanted, manager);
+        } else {
+            // direct views exist only for CPU tensors: read on the CPU, then move
+            try (NDManager cpu = manager.newSubManager(ai.djl.Device.cpu())) {
+                NDArray host = read(e, wanted, cpu);
+                array = host.toDevice(manager.getDevice(), true);
+                array.attach(manager);
+            }
         }
         array.setName(info.name());
         return array;
     }
 
-    /** Converts to {@code type}, or copies when {@code type} is null or already the type; closes the input. */
-    private static NDArray convert(NDArray array, DataType type) {
-        NDArray owned = type == null || array.getDataType() == type ? array.duplicate() : array.toType(type, true);
-        array.close();
-        return owned;
+    /**
+     * Reads a tensor into native memory that its array owns: an empty array of the wanted type is
+     * allocated and the file's bytes are read straight into it, converted on the way where the
+     * types differ (BF16, which DJL cannot create, and F16 become float32 or float16 here, in
+     * Java, by chunks). No mapping of the file stays resident, no direct buffer of the JVM and no
+     * temporary native array is used, so neither the page cache, {@code MaxDirectMemorySize} nor
+     * the native heap's fragmentation counts the weights twice.
+     */
+    private NDArray read(Entry e, DataType wanted, NDManager into) {
+        TensorInfo info = e.info();
+        NDArray array = into.create(new Shape(info.shape()), wanted);
+        try {
+            if (info.numel() == 0) {
+                return array;
+            }
+            ByteBuffer view = array.toByteBuffer(true).order(ByteOrder.nativeOrder());
+            if (info.dtype().dataType() == wanted) {
+                e.file().read(info, 0, view);
+                return array;
+            }
+            long overflows = convert(e, view, wanted);
+            if (overflows == 0) {
+                return array;
+            }
+            LOG.warn("{}: {} values of '{}' lie outside float16's range; the tensor is kept as float32", description,
+                    overflows, info.name());
+            array.close();
+            return read(e, DataType.FLOAT32, into);
+        } catch (RuntimeException ex) {
+            array.close();
+            throw ex;
+        }
     }
 
-    /** BF16 is the upper half of an F32: widen in native (direct) memory. */
-    private static ByteBuffer bf16ToF32(ByteBuffer data, long numel) {
-        ShortBuffer in = data.asShortBuffer();
-        ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(numel * 4)).order(ByteOrder.nativeOrder());
-        FloatBuffer floats = out.asFloatBuffer();
-        for (int i = 0; i < numel; i++) {
-            floats.put(i, Float.intBitsToFloat((in.get(i) & 0xFFFF) << 16));
+    /** Bytes read per step when converting. */
+    private static final int CHUNK_BYTES = 1 << 22;
+
+    /**
+     * Reads a floating tensor by chunks into {@code out} (float32 or float16), converting each
+     * value; returns how many values overflowed float16 (became infinite), 0 for float32.
+     */
+    private static long convert(Entry e, ByteBuffer out, DataType wanted) {
+        TensorInfo info = e.info();
+        DType source = info.dtype();
+        if (source != DType.BF16 && source != DType.F16 && source != DType.F32) {
+            throw new IllegalStateException(source + " tensors are not converted");
         }
-        return out;
+        java.nio.IntBuffer f32 = wanted == DataType.FLOAT32 ? out.asIntBuffer() : null;
+        ShortBuffer f16 = wanted == DataType.FLOAT16 ? out.asShortBuffer() : null;
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, info.byteLength()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        long done = 0;
+        long overflows = 0;
+        int index = 0;
+        while (done < info.byteLength()) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), info.byteLength() - done));
+            e.file().read(info, done, chunk);
+            chunk.flip();
+            int n = chunk.remaining() / source.bytes();
+            for (int i = 0; i < n; i++, index++) {
+                int single = switch (source) {
+                    case BF16 -> (chunk.getShort(2 * i) & 0xFFFF) << 16;
+                    case F16 -> HalfFloats.toFloatBits(chunk.getShort(2 * i));
+                    default -> chunk.getInt(4 * i);
+                };
+                if (f32 != null) {
+                    f32.put(index, single);
+                } else {
+                    short half = HalfFloats.fromFloatBits(single);
+                    if ((half & 0x7FFF) == 0x7C00 && (single & 0x7FFFFFFF) != 0x7F800000) {
+                        overflows++;
+                    }
+                    f16.put(index, half);
+                }
+            }
+            done += chunk.limit();
+        }
+        return overflows;
     }
 
     @Override

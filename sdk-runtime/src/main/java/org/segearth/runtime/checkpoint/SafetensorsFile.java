@@ -282,6 +282,24 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code length} bytes of {@code tensor}, from byte {@code offset} within it, into
+     * {@code into} (from its position): a plain file read, so that nothing of the file stays mapped
+     * (and resident) once the caller owns the data.
+     */
+    public void read(TensorInfo tensor, long offset, ByteBuffer into) {
+        long length = into.remaining();
+        if (offset < 0 || offset + length > tensor.byteLength()) {
+            throw new IllegalArgumentException("bytes " + offset + ".." + (offset + length) + " outside tensor '"
+                    + tensor.name() + "' of " + tensor.byteLength() + " bytes");
+        }
+        try {
+            readFully(channel, into, tensor.begin() + offset);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot read tensor '" + tensor.name() + "' of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         closeQuietly(channel);

@@ -38,6 +38,11 @@ final class ScopedWeights implements Weights {
     }
 
     @Override
+    public NDArray getMatrix(String key, long... shape) {
+        return root.getMatrix(full(key), shape);
+    }
+
+    @Override
     public boolean contains(String key) {
         return root.contains(full(key));
     }

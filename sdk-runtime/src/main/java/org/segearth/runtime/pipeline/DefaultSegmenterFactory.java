@@ -1,5 +1,6 @@
 package org.segearth.runtime.pipeline;
 
+import org.segearth.spi.nn.Precision;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.runtime.pipeline.internal.DemoModel;
@@ -15,7 +16,7 @@ public final class DefaultSegmenterFactory implements SegmenterFactory {
     public Segmenter create(SegmenterBuilder.Settings settings) {
         ModelPackage pkg = settings.model().map(ModelPackage::open).orElseGet(DemoModel::open);
         ModelOptions options = new ModelOptions(settings.head().orElse(null), settings.device(), settings.engine(),
-                settings.threads(), true);
+                settings.threads(), true, Precision.parse(settings.precision()));
         return new DefaultSegmenter(SegEarthModel.load(pkg, options), settings);
     }
 }

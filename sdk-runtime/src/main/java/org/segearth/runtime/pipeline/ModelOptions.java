@@ -1,6 +1,7 @@
 package org.segearth.runtime.pipeline;
 
 import org.segearth.api.InvalidInputException;
+import org.segearth.spi.nn.Precision;
 
 /**
  * How {@link SegEarthModel#load} assembles a model package.
@@ -15,10 +16,13 @@ import org.segearth.api.InvalidInputException;
  * @param threads PyTorch intra-op threads (process-wide), 0 to leave the engine's choice
  * @param mergeAdapter whether the LoRA adapter is folded into the base weights (inference) or
  *     kept separate (training)
+ * @param precision how weights stored in 16 bits are kept and multiplied ({@link Precision#AUTO} by default)
  */
-public record ModelOptions(String head, String device, String engine, int threads, boolean mergeAdapter) {
+public record ModelOptions(String head, String device, String engine, int threads, boolean mergeAdapter,
+        Precision precision) {
 
     public ModelOptions {
+        precision = precision == null ? Precision.AUTO : precision;
         device = device == null ? "cpu" : device;
         engine = engine == null ? "pytorch" : engine;
         if (!engine.equals("pytorch") && !engine.equals("onnx")) {
@@ -28,16 +32,26 @@ public record ModelOptions(String head, String device, String engine, int thread
 
     /** The manifest's head, CPU, PyTorch, the engine's threads, adapter kept separate. */
     public static ModelOptions defaults() {
-        return new ModelOptions(null, "cpu", "pytorch", 0, false);
+        return new ModelOptions(null, "cpu", "pytorch", 0, false, Precision.AUTO);
+    }
+
+    /** Options with the default precision. */
+    public ModelOptions(String head, String device, String engine, int threads, boolean mergeAdapter) {
+        this(head, device, engine, threads, mergeAdapter, Precision.AUTO);
+    }
+
+    /** These options with {@code p} as the precision. */
+    public ModelOptions withPrecision(Precision p) {
+        return new ModelOptions(head, device, engine, threads, mergeAdapter, p);
     }
 
     /** These options with the head {@code name}. */
     public ModelOptions withHead(String name) {
-        return new ModelOptions(name, device, engine, threads, mergeAdapter);
+        return new ModelOptions(name, device, engine, threads, mergeAdapter, precision);
     }
 
     /** These options merging (or not) the adapter. */
     public ModelOptions withMergedAdapter(boolean merge) {
-        return new ModelOptions(head, device, engine, threads, merge);
+        return new ModelOptions(head, device, engine, threads, merge, precision);
     }
 }

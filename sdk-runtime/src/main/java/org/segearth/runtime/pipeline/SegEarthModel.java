@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import org.segearth.spi.nn.Precision;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
@@ -68,10 +69,12 @@ public final class SegEarthModel implements AutoCloseable {
     private final Components c;
     private final Generator generator = new Generator();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Precision precision;
 
-    private SegEarthModel(ModelPackage pkg, Components components) {
+    private SegEarthModel(ModelPackage pkg, Components components, Precision precision) {
         this.pkg = pkg;
         this.c = components;
+        this.precision = precision;
     }
 
     /**
@@ -81,7 +84,7 @@ public final class SegEarthModel implements AutoCloseable {
      * @throws org.segearth.api.ProviderNotFoundException when a component is not on the class path
      */
     public static SegEarthModel load(ModelPackage pkg, ModelOptions options) {
-        return new SegEarthModel(pkg, ComponentLoader.load(pkg, options));
+        return new SegEarthModel(pkg, ComponentLoader.load(pkg, options), options.precision());
     }
 
     /** The package the model came from. */
@@ -147,16 +150,18 @@ public final class SegEarthModel implements AutoCloseable {
     /** Both preprocessings and both encoders on {@code image}; arrays in {@code manager}. */
     public ImageEncoding encodeImage(NDManager manager, RgbImage image, boolean withFeatures, StageTimer timer) {
         ensureOpen();
-        PixelTensor[] pixels = timer.time("preprocess", () -> new PixelTensor[] {
-            SiglipPreprocessor.preprocess(image, c.vision().imageSize()),
-            Letterbox.apply(image, pkg.manifest().maskImageSize())});
-        NDArray siglip = pixels[0].toNDArray(manager);
-        NDArray letterbox = pixels[1].toNDArray(manager);
-        NDArray embeds = timer.time("vision_encoder", () -> keep(c.vision().encode(siglip), manager));
-        NDArray features = withFeatures ? keep(c.vision().features(siglip), manager) : null;
-        List<NDArray> maskFeatures = timer.time("mask_encoder", () -> keepAll(c.maskEncoder().encode(letterbox), manager));
-        return new ImageEncoding(image.width(), image.height(), siglip, letterbox, pixels[1].validHeight(),
-                pixels[1].validWidth(), features, embeds, maskFeatures);
+        return Precision.using(precision, () -> {
+            PixelTensor[] pixels = timer.time("preprocess", () -> new PixelTensor[] {
+                SiglipPreprocessor.preprocess(image, c.vision().imageSize()),
+                Letterbox.apply(image, pkg.manifest().maskImageSize())});
+            NDArray siglip = pixels[0].toNDArray(manager);
+            NDArray letterbox = pixels[1].toNDArray(manager);
+            NDArray embeds = timer.time("vision_encoder", () -> keep(c.vision().encode(siglip), manager));
+            NDArray features = withFeatures ? keep(c.vision().features(siglip), manager) : null;
+            List<NDArray> maskFeatures = timer.time("mask_encoder", () -> keepAll(c.maskEncoder().encode(letterbox), manager));
+            return new ImageEncoding(image.width(), image.height(), siglip, letterbox, pixels[1].validHeight(),
+                    pixels[1].validWidth(), features, embeds, maskFeatures);
+        });
     }
 
     /**
@@ -166,23 +171,25 @@ public final class SegEarthModel implements AutoCloseable {
     public SegEarthOutput forward(NDManager manager, ImageEncoding image, TokenInput tokens, PassOptions options,
             StageTimer timer) {
         ensureOpen();
-        int n = image.numImageTokens();
-        requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
-        int[] imagePositions = IntStream.range(tokens.imageIndex(), tokens.imageIndex() + n).toArray();
-        int[] segPositions = tokens.segPositions(c.segTokenId(), n);
-        NDArray inputsEmbeds = splice(manager, image.imageEmbeds(), tokens);
-        ForwardOptions lmOptions = ForwardOptions.DEFAULT
-                .withLogits(options.logits() ? ForwardOptions.Logits.ALL : ForwardOptions.Logits.NONE)
-                .withAttentions(capture(options.attentions(), segPositions, imagePositions));
-        LanguageModelOutput lm = timer.time("language_model", () -> c.languageModel().forward(inputsEmbeds, null, lmOptions));
-        NDArray segHidden = rows(manager, lm.lastHiddenState(), segPositions);
-        NDArray queries = c.projector().forward(segHidden);
-        HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
-        NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
-                image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
-        return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, lm.logits(),
-                lm.lastHiddenState(), lm.attentions(), imagePositions, segPositions, segHidden, queries,
-                head.maskLogits(), head.auxMaskLogits(), head.scores(), head.stride(), full, full.gt(0));
+        return Precision.using(precision, () -> {
+            int n = image.numImageTokens();
+            requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
+            int[] imagePositions = IntStream.range(tokens.imageIndex(), tokens.imageIndex() + n).toArray();
+            int[] segPositions = tokens.segPositions(c.segTokenId(), n);
+            NDArray inputsEmbeds = splice(manager, image.imageEmbeds(), tokens);
+            ForwardOptions lmOptions = ForwardOptions.DEFAULT
+                    .withLogits(options.logits() ? ForwardOptions.Logits.ALL : ForwardOptions.Logits.NONE)
+                    .withAttentions(capture(options.attentions(), segPositions, imagePositions));
+            LanguageModelOutput lm = timer.time("language_model", () -> c.languageModel().forward(inputsEmbeds, null, lmOptions));
+            NDArray segHidden = rows(manager, lm.lastHiddenState(), segPositions);
+            NDArray queries = c.projector().forward(segHidden);
+            HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
+            NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
+                    image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
+            return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, lm.logits(),
+                    lm.lastHiddenState(), lm.attentions(), imagePositions, segPositions, segHidden, queries,
+                    head.maskLogits(), head.auxMaskLogits(), head.scores(), head.stride(), full, full.gt(0));
+        });
     }
 
     /**
@@ -192,13 +199,15 @@ public final class SegEarthModel implements AutoCloseable {
      */
     public TextPass forwardText(NDManager manager, RgbImage image, TokenInput tokens) {
         ensureOpen();
-        NDArray siglip = SiglipPreprocessor.preprocess(image, c.vision().imageSize()).toNDArray(manager);
-        NDArray embeds = keep(c.vision().encode(siglip), manager);
-        int n = (int) embeds.getShape().get(1);
-        requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
-        NDArray inputsEmbeds = splice(manager, embeds, tokens);
-        LanguageModelOutput lm = c.languageModel().forward(inputsEmbeds, null, ForwardOptions.DEFAULT);
-        return new TextPass(lm.logits(), labels(manager, tokens, n));
+        return Precision.using(precision, () -> {
+            NDArray siglip = SiglipPreprocessor.preprocess(image, c.vision().imageSize()).toNDArray(manager);
+            NDArray embeds = keep(c.vision().encode(siglip), manager);
+            int n = (int) embeds.getShape().get(1);
+            requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
+            NDArray inputsEmbeds = splice(manager, embeds, tokens);
+            LanguageModelOutput lm = c.languageModel().forward(inputsEmbeds, null, ForwardOptions.DEFAULT);
+            return new TextPass(lm.logits(), labels(manager, tokens, n));
+        });
     }
 
     /**
@@ -223,24 +232,26 @@ public final class SegEarthModel implements AutoCloseable {
     public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
             StageTimer timer) {
         ensureOpen();
-        long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
-        TokenInput promptOnly = new TokenInput(prompt, prompt.length);
-        int length = promptOnly.expandedLength(image.numImageTokens());
-        requireFits(length + 1, "the prompt, the image tokens and one answer token");
-        int room = c.maxPositions() - length;
-        GenerationConfig limited = new GenerationConfig(Math.min(config.maxNewTokens(), room), config.temperature(),
-                config.topP(), config.seed(), c.eosTokenId(), Set.of());
-        long[] ids;
-        boolean eos;
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray embeds = splice(scratch, image.imageEmbeds(), promptOnly);
-            try (Generation g = timer.time("generate", () -> generator.generate(c.languageModel(), embeds, limited))) {
-                ids = g.ids();
-                eos = g.stoppedAtEos();
+        return Precision.using(precision, () -> {
+            long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
+            TokenInput promptOnly = new TokenInput(prompt, prompt.length);
+            int length = promptOnly.expandedLength(image.numImageTokens());
+            requireFits(length + 1, "the prompt, the image tokens and one answer token");
+            int room = c.maxPositions() - length;
+            GenerationConfig limited = new GenerationConfig(Math.min(config.maxNewTokens(), room), config.temperature(),
+                    config.topP(), config.seed(), c.eosTokenId(), Set.of());
+            long[] ids;
+            boolean eos;
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray embeds = splice(scratch, image.imageEmbeds(), promptOnly);
+                try (Generation g = timer.time("generate", () -> generator.generate(c.languageModel(), embeds, limited))) {
+                    ids = g.ids();
+                    eos = g.stoppedAtEos();
+                }
             }
-        }
-        long[] answer = eos ? append(ids, c.eosTokenId()) : ids;
-        return new Generated(TokenInput.of(prompt, answer), ids, eos);
+            long[] answer = eos ? append(ids, c.eosTokenId()) : ids;
+            return new Generated(TokenInput.of(prompt, answer), ids, eos);
+        });
     }
 
     /** Teacher-forced ids for {@code instruction} and {@code answer} (text with its {@code [SEG]}s). */

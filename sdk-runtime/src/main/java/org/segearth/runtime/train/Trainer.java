@@ -1,5 +1,6 @@
 package org.segearth.runtime.train;
 
+import org.segearth.spi.nn.Precision;
 import org.segearth.spi.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -76,7 +77,8 @@ public final class Trainer {
         this.output = Objects.requireNonNull(b.output, "output");
         this.config = b.config;
         this.listener = b.listener;
-        this.modelOptions = b.modelOptions.withMergedAdapter(false);
+        // trained weights need float32 storage: gradients and AdamW work on them
+        this.modelOptions = b.modelOptions.withMergedAdapter(false).withPrecision(Precision.F32);
         this.resume = b.resume;
         this.stopAfter = b.stopAfter;
     }

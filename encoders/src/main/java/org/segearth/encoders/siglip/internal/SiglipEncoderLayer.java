@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.segearth.spi.Weights;
 import org.segearth.spi.config.SiglipVisionConfig;
 import org.segearth.spi.nn.LayerNorm;
+import org.segearth.spi.nn.Scoped;
 
 /** HF {@code SiglipEncoderLayer}: pre-LN attention and pre-LN MLP, each with a residual. */
 public final class SiglipEncoderLayer {
@@ -28,9 +29,11 @@ public final class SiglipEncoderLayer {
         eps = c.layerNormEps();
     }
 
-    /** {@code [B, L, hidden]} -> {@code [B, L, hidden]}. */
+    /** {@code [B, L, hidden]} -> {@code [B, L, hidden]}; the layer's intermediates are freed on return. */
     public NDArray forward(NDArray x) {
-        NDArray h = x.add(selfAttn.forward(LayerNorm.apply(x, layerNorm1Weight, layerNorm1Bias, eps)));
-        return h.add(mlp.forward(LayerNorm.apply(h, layerNorm2Weight, layerNorm2Bias, eps)));
+        return Scoped.compute(() -> {
+            NDArray h = x.add(selfAttn.forward(LayerNorm.apply(x, layerNorm1Weight, layerNorm1Bias, eps)));
+            return h.add(mlp.forward(LayerNorm.apply(h, layerNorm2Weight, layerNorm2Bias, eps)));
+        }, x);
     }
 }

@@ -30,16 +30,17 @@ public final class SiglipVisionEmbeddings {
     /** {@code [B, C, H, W]} -> {@code [B, tokens, hidden]}. */
     public NDArray forward(NDArray pixelValues) {
         Shape s = pixelValues.getShape();
-        if (s.dimension() != 4 || s.get(1) != numChannels || s.get(2) % patchSize != 0 || s.get(3) % patchSize != 0) {
+        if (s.dimension() != 4 || s.get(1) != numChannels || s.get(2) < patchSize || s.get(3) < patchSize) {
             throw new SegEarthException("SigLIP pixel_values have shape " + s + "; expected [batch, " + numChannels
-                    + ", H, W] with H and W multiples of the patch size " + patchSize);
+                    + ", H, W] with H and W at least the patch size " + patchSize);
         }
+        // the convolution (stride = patch, no padding) drops the rows and columns past the last whole patch
         long tokens = (s.get(2) / patchSize) * (s.get(3) / patchSize);
         long positions = positionEmbeddingWeight.getShape().get(0);
         if (tokens != positions) {
             throw new SegEarthException("SigLIP input " + s.get(2) + "x" + s.get(3) + " makes " + tokens
                     + " patches but the position table has " + positions + " rows; resize the image to the"
-                    + " configured image_size (" + Math.round(Math.sqrt(positions)) * patchSize + ")");
+                    + " configured image_size");
         }
         // [B, hidden, gh, gw]
         NDArray patches = Convolutions.conv2d(pixelValues, patchEmbeddingWeight, patchEmbeddingBias, patchSize, 0);

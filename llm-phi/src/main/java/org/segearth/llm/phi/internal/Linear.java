@@ -26,7 +26,7 @@ public final class Linear {
 
     /** Loads {@code <path>.weight} ({@code [out, in]}) and, when present or required, {@code <path>.bias}. */
     public static Linear load(Weights w, String path, long out, long in, boolean requireBias, NDManager owner) {
-        NDArray weight = w.get(path + ".weight", out, in);
+        NDArray weight = w.getMatrix(path + ".weight", out, in);
         weight.attach(owner);
         NDArray bias = null;
         if (requireBias || w.contains(path + ".bias")) {
@@ -96,7 +96,11 @@ public final class Linear {
         this.lora = null;
         NDManager owner = weight.getManager();
         NDArray delta = pair.delta();
-        NDArray merged = weight.add(delta);
+        NDArray sum = weight.add(delta);
+        NDArray merged = sum.getDataType() == weight.getDataType() ? sum : sum.toType(weight.getDataType(), false);
+        if (merged != sum) {
+            sum.close();
+        }
         merged.attach(owner);
         delta.close();
         weight.close();

@@ -17,18 +17,19 @@ public final class PhiEmbedding {
         this.weight = weight;
     }
 
-    /** Loads {@code <path>.weight}, {@code [any rows, hidden]}. */
+    /** Loads {@code <path>.weight}, {@code [any rows, hidden]} (float16 when the view keeps 16-bit matrices). */
     public static PhiEmbedding load(Weights w, String path, long hidden, NDManager owner) {
         long[] shape = w.shapeOf(path + ".weight");
         if (shape.length != 2 || shape[1] != hidden) {
             throw new SegEarthException("embedding " + path + ".weight has shape " + java.util.Arrays.toString(shape)
                     + ", expected [rows, " + hidden + "] (hidden_size of the config)");
         }
-        NDArray weight = w.get(path + ".weight", shape);
+        NDArray weight = w.getMatrix(path + ".weight", shape);
         weight.attach(owner);
         return new PhiEmbedding(weight);
     }
 
+    /** The table, float32 or float16; rows are handed out as float32 by {@link #forward}. */
     public NDArray weight() {
         return weight;
     }
@@ -51,7 +52,11 @@ public final class PhiEmbedding {
                             + " the language model sees them");
                 }
             }
-            NDArray rowsOut = weight.get(new NDIndex("{}", flat));
+            NDArray picked = weight.get(new NDIndex("{}", flat));
+            NDArray rowsOut = picked.getDataType() == DataType.FLOAT32 ? picked : picked.toType(DataType.FLOAT32, false);
+            if (rowsOut != picked) {
+                picked.close();
+            }
             Shape shape = ids.getShape().addAll(new Shape(weight.getShape().get(1)));
             NDArray result = rowsOut.reshape(shape);
             rowsOut.close();

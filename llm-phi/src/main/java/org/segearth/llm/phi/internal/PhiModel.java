@@ -77,10 +77,17 @@ public final class PhiModel {
             if (allHiddenStates) {
                 hidden.add(x);
             }
-            PhiAttention.Output out = layers.get(i).forward(x, rotary, cosSin.get(0), cosSin.get(1), mask, cache, i);
-            x = out.hidden();
-            if (capture != null) {
-                attentions.add(select(out.probs(), capture));
+            // the layer's intermediates (attention scores, the MLP's activations) are freed when it ends
+            try (NDManager scope = manager.newSubManager()) {
+                scope.tempAttachAll(x);
+                PhiAttention.Output out = layers.get(i).forward(x, rotary, cosSin.get(0), cosSin.get(1), mask, cache, i);
+                x = out.hidden();
+                x.attach(manager);
+                if (capture != null) {
+                    NDArray selected = select(out.probs(), capture);
+                    selected.attach(manager);
+                    attentions.add(selected);
+                }
             }
         }
         if (cache != null) {

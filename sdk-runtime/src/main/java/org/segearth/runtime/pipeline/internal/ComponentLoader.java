@@ -2,6 +2,7 @@ package org.segearth.runtime.pipeline.internal;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,23 +57,50 @@ public final class ComponentLoader {
     private final ModelOptions options;
     private final ProviderRegistry registry = new ProviderRegistry(ComponentLoader.class.getClassLoader());
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final boolean headersOnly;
     private NDManager manager;
     private Checkpoint trained;
+    private TextTokenizer tokenizer;
 
-    private ComponentLoader(ModelPackage pkg, ModelOptions options) {
+    private ComponentLoader(ModelPackage pkg, ModelOptions options, boolean headersOnly) {
         this.pkg = pkg;
         this.options = options;
+        this.headersOnly = headersOnly;
     }
 
-    /** Loads every part of {@code pkg}; on failure, frees what was loaded. */
+    /**
+     * Loads every part of {@code pkg}; on failure, frees what was loaded. Before any tensor data
+     * is read, {@link #check} runs the same loaders on the checkpoints' headers.
+     */
     public static Components load(ModelPackage pkg, ModelOptions options) {
-        ComponentLoader loader = new ComponentLoader(pkg, options);
+        check(pkg, options);
+        ComponentLoader loader = new ComponentLoader(pkg, options, false);
         try {
             return loader.load();
         } catch (RuntimeException e) {
             loader.closeAll();
             throw e;
         }
+    }
+
+    /**
+     * Checks that {@code pkg} can load without reading any tensor data: providers, configs and the
+     * tokenizer, then every component built on placeholders that carry the checkpoints' shapes
+     * (from the safetensors headers), so that every key and shape is checked, and unread keys
+     * found, in seconds whatever the model's size.
+     *
+     * @throws ModelPackageException naming the file and what is wrong
+     */
+    public static void check(ModelPackage pkg, ModelOptions options) {
+        long start = System.nanoTime();
+        // the adapter is checked unmerged: merging would compute on the placeholders
+        ComponentLoader dry = new ComponentLoader(pkg, options.withMergedAdapter(false), true);
+        try {
+            dry.load();
+        } finally {
+            dry.closeAll();
+        }
+        LOG.debug("model package {} checked in {} ms", pkg.root(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private Components load() {
@@ -84,6 +112,7 @@ public final class ComponentLoader {
         LanguageModelProvider lmProvider = registry.find(LanguageModelProvider.class, manifest.languageModel());
         MaskEncoderProvider encoderProvider = registry.find(MaskEncoderProvider.class, encoderName);
         SegmentationHeadProvider headProvider = registry.find(SegmentationHeadProvider.class, headName);
+        tokenizer = pkg.tokenizer().map(this::tokenizer).orElse(null);
         manager = Engines.pytorch().newBaseManager(device(options.device()));
         if (options.threads() > 0) {
             JniUtils.setNumThreads(options.threads());
@@ -108,6 +137,7 @@ public final class ComponentLoader {
         Checkpoint seg = open(pkg.segProjector(), "seg_projector.safetensors");
         SegTokenProjector projector = SegTokenProjector.load(OverlayWeights.of(seg, trained, "seg_projector"),
                 lm.hiddenSize(), head.queryDim());
+        requireUsed(seg, "seg_projector.safetensors", "the [SEG] projector", "seg_projector", null);
         if (trained != null) {
             requireUsed(trained, "trained.safetensors", "any component", null, null);
         }
@@ -116,13 +146,13 @@ public final class ComponentLoader {
 
     private Components finish(VisionEncoder vision, LanguageModel lm, MaskEncoder maskEncoder, SegmentationHead head,
             String headName, String encoderName, SegTokenProjector projector) {
-        TextTokenizer tokenizer = pkg.tokenizer().map(this::tokenizer).orElse(null);
         long segId = segTokenId(tokenizer, lm);
         long eosId = tokenizer != null && tokenizer.eosTokenId() >= 0 ? tokenizer.eosTokenId() : lm.eosTokenId();
         int maxPositions = config(pkg.mllm()).getInt("max_position_embeddings", 2048);
-        LOG.info("model package {} loaded: {} + {} + {} + {}, [SEG] = {}, eos = {}, context {}", pkg.root(),
-                pkg.manifest().visionEncoder(), pkg.manifest().languageModel(), encoderName, headName, segId, eosId,
-                maxPositions);
+        LOG.atLevel(headersOnly ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).log(
+                "model package {} {}: {} + {} + {} + {}, [SEG] = {}, eos = {}, context {}", pkg.root(),
+                headersOnly ? "checked" : "loaded", pkg.manifest().visionEncoder(), pkg.manifest().languageModel(),
+                encoderName, headName, segId, eosId, maxPositions);
         return new Components(manager, vision, lm, maskEncoder, head, headName, projector, tokenizer, segId, eosId,
                 maxPositions, opened);
     }
@@ -211,7 +241,10 @@ public final class ComponentLoader {
     }
 
     private Checkpoint open(Path path, String what) {
-        Checkpoint c = create(what, () -> Checkpoint.open(path, manager));
+        DataType matrices = options.precision().keepsSixteenBit() ? DataType.FLOAT16 : DataType.FLOAT32;
+        Checkpoint c = create(what, () -> headersOnly
+                ? Checkpoint.openHeaders(path, manager, DataType.FLOAT32, matrices)
+                : Checkpoint.open(path, manager, DataType.FLOAT32, matrices));
         opened.add(c);
         return c;
     }

@@ -46,6 +46,11 @@ public final class OverlayWeights implements Weights {
     }
 
     @Override
+    public NDArray getMatrix(String key, long... shape) {
+        return over.contains(key) ? over.getMatrix(key, shape) : base.getMatrix(key, shape);
+    }
+
+    @Override
     public boolean contains(String key) {
         return over.contains(key) || base.contains(key);
     }
