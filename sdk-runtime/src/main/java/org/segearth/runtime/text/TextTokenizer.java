@@ -81,7 +81,7 @@ public final class TextTokenizer implements AutoCloseable {
             throw new SegEarthException("tokenizer file " + path + " does not exist; the language model folder must"
                     + " hold the tokenizer.json of its checkpoint, or its vocab.json and merges.txt");
         }
-        return build(TokenizerConfig.readObject(path), path.toString(), false, null);
+        return build(TokenizerConfig.readObject(path), path.toString(), false, null, null);
     }
 
     /** Whether {@code dir} holds a tokenizer {@link #openFolder} reads: tokenizer.json, or vocab.json + merges.txt. */
@@ -112,11 +112,12 @@ public final class TextTokenizer implements AutoCloseable {
         Path json = dir.resolve("tokenizer.json");
         TokenizerConfig config = TokenizerConfig.read(dir);
         if (Files.isRegularFile(json)) {
-            return build(TokenizerConfig.readObject(json), json.toString(), config.present(), config.special("pad_token"));
+            return build(TokenizerConfig.readObject(json), json.toString(), config.present(), config.special("pad_token"),
+                    config.special("eos_token"));
         }
         if (ByteLevelBpeFiles.present(dir)) {
             return build(ByteLevelBpeFiles.toTokenizerJson(dir, config), dir.resolve("vocab.json") + " + merges.txt",
-                    true, config.special("pad_token"));
+                    true, config.special("pad_token"), config.special("eos_token"));
         }
         throw new SegEarthException("no tokenizer in " + dir + ": expected tokenizer.json, or vocab.json and merges.txt"
                 + " (with added_tokens.json, tokenizer_config.json, special_tokens_map.json) as Mipha-3B ships them");
@@ -130,15 +131,17 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new SegEarthException(source + " is not a tokenizer.json: " + e.getMessage(), e);
         }
-        return build(root, source, false, null);
+        return build(root, source, false, null, null);
     }
 
     /**
      * The tokenizer of {@code root} with [PAD] and [SEG] added as the official training adds them;
      * {@code knowsPad}: whether the files say which pad token there is ({@code padToken}, null for
-     * none), so that a missing one is added; without it no [PAD] is added.
+     * none), so that a missing one is added; without it no [PAD] is added. {@code eosToken}: the
+     * declared eos token, null for {@code <|endoftext|>}.
      */
-    private static TextTokenizer build(JsonObject root, String source, boolean knowsPad, String padToken) {
+    private static TextTokenizer build(JsonObject root, String source, boolean knowsPad, String padToken,
+            String eosToken) {
         Engines.init();
         Vocabulary vocab = Vocabulary.of(root, source);
         Ids ids = new Ids();
@@ -157,7 +160,7 @@ public final class TextTokenizer implements AutoCloseable {
             LOG.info("{} has no {} token; added it with id {}", source, SegEarthPrompts.SEG, seg);
         }
         ids.seg = seg;
-        Long eos = vocab.id(SegEarthPrompts.END_OF_TEXT);
+        Long eos = vocab.id(eosToken == null ? SegEarthPrompts.END_OF_TEXT : eosToken);
         ids.eos = eos == null ? -1 : eos;
         if (padToken != null) {
             Long pad = vocab.id(padToken);
@@ -188,7 +191,10 @@ public final class TextTokenizer implements AutoCloseable {
         return segTokenId;
     }
 
-    /** The id of {@code <|endoftext|>}, or -1 when the vocabulary lacks it. */
+    /**
+     * The id of the eos token ({@code <|endoftext|>} unless the folder declares another), or -1
+     * when the vocabulary lacks it.
+     */
     public long eosTokenId() {
         return eosTokenId;
     }

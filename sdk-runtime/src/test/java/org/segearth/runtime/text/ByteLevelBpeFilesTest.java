@@ -67,6 +67,20 @@ class ByteLevelBpeFilesTest {
     }
 
     @Test
+    void theDeclaredEosTokenIsTheEos(@TempDir Path dir) throws Exception {
+        write(dir, "#version: 0.2\nh i\n");
+        try (TextTokenizer tok = TextTokenizer.openFolder(dir)) {
+            assertEquals(9, tok.eosTokenId());
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"er\", \"pad_token\": \"er\"}");
+        try (TextTokenizer tok = TextTokenizer.openFolder(dir)) {
+            assertEquals(8, tok.eosTokenId());
+            assertEquals(8, tok.padTokenId());
+            assertEquals(10, tok.segTokenId());
+        }
+    }
+
+    @Test
     void addedTokensDecoderWinsOverTheLegacyFiles(@TempDir Path dir) throws Exception {
         write(dir, "#version: 0.2\nh i\n");
         Files.writeString(dir.resolve("added_tokens.json"), "{\"<legacy>\": 10}");
