@@ -81,7 +81,7 @@ final class ByteLevelBpeFiles {
             }
             ids.put(e.getKey(), TokenizerConfig.parseId(v.getAsString(), vocabFile));
         }
-        JsonArray merges = merges(dir.resolve("merges.txt"));
+        JsonArray merges = merges(dir.resolve("merges.txt"), ids.keySet());
         JsonArray added = addedTokens(dir, config, ids);
 
         JsonObject model = new JsonObject();
@@ -112,8 +112,12 @@ final class ByteLevelBpeFiles {
         return root;
     }
 
-    /** The merges in rank order, as {@code GPT2Tokenizer} reads them: {@code split("\n")[1:-1]}. */
-    private static JsonArray merges(Path file) {
+    /**
+     * The merges in rank order, as {@code GPT2Tokenizer} reads them: {@code split("\n")[1:-1]};
+     * both tokens and their concatenation must be in the vocabulary (the tokenizers library
+     * requires it).
+     */
+    private static JsonArray merges(Path file, Set<String> vocab) {
         String[] lines = TokenizerConfig.readText(file).split("\n", -1);
         if (!lines[0].startsWith("#version")) {
             LOG.warn("{}: first line '{}' is not a #version header; it is skipped, as transformers skips it", file,
@@ -132,6 +136,13 @@ final class ByteLevelBpeFiles {
             if (parts.length != 2) {
                 throw new SegEarthException(file + " line " + (i + 1) + " is '" + abbreviate(lines[i])
                         + "'; expected two tokens separated by a space");
+            }
+            for (String token : List.of(parts[0], parts[1], parts[0] + parts[1])) {
+                if (!vocab.contains(token)) {
+                    throw new SegEarthException(file + " line " + (i + 1) + " merges '" + abbreviate(lines[i].strip())
+                            + "' but vocab.json has no token '" + abbreviate(token) + "'; the two files do not belong"
+                            + " together");
+                }
             }
             merges.add(parts[0] + " " + parts[1]);
         }

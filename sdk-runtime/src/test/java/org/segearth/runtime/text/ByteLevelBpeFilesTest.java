@@ -103,6 +103,9 @@ class ByteLevelBpeFilesTest {
         write(dir, "#version: 0.2\nh i x\n");
         assertMessage(dir, "merges.txt line 2", "expected two tokens");
 
+        write(dir, "#version: 0.2\nh i\nt h\n");
+        assertMessage(dir, "merges.txt line 3 merges 't h' but vocab.json has no token 'th'", "belong together");
+
         write(dir, "#version: 0.2\nh i\n");
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"tokenizer_class\": \"LlamaTokenizer\"}");
         assertMessage(dir, "tokenizer_class is 'LlamaTokenizer'", "CodeGenTokenizer");
