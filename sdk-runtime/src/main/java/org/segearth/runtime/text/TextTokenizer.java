@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,13 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The language model's tokenizer: DJL's Hugging Face tokenizers reading a checkpoint's
- * {@code tokenizer.json}, with {@code [SEG]} as an added token (given the next free id when the
- * file lacks it, as {@code tokenizer.add_tokens} does). Placeholders {@code <image>} and
+ * {@code tokenizer.json}, or the equivalent one built from the files that Phi-2 and Mipha-3B ship
+ * instead ({@code vocab.json}, {@code merges.txt}, {@code added_tokens.json},
+ * {@code tokenizer_config.json}, {@code special_tokens_map.json}: see {@link #openFolder}). When
+ * the files lack {@code [SEG]}, it is added as the official training adds it (and {@code [PAD]}
+ * before it when the folder declares no pad token). Placeholders {@code <image>} and
  * {@code <refer>} never reach the tokenizer: {@link #encodePrompt} turns them into the ids
  * {@link #IMAGE_TOKEN_INDEX} and {@link #REFER_TOKEN_INDEX}.
  *
  * <pre>{@code
- * try (TextTokenizer tok = TextTokenizer.open(Path.of("model/mllm"))) {
+ * try (TextTokenizer tok = TextTokenizer.openFolder(Path.of("model/mllm"))) {
  *     long[] ids = tok.encodePrompt(PromptTemplate.PHI_V0.render(SegEarthPrompts.lasersHuman(), null));
  *     String text = tok.decode(generated);
  * }
@@ -40,6 +44,8 @@ public final class TextTokenizer implements AutoCloseable {
     public static final long IMAGE_TOKEN_INDEX = -200;
     /** The id standing for the referring instruction's embeddings in a prompt. */
     public static final long REFER_TOKEN_INDEX = -204;
+    /** The pad token the official training adds when the tokenizer has none. */
+    public static final String PAD = "[PAD]";
 
     private static final Logger LOG = LoggerFactory.getLogger(TextTokenizer.class);
     private static final Pattern PLACEHOLDERS = Pattern.compile(SegEarthPrompts.IMAGE + "|" + SegEarthPrompts.REFER);
@@ -47,46 +53,119 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final long segTokenId;
     private final long eosTokenId;
+    private final long padTokenId;
     private final int size;
+    private final boolean segAdded;
+    private final boolean padAdded;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, long segTokenId, long eosTokenId, int size) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Ids ids, int size) {
         this.tokenizer = tokenizer;
-        this.segTokenId = segTokenId;
-        this.eosTokenId = eosTokenId;
+        this.segTokenId = ids.seg;
+        this.eosTokenId = ids.eos;
+        this.padTokenId = ids.pad;
         this.size = size;
+        this.segAdded = ids.segAdded;
+        this.padAdded = ids.padAdded;
     }
 
-    /** Opens {@code tokenizer.json} (or the folder holding it), adding {@code [SEG]} when it is missing. */
+    /**
+     * Opens {@code tokenizer.json}, or the tokenizer of a folder (as {@link #openFolder}), adding
+     * {@code [SEG]} when it is missing. A single file is read without the folder's
+     * {@code tokenizer_config.json}: no {@code [PAD]} is added.
+     */
     public static TextTokenizer open(Path path) {
-        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-        if (!Files.exists(file)) {
-            throw new SegEarthException("tokenizer file " + file + " does not exist; the language model folder must"
-                    + " hold the tokenizer.json of its checkpoint");
+        if (Files.isDirectory(path)) {
+            return openFolder(path);
         }
-        try {
-            return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        } catch (IOException e) {
-            throw new SegEarthException("cannot read " + file + ": " + e.getMessage(), e);
+        if (!Files.exists(path)) {
+            throw new SegEarthException("tokenizer file " + path + " does not exist; the language model folder must"
+                    + " hold the tokenizer.json of its checkpoint, or its vocab.json and merges.txt");
         }
+        return build(TokenizerConfig.readObject(path), path.toString(), false, null, null);
+    }
+
+    /** Whether {@code dir} holds a tokenizer {@link #openFolder} reads: tokenizer.json, or vocab.json + merges.txt. */
+    public static boolean hasTokenizerFiles(Path dir) {
+        return Files.isRegularFile(dir.resolve("tokenizer.json")) || ByteLevelBpeFiles.present(dir);
+    }
+
+    /**
+     * Opens the tokenizer of a Hugging Face model folder ({@code path} may also be a file in it):
+     * its {@code tokenizer.json} when present, else the byte-level BPE files of the slow
+     * {@code CodeGenTokenizer}/{@code GPT2Tokenizer} ({@code vocab.json}, {@code merges.txt},
+     * {@code added_tokens.json}, {@code tokenizer_config.json}, {@code special_tokens_map.json}),
+     * as Mipha-3B and Phi-2 ship them (see {@link ByteLevelBpeFiles}).
+     *
+     * <p>Tokens are then added as the official {@code segearth_r2/train/train.py} adds them: when
+     * {@code [SEG]} is missing and the tokenizer has no pad token (the folder's
+     * {@code tokenizer_config.json}/{@code special_tokens_map.json} declare none, or the slow files
+     * are read, whose class default is none), {@code [PAD]} first ({@code if tokenizer.pad_token
+     * is None: smart_tokenizer_and_embedding_resize(dict(pad_token="[PAD]"), ...)}), then
+     * {@code [SEG]} ({@code tokenizer.add_tokens("[SEG]")} followed by
+     * {@code model.resize_token_embeddings(len(tokenizer))}); each gets the id
+     * {@code len(tokenizer)} at that point, the number of distinct token strings of the vocabulary
+     * and the added tokens (transformers' {@code _add_tokens}). For Mipha-3B (50257 + 38 added
+     * whitespace tokens, pad declared) {@code [SEG]} is 50295.
+     */
+    public static TextTokenizer openFolder(Path path) {
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path json = dir.resolve("tokenizer.json");
+        TokenizerConfig config = TokenizerConfig.read(dir);
+        if (Files.isRegularFile(json)) {
+            return build(TokenizerConfig.readObject(json), json.toString(), config.present(), config.special("pad_token"),
+                    config.special("eos_token"));
+        }
+        if (ByteLevelBpeFiles.present(dir)) {
+            return build(ByteLevelBpeFiles.toTokenizerJson(dir, config), dir.resolve("vocab.json") + " + merges.txt",
+                    true, config.special("pad_token"), config.special("eos_token"));
+        }
+        throw new SegEarthException("no tokenizer in " + dir + ": expected tokenizer.json, or vocab.json and merges.txt"
+                + " (with added_tokens.json, tokenizer_config.json, special_tokens_map.json) as Mipha-3B ships them");
     }
 
     /** Builds the tokenizer from the text of a {@code tokenizer.json}; {@code source} names it in errors. */
     public static TextTokenizer fromJson(String json, String source) {
-        Engines.init();
         JsonObject root;
         try {
             root = JsonParser.parseString(json).getAsJsonObject();
         } catch (RuntimeException e) {
             throw new SegEarthException(source + " is not a tokenizer.json: " + e.getMessage(), e);
         }
+        return build(root, source, false, null, null);
+    }
+
+    /**
+     * The tokenizer of {@code root} with [PAD] and [SEG] added as the official training adds them;
+     * {@code knowsPad}: whether the files say which pad token there is ({@code padToken}, null for
+     * none), so that a missing one is added; without it no [PAD] is added. {@code eosToken}: the
+     * declared eos token, null for {@code <|endoftext|>}.
+     */
+    private static TextTokenizer build(JsonObject root, String source, boolean knowsPad, String padToken,
+            String eosToken) {
+        Engines.init();
         Vocabulary vocab = Vocabulary.of(root, source);
+        Ids ids = new Ids();
         Long seg = vocab.id(SegEarthPrompts.SEG);
         if (seg == null) {
-            seg = (long) vocab.size();
-            addToken(root, SegEarthPrompts.SEG, seg);
+            // segearth_r2/train/train.py, train(): "if tokenizer.pad_token is None:
+            // smart_tokenizer_and_embedding_resize(special_tokens_dict=dict(pad_token="[PAD]"), ...)", then
+            // "tokenizer.add_tokens("[SEG]")" and "model.resize_token_embeddings(len(tokenizer))".
+            if (knowsPad && padToken == null) {
+                ids.pad = vocab.add(root, PAD, true, source);
+                ids.padAdded = true;
+                LOG.info("{} has no pad token; added {} with id {}", source, PAD, ids.pad);
+            }
+            seg = vocab.add(root, SegEarthPrompts.SEG, false, source);
+            ids.segAdded = true;
             LOG.info("{} has no {} token; added it with id {}", source, SegEarthPrompts.SEG, seg);
         }
-        Long eos = vocab.id(SegEarthPrompts.END_OF_TEXT);
+        ids.seg = seg;
+        Long eos = vocab.id(eosToken == null ? SegEarthPrompts.END_OF_TEXT : eosToken);
+        ids.eos = eos == null ? -1 : eos;
+        if (padToken != null) {
+            Long pad = vocab.id(padToken);
+            ids.pad = pad == null ? -1 : pad;
+        }
         HuggingFaceTokenizer hf;
         try {
             byte[] bytes = root.toString().getBytes(StandardCharsets.UTF_8);
@@ -95,22 +174,16 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new SegEarthException("DJL's tokenizers cannot load " + source + ": " + e.getMessage(), e);
         }
-        return new TextTokenizer(hf, seg, eos == null ? -1 : eos, Math.max(vocab.size(), (int) (seg + 1)));
+        return new TextTokenizer(hf, ids, vocab.size());
     }
 
-    private static void addToken(JsonObject root, String content, long id) {
-        JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
-                ? root.getAsJsonArray("added_tokens") : new JsonArray();
-        JsonObject token = new JsonObject();
-        token.addProperty("id", id);
-        token.addProperty("content", content);
-        token.addProperty("single_word", false);
-        token.addProperty("lstrip", false);
-        token.addProperty("rstrip", false);
-        token.addProperty("normalized", true);
-        token.addProperty("special", false);
-        added.add(token);
-        root.add("added_tokens", added);
+    /** The ids decided while building. */
+    private static final class Ids {
+        long seg;
+        long eos = -1;
+        long pad = -1;
+        boolean segAdded;
+        boolean padAdded;
     }
 
     /** The id of {@code [SEG]}. */
@@ -118,14 +191,36 @@ public final class TextTokenizer implements AutoCloseable {
         return segTokenId;
     }
 
-    /** The id of {@code <|endoftext|>}, or -1 when the vocabulary lacks it. */
+    /**
+     * The id of the eos token ({@code <|endoftext|>} unless the folder declares another), or -1
+     * when the vocabulary lacks it.
+     */
     public long eosTokenId() {
         return eosTokenId;
     }
 
-    /** Ids in use: the vocabulary, the added tokens and {@code [SEG]}. */
+    /**
+     * Ids in use: the vocabulary, the added tokens, {@code [PAD]} and {@code [SEG]} (the largest
+     * id + 1; with contiguous ids, {@code len(tokenizer)}, which the official training passes to
+     * {@code resize_token_embeddings}).
+     */
     public int size() {
         return size;
+    }
+
+    /** Whether {@code [SEG]} was added here because the files lack it (its embedding row is new). */
+    public boolean segTokenAdded() {
+        return segAdded;
+    }
+
+    /** The pad token's id (the declared one, or {@code [PAD]} when added), or -1 when there is none. */
+    public long padTokenId() {
+        return padTokenId;
+    }
+
+    /** Whether {@code [PAD]} was added here (the official code sets its embedding rows to the mean of the others). */
+    public boolean padTokenAdded() {
+        return padAdded;
     }
 
     /** Token ids of {@code text}, without special tokens around it. */
@@ -180,42 +275,86 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Token strings to ids from the model's vocab and the added tokens of a tokenizer.json. */
-    private record Vocabulary(Map<String, Long> ids, int size) {
+    private static final class Vocabulary {
+
+        private final Map<String, Long> ids = new HashMap<>();
+        private final Map<Long, String> used = new HashMap<>();
+        private long max = -1;
 
         static Vocabulary of(JsonObject root, String source) {
-            Map<String, Long> ids = new java.util.HashMap<>();
-            long max = -1;
-            if (root.has("model") && root.get("model").isJsonObject()) {
-                JsonElement vocab = root.getAsJsonObject("model").get("vocab");
-                if (vocab != null && vocab.isJsonObject()) {
-                    for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-                        long id = e.getValue().getAsLong();
-                        ids.put(e.getKey(), id);
-                        max = Math.max(max, id);
-                    }
-                } else if (vocab != null && vocab.isJsonArray()) {
-                    max = vocab.getAsJsonArray().size() - 1L; // Unigram: [piece, score] pairs
-                    for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
-                        ids.put(vocab.getAsJsonArray().get(i).getAsJsonArray().get(0).getAsString(), (long) i);
+            Vocabulary v = new Vocabulary();
+            try {
+                if (root.has("model") && root.get("model").isJsonObject()) {
+                    JsonElement vocab = root.getAsJsonObject("model").get("vocab");
+                    if (vocab != null && vocab.isJsonObject()) {
+                        for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                            v.put(e.getKey(), e.getValue().getAsLong());
+                        }
+                    } else if (vocab != null && vocab.isJsonArray()) {
+                        JsonArray pieces = vocab.getAsJsonArray(); // Unigram: [piece, score] pairs
+                        for (int i = 0; i < pieces.size(); i++) {
+                            v.put(pieces.get(i).getAsJsonArray().get(0).getAsString(), i);
+                        }
                     }
                 }
-            }
-            if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
-                for (JsonElement e : root.getAsJsonArray("added_tokens")) {
-                    JsonObject t = e.getAsJsonObject();
-                    long id = t.get("id").getAsLong();
-                    ids.put(t.get("content").getAsString(), id);
-                    max = Math.max(max, id);
+                if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
+                    for (JsonElement e : root.getAsJsonArray("added_tokens")) {
+                        JsonObject t = e.getAsJsonObject();
+                        v.put(t.get("content").getAsString(), t.get("id").getAsLong());
+                    }
                 }
+            } catch (RuntimeException e) {
+                throw new SegEarthException(source + ": model.vocab or added_tokens is malformed (" + e
+                        + "); expected token -> integer id", e);
             }
-            if (max < 0) {
+            if (v.max < 0) {
                 throw new SegEarthException(source + " has no vocabulary (model.vocab) nor added tokens");
             }
-            return new Vocabulary(ids, (int) (max + 1));
+            return v;
+        }
+
+        private void put(String token, long id) {
+            if (id < 0 || id > Integer.MAX_VALUE - 1) {
+                throw new IllegalArgumentException("token '" + token + "' has id " + id);
+            }
+            ids.put(token, id);
+            used.putIfAbsent(id, token);
+            max = Math.max(max, id);
+        }
+
+        /**
+         * Adds {@code content} to {@code root}'s added tokens with the id {@code len(tokenizer)}:
+         * the number of distinct token strings, as transformers' {@code _add_tokens} gives it.
+         */
+        long add(JsonObject root, String content, boolean special, String source) {
+            long id = ids.size();
+            if (used.containsKey(id)) {
+                throw new SegEarthException(source + ": cannot add " + content + ": its id would be len(tokenizer) = "
+                        + id + " (as transformers gives it), which '" + used.get(id) + "' already has; the"
+                        + " vocabulary's ids are not contiguous");
+            }
+            JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
+                    ? root.getAsJsonArray("added_tokens") : new JsonArray();
+            JsonObject token = new JsonObject();
+            token.addProperty("id", id);
+            token.addProperty("content", content);
+            token.addProperty("single_word", false);
+            token.addProperty("lstrip", false);
+            token.addProperty("rstrip", false);
+            token.addProperty("normalized", !special);
+            token.addProperty("special", special);
+            added.add(token);
+            root.add("added_tokens", added);
+            put(content, id);
+            return id;
         }
 
         Long id(String token) {
             return ids.get(token);
+        }
+
+        int size() {
+            return (int) (max + 1);
         }
     }
 }

@@ -83,6 +83,27 @@ class TextTokenizerTest {
     }
 
     @Test
+    void aTokenizerJsonFolderWhoseConfigDeclaresNoPadTokenGetsPadBeforeSeg(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tokenizer.json"), WORD_LEVEL);
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|endoftext|>\"}");
+        try (TextTokenizer tok = TextTokenizer.openFolder(dir)) {
+            assertEquals(11, tok.padTokenId());
+            assertEquals(12, tok.segTokenId());
+            assertArrayEquals(new long[] {6, 11, 12}, tok.encode("segment [PAD] [SEG]"));
+        }
+        Files.writeString(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"<|endoftext|>\"}");
+        try (TextTokenizer tok = TextTokenizer.open(dir)) {
+            assertEquals(0, tok.padTokenId());
+            assertEquals(11, tok.segTokenId());
+        }
+        // a single tokenizer.json file is read without the folder's config: no [PAD]
+        try (TextTokenizer tok = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
+            assertEquals(-1, tok.padTokenId());
+            assertEquals(11, tok.segTokenId());
+        }
+    }
+
+    @Test
     void reportsAMissingFile(@TempDir Path dir) {
         SegEarthException e = assertThrows(SegEarthException.class, () -> TextTokenizer.open(dir));
         assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
