@@ -160,9 +160,15 @@ class SiglipVisionEncoderTest {
         Path dir = Goldens.dir("siglip_vision");
         try (NDManager m = Engines.newManager(); Checkpoint ckpt = Checkpoint.open(dir, m);
                 VisionEncoder enc = create("siglip", dir, ckpt, Map.of())) {
-            SegEarthException notMultiple = assertThrows(SegEarthException.class,
+            SegEarthException tooSmall = assertThrows(SegEarthException.class,
+                    () -> enc.encode(m.zeros(new Shape(1, 3, 10, 56))));
+            assertTrue(tooSmall.getMessage().contains("at least the patch size 14"), tooSmall.getMessage());
+            // as the patch convolution does: 50 / 14 -> 3 rows of patches, the last 8 pixel rows unused
+            SegEarthException floored = assertThrows(SegEarthException.class,
                     () -> enc.encode(m.zeros(new Shape(1, 3, 50, 56))));
-            assertTrue(notMultiple.getMessage().contains("multiples of the patch size 14"), notMultiple.getMessage());
+            assertTrue(floored.getMessage().contains("makes 12 patches"), floored.getMessage());
+            assertEquals(16, enc.encode(m.zeros(new Shape(1, 3, 62, 69))).getShape().get(1),
+                    "62 x 69 pixels make 4 x 4 patches of 14");
             SegEarthException table = assertThrows(SegEarthException.class,
                     () -> enc.encode(m.zeros(new Shape(1, 3, 28, 28))));
             assertTrue(table.getMessage().contains("position table has 16 rows"), table.getMessage());

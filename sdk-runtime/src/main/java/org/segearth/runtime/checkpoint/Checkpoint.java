@@ -57,6 +57,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
     private final List<SafetensorsFile> files;
     private final Map<String, Entry> entries;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong handedOutBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoint.class);
 
@@ -266,6 +267,14 @@ public final class Checkpoint implements Weights, AutoCloseable {
         return out;
     }
 
+    /**
+     * Bytes of the placeholders handed out so far by a headers-only checkpoint ({@link #openHeaders}):
+     * what reading those tensors will allocate.
+     */
+    public long placeholderBytes() {
+        return handedOutBytes.get();
+    }
+
     /** Keys read so far. */
     public Set<String> usedKeys() {
         return Collections.unmodifiableSet(new TreeSet<>(used));
@@ -309,6 +318,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
         NDArray array;
         if (placeholders) {
             array = manager.zeros(new Shape(), wanted).broadcast(new Shape(info.shape()));
+            handedOutBytes.addAndGet(info.numel() * wanted.getNumOfBytes());
         } else if (!manager.getDevice().isGpu()) {
             array = read(e, wanted, manager);
         } else {

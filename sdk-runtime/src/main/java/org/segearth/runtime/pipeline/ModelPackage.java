@@ -11,7 +11,7 @@ import org.segearth.api.ModelPackageException;
  * <pre>
  * my-model/
  *   segearth.json             manifest (optional: SegEarth-R2's defaults)
- *   mllm/                     Mipha layout: config.json, model*.safetensors (+ index), tokenizer.json
+ *   mllm/                     Mipha layout: config.json, model*.safetensors (+ index), tokenizer.json or vocab.json + merges.txt
  *   adapter/                  optional PEFT LoRA adapter: adapter_config.json + adapter_model.safetensors
  *   mask_head/                the head's checkpoint: config.json + model.safetensors
  *   seg_projector.safetensors the [SEG] projector (weight [query, hidden], bias [query])
@@ -95,10 +95,13 @@ public record ModelPackage(Path root, Manifest manifest) {
         return Files.isDirectory(a) ? Optional.of(a) : Optional.empty();
     }
 
-    /** The tokenizer, when the package has one (teacher-forced runs with token ids need none). */
+    /**
+     * The folder of the tokenizer files ({@code tokenizer.json}, or the {@code vocab.json} +
+     * {@code merges.txt} that Mipha-3B ships), when the package has them (teacher-forced runs with
+     * token ids need none).
+     */
     public Optional<Path> tokenizer() {
-        Path t = mllm().resolve("tokenizer.json");
-        return Files.isRegularFile(t) ? Optional.of(t) : Optional.empty();
+        return org.segearth.runtime.text.TextTokenizer.hasTokenizerFiles(mllm()) ? Optional.of(mllm()) : Optional.empty();
     }
 
     /** Trained weights that replace base ones, when present. */

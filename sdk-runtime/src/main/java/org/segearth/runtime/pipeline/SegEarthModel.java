@@ -267,8 +267,8 @@ public final class SegEarthModel implements AutoCloseable {
     public TextTokenizer requireTokenizer() {
         if (c.tokenizer() == null) {
             throw new ModelPackageException("model package " + pkg.root() + " has no tokenizer: "
-                    + pkg.root().relativize(pkg.mllm().resolve("tokenizer.json")) + " does not exist; text"
-                    + " instructions need the tokenizer.json of the language model's checkpoint (with [SEG] added)");
+                    + pkg.root().relativize(pkg.mllm()) + "/ holds neither tokenizer.json nor vocab.json + merges.txt;"
+                    + " text instructions need the tokenizer files of the language model's checkpoint");
         }
         return c.tokenizer();
     }

@@ -93,8 +93,51 @@ class SafetensorsRoundTripTest {
         }
         try (Checkpoint ckpt = Checkpoint.open(file, manager, DataType.FLOAT16)) {
             NDArray w = ckpt.get("w");
-            assertEquals(DataType.FLOAT16, w.getDataType());
-            assertEquals(-2.5f, w.toType(DataType.FLOAT32, false).toFloatArray()[1]);
+            assertEquals(DataType.FLOAT32, w.getDataType(), "2^127 overflows float16: the tensor stays float32");
+            assertArrayEquals(values, w.toFloatArray());
+        }
+    }
+
+    @Test
+    void sixteenBitMatricesStayFloat16WhenAskedAndOtherTensorsBecomeFloat32() throws IOException {
+        // in float16's normal range every bfloat16 value is exact in float16
+        float[] values = {1f, -2.5f, 0.15625f, 65280f, -0f, 0x1p-14f, 3.0517578e-5f, -1.9921875f};
+        ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            data.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        }
+        for (float v : values) {
+            data.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        }
+        Path file = RawSafetensors.write(dir.resolve("m.safetensors"),
+                "{\"m\":{\"dtype\":\"BF16\",\"shape\":[2,4],\"data_offsets\":[0,16]},"
+                        + "\"v\":{\"dtype\":\"BF16\",\"shape\":[8],\"data_offsets\":[16,32]}}", data.array());
+        try (Checkpoint ckpt = Checkpoint.open(file, manager, DataType.FLOAT32, DataType.FLOAT16)) {
+            NDArray m = ckpt.getMatrix("m", 2, 4);
+            assertEquals(DataType.FLOAT16, m.getDataType());
+            assertArrayEquals(values, m.toType(DataType.FLOAT32, false).toFloatArray());
+            NDArray v = ckpt.get("v", 8);
+            assertEquals(DataType.FLOAT32, v.getDataType(), "get() keeps the float type");
+            assertArrayEquals(values, v.toFloatArray());
+        }
+        try (Checkpoint ckpt = Checkpoint.open(file, manager)) {
+            assertEquals(DataType.FLOAT32, ckpt.getMatrix("m").getDataType(), "float32 checkpoints widen matrices too");
+        }
+    }
+
+    @Test
+    void headersOnlyCheckpointsHandOutPlaceholdersOfTheRightShapeAndCountTheirBytes() throws IOException {
+        Path file = dir.resolve("p.safetensors");
+        SafetensorsWriter.write(file, Map.of("a", manager.create(new float[6], new Shape(2, 3)),
+                "b", manager.create(new float[] {1, 2}).toType(DataType.FLOAT16, false)), Map.of());
+        try (Checkpoint ckpt = Checkpoint.openHeaders(file, manager, DataType.FLOAT32, DataType.FLOAT16)) {
+            NDArray a = ckpt.get("a", 2, 3);
+            assertEquals(new Shape(2, 3), a.getShape());
+            assertEquals(DataType.FLOAT32, a.getDataType());
+            assertEquals(DataType.FLOAT16, ckpt.getMatrix("b", 2).getDataType());
+            assertEquals(6 * 4 + 2 * 2, ckpt.placeholderBytes());
+            assertTrue(ckpt.unusedKeys().isEmpty(), "placeholders count as read");
+            assertThrows(org.segearth.api.SegEarthException.class, () -> ckpt.get("a", 3, 2));
         }
     }
 

@@ -1,11 +1,16 @@
 package org.segearth.heads.mask2former.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import org.segearth.spi.Weights;
-import org.segearth.spi.nn.Scalars;
 import org.segearth.spi.nn.Linear;
+import org.segearth.spi.nn.Scalars;
+import org.segearth.spi.nn.Scoped;
 
 /**
  * HF {@code Mask2FormerPixelDecoderEncoderMultiscaleDeformableAttention}: per query, head, level
@@ -46,8 +51,45 @@ public final class MultiscaleDeformableAttention {
         long b = hidden.getShape().get(0);
         long s = hidden.getShape().get(1);
         int headDim = dim / numHeads;
-        NDArray queries = hidden.add(position);
         NDArray value = valueProj.forward(hidden).reshape(b, s, numHeads, headDim);
+        NDArray[] values = new NDArray[numLevels];
+        long start = 0;
+        for (int l = 0; l < numLevels; l++) {
+            long hw = (long) shapes[l][0] * shapes[l][1];
+            values[l] = value.get(new NDIndex(":, " + start + ":" + (start + hw)))
+                    .transpose(0, 2, 3, 1)
+                    .reshape(b * numHeads, headDim, hw);
+            start += hw;
+        }
+        // queries are independent: attend chunk by chunk so that the sampled values (points x
+        // heads x head width per query) exist for one chunk at a time, not for every query
+        List<NDArray> parts = new ArrayList<>();
+        for (long c0 = 0; c0 < s; c0 += QUERY_CHUNK) {
+            String rows = c0 + ":" + Math.min(s, c0 + QUERY_CHUNK);
+            NDArray[] inputs = new NDArray[numLevels + 3];
+            inputs[0] = hidden.get(new NDIndex(":, " + rows));
+            inputs[1] = position.get(new NDIndex(":, " + rows));
+            inputs[2] = referencePoints.get(new NDIndex(rows));
+            System.arraycopy(values, 0, inputs, 3, numLevels);
+            parts.add(Scoped.compute(() -> attend(inputs[0], inputs[1], inputs[2], values, shapes), inputs));
+            for (int i = 0; i < 3; i++) {
+                inputs[i].close();
+            }
+        }
+        NDArray merged = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 1);
+        return outputProj.forward(merged);
+    }
+
+    /** Queries processed together by {@link #forward}. */
+    static final long QUERY_CHUNK = 4096;
+
+    /** The sampled, weighted values of the queries {@code hidden} ({@code [B, S', dim]}), heads merged. */
+    private NDArray attend(NDArray hidden, NDArray position, NDArray referencePoints, NDArray[] values,
+            int[][] shapes) {
+        long b = hidden.getShape().get(0);
+        long s = hidden.getShape().get(1);
+        int headDim = dim / numHeads;
+        NDArray queries = hidden.add(position);
         NDArray offsets = samplingOffsets.forward(queries).reshape(b, s, numHeads, numLevels, numPoints, 2);
         NDArray weights = attentionWeights.forward(queries).reshape(b, s, numHeads, (long) numLevels * numPoints)
                 .softmax(-1)
@@ -55,27 +97,20 @@ public final class MultiscaleDeformableAttention {
         NDArray refX = referencePoints.get(new NDIndex(":, 0")).reshape(1, s, 1, 1);
         NDArray refY = referencePoints.get(new NDIndex(":, 1")).reshape(1, s, 1, 1);
         NDArray out = null;
-        long start = 0;
         for (int l = 0; l < numLevels; l++) {
             int h = shapes[l][0];
             int w = shapes[l][1];
-            long hw = (long) h * w;
-            NDArray valueL = value.get(new NDIndex(":, " + start + ":" + (start + hw)))
-                    .transpose(0, 2, 3, 1)
-                    .reshape(b * numHeads, headDim, hw);
-            start += hw;
             // [B, S, heads, points] -> [B * heads, S * points]
             NDArray offX = offsets.get(new NDIndex(":, :, :, " + l + ", :, 0"));
             NDArray offY = offsets.get(new NDIndex(":, :, :, " + l + ", :, 1"));
             NDArray locX = flattenHeads(refX.add(Scalars.div(offX, w)), b, s);
             NDArray locY = flattenHeads(refY.add(Scalars.div(offY, h)), b, s);
-            NDArray sampled = Mask2FormerOps.gridSample(valueL, locX, locY, h, w);
+            NDArray sampled = Mask2FormerOps.gridSample(values[l], locX, locY, h, w);
             NDArray weightL = flattenHeads(weights.get(new NDIndex(":, :, :, " + l + ", :")), b, s).expandDims(1);
             NDArray contribution = sampled.mul(weightL).reshape(b * numHeads, headDim, s, numPoints).sum(new int[] {3});
             out = out == null ? contribution : out.add(contribution);
         }
-        NDArray merged = out.reshape(b, (long) numHeads * headDim, s).transpose(0, 2, 1);
-        return outputProj.forward(merged);
+        return out.reshape(b, (long) numHeads * headDim, s).transpose(0, 2, 1);
     }
 
     private NDArray flattenHeads(NDArray x, long b, long s) {

@@ -57,6 +57,7 @@ public final class ComponentLoader {
     private final ModelOptions options;
     private final ProviderRegistry registry = new ProviderRegistry(ComponentLoader.class.getClassLoader());
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final boolean headersOnly;
     private NDManager manager;
     private Checkpoint trained;
@@ -95,12 +96,16 @@ public final class ComponentLoader {
         long start = System.nanoTime();
         // the adapter is checked unmerged: merging would compute on the placeholders
         ComponentLoader dry = new ComponentLoader(pkg, options.withMergedAdapter(false), true);
+        long weightBytes;
         try {
             dry.load();
+            weightBytes = dry.checkpoints.stream().mapToLong(Checkpoint::placeholderBytes).sum();
         } finally {
             dry.closeAll();
         }
-        LOG.debug("model package {} checked in {} ms", pkg.root(), (System.nanoTime() - start) / 1_000_000);
+        LOG.debug("model package {} checked in {} ms: {} MB of weights to load", pkg.root(),
+                (System.nanoTime() - start) / 1_000_000, weightBytes >> 20);
+        MemoryBudget.requireRoomFor(pkg.root(), weightBytes, options.precision());
     }
 
     private Components load() {
@@ -223,7 +228,7 @@ public final class ComponentLoader {
     }
 
     private TextTokenizer tokenizer(Path file) {
-        TextTokenizer t = create("tokenizer (mllm/tokenizer.json)", () -> TextTokenizer.open(file));
+        TextTokenizer t = create("tokenizer (mllm/)", () -> TextTokenizer.openFolder(file));
         opened.add(t);
         return t;
     }
@@ -233,7 +238,7 @@ public final class ComponentLoader {
             return lm.embeddingRows() - 1L; // [SEG] is the last token added to the vocabulary
         }
         if (tokenizer.segTokenId() >= lm.embeddingRows()) {
-            throw new ModelPackageException("mllm/tokenizer.json gives [SEG] the id " + tokenizer.segTokenId()
+            throw new ModelPackageException("the tokenizer of mllm/ gives [SEG] the id " + tokenizer.segTokenId()
                     + " but the embedding table has " + lm.embeddingRows() + " rows; the tokenizer and the"
                     + " checkpoint do not belong together (resize the embeddings after adding [SEG])");
         }
@@ -246,6 +251,7 @@ public final class ComponentLoader {
                 ? Checkpoint.openHeaders(path, manager, DataType.FLOAT32, matrices)
                 : Checkpoint.open(path, manager, DataType.FLOAT32, matrices));
         opened.add(c);
+        checkpoints.add(c);
         return c;
     }
 

@@ -2,11 +2,9 @@ package org.segearth.runtime.train.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Random;
 import org.segearth.runtime.pipeline.SegEarthModel;
+import org.segearth.runtime.text.TextTokenizer;
 import org.segearth.runtime.train.TrainableParameter;
 import org.segearth.runtime.train.TrainingConfig;
 import org.segearth.spi.config.JsonConfig;
@@ -28,13 +26,7 @@ public final class SegRowInit {
 
     /** Whether the package's tokenizer lacks {@code [SEG]} (so that its row is new). */
     public static boolean isFresh(SegEarthModel model) {
-        return model.modelPackage().tokenizer().map(t -> {
-            try {
-                return !Files.readString(t, StandardCharsets.UTF_8).contains("\"[SEG]\"");
-            } catch (IOException e) {
-                return false;
-            }
-        }).orElse(false);
+        return model.tokenizer().map(TextTokenizer::segTokenAdded).orElse(false);
     }
 
     /** Writes the initial value into {@code row}'s row (outside a gradient collector). */
