@@ -59,7 +59,7 @@ public final class ImageDecoder {
     /** The largest Java array of RGB bytes. */
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8L;
 
-    private static final ImageDecoder DEFAULTS = forHeap(HeapBudget.maxHeap());
+    private static final ImageDecoder DEFAULTS = forMemory(MemoryBudget.maxHeap(), MemoryBudget.physicalMemory());
 
     private final long maxPixels;
     /** Why the limit is what it is, for messages; null for a limit the caller chose. */
@@ -77,9 +77,11 @@ public final class ImageDecoder {
     }
 
     /**
-     * A decoder with the default limit: the pixels this JVM's heap affords for one segmentation
-     * ({@code (maxHeap - 256 MiB) / 8} pixels: the image at 3 bytes per pixel, a transient copy and
-     * the masks), at least 1024 x 1024 and at most {@link #DEFAULT_MAX_PIXELS}.
+     * A decoder with the default limit: the pixels one segmentation can afford, at least 1024 x 1024
+     * and at most {@link #DEFAULT_MAX_PIXELS}. That is the smaller of what the heap affords
+     * ({@code (maxHeap - 256 MiB) / 8}: the image at 3 bytes per pixel, a transient copy and the
+     * masks) and what the memory beside the heap affords for the engine's full-size mask of a target
+     * ({@code (physicalMemory - maxHeap) / 24}).
      */
     public static ImageDecoder defaults() {
         return DEFAULTS;
@@ -87,16 +89,23 @@ public final class ImageDecoder {
 
     /** A decoder that refuses images with more than {@code maxPixels} pixels. */
     public static ImageDecoder withMaxPixels(long maxPixels) {
-        return new ImageDecoder(maxPixels, null, HeapBudget.maxHeap());
+        return new ImageDecoder(maxPixels, null, MemoryBudget.maxHeap());
     }
 
-    /** The default decoder of a JVM whose heap is {@code maxHeap} bytes. */
-    static ImageDecoder forHeap(long maxHeap) {
-        long limit = HeapBudget.maxPixels(maxHeap, DEFAULT_MAX_PIXELS);
-        String reason = limit == DEFAULT_MAX_PIXELS
-                ? "20000x20000, the largest default; possible decompression bomb"
-                : "what this JVM's " + HeapBudget.format(maxHeap) + " heap affords at "
-                        + HeapBudget.PIPELINE_BYTES_PER_PIXEL + " bytes per pixel";
+    /** The default decoder of a JVM whose heap is {@code maxHeap} bytes on a machine of {@code physical} bytes. */
+    static ImageDecoder forMemory(long maxHeap, long physical) {
+        long limit = MemoryBudget.maxPixels(maxHeap, physical, DEFAULT_MAX_PIXELS);
+        String reason;
+        if (limit == DEFAULT_MAX_PIXELS) {
+            reason = "20000x20000, the largest default; possible decompression bomb";
+        } else if (MemoryBudget.heapPixels(maxHeap) <= MemoryBudget.nativePixels(maxHeap, physical)) {
+            reason = "what this JVM's " + MemoryBudget.format(maxHeap) + " heap affords at "
+                    + MemoryBudget.HEAP_BYTES_PER_PIXEL + " bytes per pixel";
+        } else {
+            reason = "what the " + MemoryBudget.format(physical - maxHeap) + " of memory beside the "
+                    + MemoryBudget.format(maxHeap) + " heap affords at " + MemoryBudget.NATIVE_BYTES_PER_PIXEL
+                    + " bytes per pixel of mask work";
+        }
         return new ImageDecoder(limit, reason, maxHeap);
     }
 
@@ -185,7 +194,7 @@ public final class ImageDecoder {
             }
         } catch (OutOfMemoryError e) {
             throw new InvalidInputException("not enough Java heap to decode " + name + " (heap "
-                    + HeapBudget.format(HeapBudget.maxHeap()) + "); segment large scenes tile by tile (the tiled path)"
+                    + MemoryBudget.format(MemoryBudget.maxHeap()) + "); segment large scenes tile by tile (the tiled path)"
                     + " or raise the heap with -Xmx");
         } catch (IOException | RuntimeException e) {
             if (e instanceof SegEarthException se) {
@@ -299,9 +308,9 @@ public final class ImageDecoder {
     /** Fails when decoding needs more heap ({@code bytesPerPixel} per pixel) than this JVM has. */
     private void checkHeap(long width, long height, int bytesPerPixel, String source) {
         long need = width * height * bytesPerPixel;
-        if (need > heap - HeapBudget.RESERVE_BYTES) {
+        if (need > heap - MemoryBudget.RESERVE_BYTES) {
             throw new InvalidInputException(source + " is " + width + "x" + height + ": decoding it needs "
-                    + HeapBudget.format(need) + " of Java heap, more than this JVM's " + HeapBudget.format(heap)
+                    + MemoryBudget.format(need) + " of Java heap, more than this JVM's " + MemoryBudget.format(heap)
                     + " allows; large scenes belong to the tiled path: segment them tile by tile, or raise -Xmx");
         }
     }
@@ -321,7 +330,7 @@ public final class ImageDecoder {
             return RgbImage.wrap(w, h, rgb);
         } catch (OutOfMemoryError e) {
             throw new InvalidInputException("not enough Java heap to copy a " + w + "x" + h + " BufferedImage (heap "
-                    + HeapBudget.format(HeapBudget.maxHeap()) + "); segment large scenes tile by tile");
+                    + MemoryBudget.format(MemoryBudget.maxHeap()) + "); segment large scenes tile by tile");
         }
     }
 

@@ -156,13 +156,27 @@ class ImageDecoderTest {
     }
 
     @Test
-    void defaultLimitFollowsTheHeap() {
+    void defaultLimitFollowsTheMemory() {
         long gib = 1L << 30;
-        assertEquals((gib - HeapBudget.RESERVE_BYTES) / HeapBudget.PIPELINE_BYTES_PER_PIXEL,
-                ImageDecoder.forHeap(gib).maxPixels());
-        assertEquals(ImageDecoder.DEFAULT_MAX_PIXELS, ImageDecoder.forHeap(64 * gib).maxPixels());
-        assertEquals(HeapBudget.MIN_PIXELS, ImageDecoder.forHeap(HeapBudget.RESERVE_BYTES).maxPixels());
+        long plenty = 1L << 50;
+        assertEquals((gib - MemoryBudget.RESERVE_BYTES) / MemoryBudget.HEAP_BYTES_PER_PIXEL,
+                ImageDecoder.forMemory(gib, plenty).maxPixels());
+        assertEquals(ImageDecoder.DEFAULT_MAX_PIXELS, ImageDecoder.forMemory(64 * gib, plenty).maxPixels());
+        assertEquals(MemoryBudget.MIN_PIXELS, ImageDecoder.forMemory(MemoryBudget.RESERVE_BYTES, plenty).maxPixels());
+        // 8 GiB of heap on a 10 GiB machine: the 2 GiB beside the heap decide
+        assertEquals(2 * gib / MemoryBudget.NATIVE_BYTES_PER_PIXEL, ImageDecoder.forMemory(8 * gib, 10 * gib).maxPixels());
         assertTrue(ImageDecoder.defaults().maxPixels() <= ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    @Test
+    void theMessageSaysWhichMemoryIsShort() throws IOException {
+        byte[] big = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
+        writeInt(big, 16, 12_000);
+        writeInt(big, 20, 12_000);
+        long gib = 1L << 30;
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ImageDecoder.forMemory(8 * gib, 10 * gib).read(big));
+        assertTrue(e.getMessage().contains("2.0 GiB of memory beside the 8.0 GiB heap"), e.getMessage());
     }
 
     @Test
@@ -170,7 +184,7 @@ class ImageDecoderTest {
         byte[] big = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
         writeInt(big, 16, 12_000);
         writeInt(big, 20, 12_000);
-        ImageDecoder oneGib = ImageDecoder.forHeap(1L << 30);
+        ImageDecoder oneGib = ImageDecoder.forMemory(1L << 30, 1L << 50);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> oneGib.read(big));
         String m = e.getMessage();
         assertTrue(m.contains("12000x12000") && m.contains(Long.toString(oneGib.maxPixels())), m);
@@ -190,7 +204,7 @@ class ImageDecoderTest {
         writeInt(png, 16, 10_000);
         writeInt(png, 20, 10_000);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> ImageDecoder.forHeap(1L << 30).read(png));
+                () -> ImageDecoder.forMemory(1L << 30, 1L << 50).read(png));
         assertTrue(e.getMessage().contains("needs 1.0 GiB of Java heap") && e.getMessage().contains("tiled path"),
                 e.getMessage());
     }
