@@ -200,9 +200,20 @@ public final class ImageDecoder {
             if (e instanceof SegEarthException se) {
                 throw se;
             }
-            throw new InvalidInputException("cannot decode " + name + ": " + e
+            throw new InvalidInputException("cannot decode " + name + ": " + oneLine(e)
                     + "; the file is corrupt, truncated or in an unsupported variant", e);
         }
+    }
+
+    /** {@code e} and its first cause on one line ("IIOException: Error reading PNG image data (EOFException)"). */
+    private static String oneLine(Throwable e) {
+        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e) {
+            text += " (" + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                    + ")";
+        }
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private RgbImage decodeRgb(ImageReader reader, String name) throws IOException {

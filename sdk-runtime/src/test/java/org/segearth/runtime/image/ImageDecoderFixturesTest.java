@@ -51,6 +51,7 @@ class ImageDecoderFixturesTest {
     @ParameterizedTest
     @CsvSource({
         "cmyk.jpg, 123.716, 125.893, 109.969",
+        "cmyk-noadobe.jpg, 123.716, 125.893, 109.969",
         "ycck.jpg, 123.591, 125.870, 109.786",
         "exif6.jpg, 115.023, 142.482, 40.227",
     })

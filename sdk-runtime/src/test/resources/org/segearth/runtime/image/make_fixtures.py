@@ -17,6 +17,23 @@ def pattern(mode, f):
 cmyk = pattern("CMYK", lambda x, y: ((x * 10) % 256, (y * 15) % 256, ((x + y) * 7) % 256, (x * y) % 90))
 cmyk.save("cmyk.jpg", quality=95)  # Adobe APP14, transform 0, inverted samples
 cmyk.save("cmyk.tif")  # uncompressed, PhotometricInterpretation 5, plain samples
+
+
+def without_app14(jpeg):
+    """The JPEG without its Adobe APP14 segment (Pillow still reads it as inverted CMYK)."""
+    out, i = bytearray(jpeg[:2]), 2
+    while jpeg[i + 1] != 0xDA:
+        length = (jpeg[i + 2] << 8) | jpeg[i + 3]
+        if jpeg[i + 1] != 0xEE:
+            out += jpeg[i:i + 2 + length]
+        i += 2 + length
+    return bytes(out + jpeg[i:])
+
+
+with open("cmyk.jpg", "rb") as f:
+    stripped = without_app14(f.read())
+with open("cmyk-noadobe.jpg", "wb") as f:
+    f.write(stripped)
 rgba = pattern("RGBA", lambda x, y: (x * 10, y * 15, (x * y) % 256, (x * 37 + y * 11) % 256))
 rgba.save("rgba.png")
 la = pattern("LA", lambda x, y: ((x * 9 + y * 5) % 256, (x * 23) % 256))
@@ -31,7 +48,7 @@ exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
 rgb = pattern("RGB", lambda x, y: (x * 10, 255 - y * 15, 40))
 rgb.save("exif6.jpg", quality=95, exif=exif.tobytes())
 
-for name in ["cmyk.jpg", "ycck.jpg", "cmyk.tif", "rgba.png", "la.png", "palette.png", "gray2.png",
+for name in ["cmyk.jpg", "cmyk-noadobe.jpg", "ycck.jpg", "cmyk.tif", "rgba.png", "la.png", "palette.png", "gray2.png",
              "rgb16.png", "rgba16.png", "la16.png", "exif6.jpg"]:
     im = Image.open(name)
     out = im.convert("RGB")
