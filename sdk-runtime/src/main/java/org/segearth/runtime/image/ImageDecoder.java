@@ -39,8 +39,9 @@ import org.segearth.api.SegEarthException;
  * </ul>
  *
  * <p>Memory: the pixels are decoded once, straight into the image's 3 bytes per pixel where the
- * file is 8-bit gray or RGB (the reader writes into that buffer; gray is widened in place); other
- * kinds (alpha, palette, 16 bits, CMYK) are decoded as the reader gives them and converted once. The size is read from the
+ * file is 8-bit gray or RGB, or a PNG with alpha (the reader writes into that buffer, alpha is
+ * dropped as it is written, gray is widened in place); other kinds (palette, 16 bits, CMYK) are
+ * decoded as the reader gives them and converted once. The size is read from the
  * header and checked before any pixel is decoded: against the pixel limit (decompression bombs;
  * by default what this JVM's heap affords, see {@link #defaults()}) and against the heap the decode
  * itself needs. Truncated or corrupt files fail with an {@link InvalidInputException}, including
@@ -222,6 +223,10 @@ public final class ImageDecoder {
         checkSize(width, height, name);
         ImageTypeSpecifier type = firstType(reader);
         int bands = directBands(type);
+        boolean alpha = bands > 0 && type.getColorModel().hasAlpha();
+        if (alpha && !"png".equalsIgnoreCase(reader.getFormatName())) {
+            bands = 0; // the alpha-dropping destination is checked against the PNG reader only
+        }
         Warnings warnings = Warnings.attach(reader);
         byte[] rgb;
         if (bands > 0) {
@@ -229,8 +234,9 @@ public final class ImageDecoder {
             rgb = new byte[width * height * 3];
             ImageReadParam param = reader.getDefaultReadParam();
             // the reader writes straight into rgb: all of it for RGB, its first third for gray
-            param.setDestination(PixelConversion.destination(rgb, width, height, bands,
-                    type.getColorModel().getColorSpace()));
+            ColorSpace cs = type.getColorModel().getColorSpace();
+            param.setDestination(alpha ? AlphaDroppingRaster.image(rgb, width, height, bands, cs)
+                    : PixelConversion.destination(rgb, width, height, bands, cs));
             reader.read(0, param);
             warnings.check(name);
             if (bands == 1) {
@@ -257,16 +263,16 @@ public final class ImageDecoder {
     }
 
     /**
-     * 3 when {@code type} is 8-bit RGB, 1 when 8-bit gray (samples the reader can write into our
-     * buffer unchanged), else 0. Alpha images take the general path: the JDK's PNG reader fails when
-     * asked to skip the alpha band ({@code setSourceBands}), so it cannot write RGBA into 3 bytes.
+     * 3 when {@code type} is 8-bit RGB or RGBA, 1 when 8-bit gray or gray + alpha (samples the reader
+     * can write into our buffer unchanged; alpha goes through an {@link AlphaDroppingRaster}, as the
+     * JDK's PNG reader fails when asked to skip the alpha band with {@code setSourceBands}), else 0.
      */
     private static int directBands(ImageTypeSpecifier type) {
         if (type == null || !(type.getColorModel() instanceof ComponentColorModel cm)) {
             return 0;
         }
         SampleModel sm = type.getSampleModel();
-        if (sm.getDataType() != DataBuffer.TYPE_BYTE || cm.hasAlpha() || sm.getNumBands() != cm.getNumComponents()) {
+        if (sm.getDataType() != DataBuffer.TYPE_BYTE || sm.getNumBands() != cm.getNumComponents()) {
             return 0;
         }
         for (int size : sm.getSampleSize()) {

@@ -37,7 +37,7 @@ class ImageDecoderFixturesTest {
 
     /** Lossless files: every byte equals Pillow's. */
     @ParameterizedTest
-    @ValueSource(strings = {"cmyk.tif", "rgba.png", "la.png", "palette.png", "gray2.png", "rgb16.png", "rgba16.png",
+    @ValueSource(strings = {"cmyk.tif", "rgba.png", "la.png", "rgb-trns.png", "palette.png", "gray2.png", "rgb16.png", "rgba16.png",
             "la16.png"})
     void losslessFilesDecodeExactlyAsPillow(String name) throws IOException {
         assertArrayEquals(resource(name + ".rgb"), decode(name).toBytes(), name);

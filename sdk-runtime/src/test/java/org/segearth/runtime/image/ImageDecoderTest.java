@@ -120,6 +120,26 @@ class ImageDecoderTest {
     }
 
     @Test
+    void alphaPngsDecodeStraightIntoRgbAsTheGeneralPathDoes() throws IOException {
+        BufferedImage gray = new BufferedImage(new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE),
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 33, 21, 2, null),
+                false, null);
+        for (int y = 0; y < 21; y++) {
+            for (int x = 0; x < 33; x++) {
+                gray.getRaster().setPixel(x, y, new int[] {(x * 7 + y) & 0xFF, (x * 31) & 0xFF});
+            }
+        }
+        for (BufferedImage img : new BufferedImage[] {sample(BufferedImage.TYPE_4BYTE_ABGR, 33, 21), gray}) {
+            byte[] png = encode(img, "png");
+            BufferedImage plain = ImageIO.read(new java.io.ByteArrayInputStream(png));
+            assertTrue(plain.getColorModel().hasAlpha());
+            assertEquals(ImageDecoder.fromBufferedImage(plain), ImageDecoder.defaults().read(png));
+        }
+    }
+
+    @Test
     void compressedTiffsDecode() throws IOException {
         BufferedImage img = sample(BufferedImage.TYPE_3BYTE_BGR, 40, 30);
         for (String compression : new String[] {"LZW", "Deflate", "PackBits"}) {

@@ -41,6 +41,8 @@ la.save("la.png")
 pal = pattern("P", lambda x, y: (x + y * 3) % 7)
 pal.putpalette([v for i in range(7) for v in (i * 36, 255 - i * 30, (i * 91) % 256)])
 pal.save("palette.png", transparency=2)
+trns = pattern("RGB", lambda x, y: ((x % 3) * 100, y * 15, 7))
+trns.save("rgb-trns.png", transparency=(100, 30, 7))  # one transparent colour (tRNS)
 gray2 = pattern("L", lambda x, y: ((x + y) % 4) * 85)
 gray2.save("gray2.png", bits=2)
 exif = Image.Exif()
@@ -48,7 +50,7 @@ exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
 rgb = pattern("RGB", lambda x, y: (x * 10, 255 - y * 15, 40))
 rgb.save("exif6.jpg", quality=95, exif=exif.tobytes())
 
-for name in ["cmyk.jpg", "cmyk-noadobe.jpg", "ycck.jpg", "cmyk.tif", "rgba.png", "la.png", "palette.png", "gray2.png",
+for name in ["cmyk.jpg", "cmyk-noadobe.jpg", "ycck.jpg", "cmyk.tif", "rgba.png", "la.png", "rgb-trns.png", "palette.png", "gray2.png",
              "rgb16.png", "rgba16.png", "la16.png", "exif6.jpg"]:
     im = Image.open(name)
     out = im.convert("RGB")
