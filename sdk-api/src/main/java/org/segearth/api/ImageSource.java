@@ -6,7 +6,10 @@ import java.util.Objects;
 
 /**
  * An image to segment: a file (PNG, JPEG, TIFF), a {@link BufferedImage} or raw interleaved RGB
- * bytes. Alpha is dropped; EXIF orientation is not applied.
+ * bytes. Colours are read as Pillow's {@code convert("RGB")} reads them, as SegEarth-R2 was trained:
+ * alpha is dropped (not composited), palettes are looked up, 16-bit samples keep their high byte,
+ * CMYK is converted; EXIF orientation is not applied. Truncated files and images above the pixel
+ * limit are refused with an {@link InvalidInputException}.
  *
  * <pre>{@code
  * ImageSource a = ImageSource.of(Path.of("harbour.png"));

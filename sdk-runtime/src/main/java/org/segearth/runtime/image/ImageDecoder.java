@@ -1,10 +1,10 @@
 package org.segearth.runtime.image;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.DirectColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
+import java.awt.color.ColorSpace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,23 +14,38 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 
 /**
  * Decodes PNG, JPEG and TIFF (the JDK's own ImageIO readers; TIFF is built into the JDK since 9:
- * uncompressed, PackBits, LZW, Deflate and JPEG-compressed baseline TIFF) with 8-bit gray, gray +
- * alpha, RGB, RGBA or palette pixels into an {@link RgbImage}, the way Pillow's
- * {@code Image.open(f).convert("RGB")} does: alpha is dropped, gray is replicated, no EXIF
- * orientation is applied and no colour profile is used.
+ * uncompressed, PackBits, LZW, Deflate and JPEG-compressed baseline TIFF) into an {@link RgbImage},
+ * the way Pillow's {@code Image.open(f).convert("RGB")} does, which is how SegEarth-R2 reads images:
+ * <ul>
+ * <li>gray (1, 2, 4, 8 bits) is replicated; palette images are looked up (their transparency ignored);</li>
+ * <li>alpha is dropped, not composited (RGBA and gray + alpha keep their colour samples);</li>
+ * <li>16-bit RGB, RGBA and gray + alpha keep the high byte; 16-bit gray alone is refused (Pillow
+ *     clips it to 0..255, which turns almost every pixel white);</li>
+ * <li>CMYK and YCCK JPEG (Adobe's inverted samples) and CMYK TIFF become
+ *     {@code (255 - C)(255 - K) / 255} per channel, Pillow's formula;</li>
+ * <li>EXIF orientation is not applied and colour profiles are not used (Pillow does neither).</li>
+ * </ul>
  *
- * <p>The image size is read from the header and checked against a pixel limit before any pixel
- * is decoded (decompression bombs); truncated or corrupt files fail with a
- * {@link SegEarthException}, including files the JDK would decode partially with a warning.
+ * <p>Memory: the pixels are decoded once, straight into the image's 3 bytes per pixel where the
+ * file is 8-bit gray or RGB, or a PNG with alpha (the reader writes into that buffer, alpha is
+ * dropped as it is written, gray is widened in place); other kinds (palette, 16 bits, CMYK) are
+ * decoded as the reader gives them and converted once. The size is read from the
+ * header and checked before any pixel is decoded: against the pixel limit (decompression bombs;
+ * by default what this JVM's heap affords, see {@link #defaults()}) and against the heap the decode
+ * itself needs. Truncated or corrupt files fail with an {@link InvalidInputException}, including
+ * files the JDK would decode partially with a warning.
  *
  * <pre>{@code
  * RgbImage image = ImageDecoder.defaults().read(Path.of("scene.tif"));
@@ -39,31 +54,60 @@ import org.segearth.api.SegEarthException;
  */
 public final class ImageDecoder {
 
-    /** The default pixel limit: 20000 x 20000. */
+    /** The largest default pixel limit: 20000 x 20000, however large the heap. */
     public static final long DEFAULT_MAX_PIXELS = 20_000L * 20_000L;
 
     /** The largest Java array of RGB bytes. */
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8L;
 
-    private static final ImageDecoder DEFAULTS = new ImageDecoder(DEFAULT_MAX_PIXELS);
+    private static final ImageDecoder DEFAULTS = forMemory(MemoryBudget.maxHeap(), MemoryBudget.physicalMemory());
 
     private final long maxPixels;
+    /** Why the limit is what it is, for messages; null for a limit the caller chose. */
+    private final String limitReason;
+    /** The heap a decode may use, in bytes. */
+    private final long heap;
 
-    private ImageDecoder(long maxPixels) {
+    private ImageDecoder(long maxPixels, String limitReason, long heap) {
         if (maxPixels < 1) {
             throw new SegEarthException("pixel limit " + maxPixels + " must be >= 1");
         }
         this.maxPixels = maxPixels;
+        this.limitReason = limitReason;
+        this.heap = heap;
     }
 
-    /** A decoder with the default limit of 20000 x 20000 pixels. */
+    /**
+     * A decoder with the default limit: the pixels one segmentation can afford, at least 1024 x 1024
+     * and at most {@link #DEFAULT_MAX_PIXELS}. That is the smaller of what the heap affords
+     * ({@code (maxHeap - 256 MiB) / 8}: the image at 3 bytes per pixel, a transient copy and the
+     * masks) and what the memory beside the heap affords for the engine's full-size mask of a target
+     * ({@code (physicalMemory - maxHeap) / 24}).
+     */
     public static ImageDecoder defaults() {
         return DEFAULTS;
     }
 
     /** A decoder that refuses images with more than {@code maxPixels} pixels. */
     public static ImageDecoder withMaxPixels(long maxPixels) {
-        return new ImageDecoder(maxPixels);
+        return new ImageDecoder(maxPixels, null, MemoryBudget.maxHeap());
+    }
+
+    /** The default decoder of a JVM whose heap is {@code maxHeap} bytes on a machine of {@code physical} bytes. */
+    static ImageDecoder forMemory(long maxHeap, long physical) {
+        long limit = MemoryBudget.maxPixels(maxHeap, physical, DEFAULT_MAX_PIXELS);
+        String reason;
+        if (limit == DEFAULT_MAX_PIXELS) {
+            reason = "20000x20000, the largest default; possible decompression bomb";
+        } else if (MemoryBudget.heapPixels(maxHeap) <= MemoryBudget.nativePixels(maxHeap, physical)) {
+            reason = "what this JVM's " + MemoryBudget.format(maxHeap) + " heap affords at "
+                    + MemoryBudget.HEAP_BYTES_PER_PIXEL + " bytes per pixel";
+        } else {
+            reason = "what the " + MemoryBudget.format(physical - maxHeap) + " of memory beside the "
+                    + MemoryBudget.format(maxHeap) + " heap affords at " + MemoryBudget.NATIVE_BYTES_PER_PIXEL
+                    + " bytes per pixel of mask work";
+        }
+        return new ImageDecoder(limit, reason, maxHeap);
     }
 
     /** The pixel limit. */
@@ -73,14 +117,7 @@ public final class ImageDecoder {
 
     /** Decodes the image file {@code file}. */
     public RgbImage read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new SegEarthException("image file " + file + " does not exist or is not a file");
-        }
-        try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
-            return read(iis, file.toString());
-        } catch (IOException e) {
-            throw new SegEarthException("cannot read image file " + file + ": " + e.getMessage(), e);
-        }
+        return withFile(file, this::decodeRgb);
     }
 
     /** Decodes an encoded image held in memory. */
@@ -91,119 +128,227 @@ public final class ImageDecoder {
     /** Decodes an encoded image from {@code in} (not closed); {@code source} names it in errors. */
     public RgbImage read(InputStream in, String source) {
         try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
-            return read(iis, source);
+            return withReader(iis, source, this::decodeRgb);
         } catch (IOException e) {
-            throw new SegEarthException("cannot read " + source + ": " + e.getMessage(), e);
-        }
-    }
-
-    private RgbImage read(ImageInputStream iis, String source) {
-        try {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-            if (!readers.hasNext()) {
-                throw new SegEarthException(source + " is not a PNG, JPEG, TIFF or other format this JVM can decode"
-                        + " (corrupt or unsupported file)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis, true, true);
-                return decode(reader, source);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof SegEarthException se) {
-                throw se;
-            }
-            throw new SegEarthException("cannot decode " + source + ": " + e
-                    + "; the file is corrupt, truncated or in an unsupported variant", e);
-        }
-    }
-
-    private RgbImage decode(ImageReader reader, String source) throws IOException {
-        String format = reader.getFormatName();
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        checkSize(width, height, source + " (" + format + ")");
-        List<String> warnings = new ArrayList<>();
-        reader.addIIOReadWarningListener(new IIOReadWarningListener() {
-            @Override
-            public void warningOccurred(ImageReader r, String warning) {
-                warnings.add(warning);
-            }
-        });
-        BufferedImage image = reader.read(0);
-        if (!warnings.isEmpty()) {
-            throw new SegEarthException("cannot decode " + source + " (" + format + "): " + warnings
-                    + "; the file is corrupt or truncated");
-        }
-        return fromBufferedImage(image);
-    }
-
-    /** Checks {@code width x height} against the pixel limit. */
-    void checkSize(long width, long height, String source) {
-        if (width < 1 || height < 1) {
-            throw new SegEarthException(source + " has an empty size " + width + "x" + height);
-        }
-        if (width * height > maxPixels) {
-            throw new SegEarthException(source + " is " + width + "x" + height + " = " + width * height
-                    + " pixels, more than the limit of " + maxPixels + " (possible decompression bomb);"
-                    + " raise the limit with ImageDecoder.withMaxPixels(..) if the image is trusted");
-        }
-        if (width * height * 3 > MAX_ARRAY_BYTES) {
-            throw new SegEarthException(source + " is " + width + "x" + height + ": too large for one in-memory RGB"
-                    + " image (at most " + MAX_ARRAY_BYTES / 3 + " pixels); read it in windows (tiles) instead");
+            throw new InvalidInputException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Converts a {@link BufferedImage} to RGB: 8-bit gray, gray + alpha, RGB and RGBA rasters are
-     * read sample by sample (no colour conversion, like Pillow), palette and packed-int images
-     * through their colour model. Other bit depths are refused.
+     * Decodes {@code file} exactly as {@link #read(Path)} does and returns the pixels as an 8-bit RGB
+     * {@link BufferedImage} over the decoded bytes (no second copy). {@link #fromBufferedImage}
+     * recognises this layout and copies it with one array copy.
+     */
+    public BufferedImage readAsBufferedImage(Path file) {
+        RgbImage image = read(file);
+        return PixelConversion.wrap(image.bytes(), image.width(), image.height());
+    }
+
+    /**
+     * Decodes {@code file} without any colour conversion (for label images, whose sample values are
+     * class ids: a palette image gives its indices), with the same size, heap and integrity checks
+     * as {@link #read(Path)}.
+     */
+    public BufferedImage readSamples(Path file) {
+        return withFile(file, (reader, name) -> {
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkSize(width, height, name);
+            checkHeap(width, height, rawBytesPerPixel(firstType(reader)), name);
+            Warnings warnings = Warnings.attach(reader);
+            BufferedImage image = reader.read(0);
+            warnings.check(name);
+            return image;
+        });
+    }
+
+    private interface Decoding<T> {
+        T decode(ImageReader reader, String name) throws IOException;
+    }
+
+    private <T> T withFile(Path file, Decoding<T> decoding) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("image file " + file + " does not exist or is not a file");
+        }
+        try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
+            return withReader(iis, file.toString(), decoding);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read image file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T withReader(ImageInputStream iis, String source, Decoding<T> decoding) {
+        String name = source;
+        try {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new InvalidInputException(source + " is not a PNG, JPEG, TIFF or other format this JVM can"
+                        + " decode (corrupt or unsupported file)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                name = source + " (" + reader.getFormatName() + ")";
+                return decoding.decode(reader, name);
+            } finally {
+                reader.dispose();
+            }
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException("not enough Java heap to decode " + name + " (heap "
+                    + MemoryBudget.format(MemoryBudget.maxHeap()) + "); segment large scenes tile by tile (the tiled path)"
+                    + " or raise the heap with -Xmx");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SegEarthException se) {
+                throw se;
+            }
+            throw new InvalidInputException("cannot decode " + name + ": " + oneLine(e)
+                    + "; the file is corrupt, truncated or in an unsupported variant", e);
+        }
+    }
+
+    /** {@code e} and its first cause on one line ("IIOException: Error reading PNG image data (EOFException)"). */
+    private static String oneLine(Throwable e) {
+        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e) {
+            text += " (" + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                    + ")";
+        }
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    private RgbImage decodeRgb(ImageReader reader, String name) throws IOException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        checkSize(width, height, name);
+        ImageTypeSpecifier type = firstType(reader);
+        int bands = directBands(type);
+        boolean alpha = bands > 0 && type.getColorModel().hasAlpha();
+        if (alpha && !"png".equalsIgnoreCase(reader.getFormatName())) {
+            bands = 0; // the alpha-dropping destination is checked against the PNG reader only
+        }
+        Warnings warnings = Warnings.attach(reader);
+        byte[] rgb;
+        if (bands > 0) {
+            checkHeap(width, height, 3, name);
+            rgb = new byte[width * height * 3];
+            ImageReadParam param = reader.getDefaultReadParam();
+            // the reader writes straight into rgb: all of it for RGB, its first third for gray
+            ColorSpace cs = type.getColorModel().getColorSpace();
+            param.setDestination(alpha ? AlphaDroppingRaster.image(rgb, width, height, bands, cs)
+                    : PixelConversion.destination(rgb, width, height, bands, cs));
+            reader.read(0, param);
+            warnings.check(name);
+            if (bands == 1) {
+                PixelConversion.expandGray(rgb, width * height);
+            }
+        } else {
+            checkHeap(width, height, 3 + rawBytesPerPixel(type), name);
+            BufferedImage image = reader.read(0);
+            warnings.check(name);
+            rgb = new byte[width * height * 3];
+            PixelConversion.toRgb(image, rgb, name);
+        }
+        return RgbImage.wrap(width, height, rgb);
+    }
+
+    /** The reader's preferred type for image 0 (what a plain {@code read} gives), or null. */
+    private static ImageTypeSpecifier firstType(ImageReader reader) {
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            return types != null && types.hasNext() ? types.next() : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // a plain read reports what is wrong
+        }
+    }
+
+    /**
+     * 3 when {@code type} is 8-bit RGB or RGBA, 1 when 8-bit gray or gray + alpha (samples the reader
+     * can write into our buffer unchanged; alpha goes through an {@link AlphaDroppingRaster}, as the
+     * JDK's PNG reader fails when asked to skip the alpha band with {@code setSourceBands}), else 0.
+     */
+    private static int directBands(ImageTypeSpecifier type) {
+        if (type == null || !(type.getColorModel() instanceof ComponentColorModel cm)) {
+            return 0;
+        }
+        SampleModel sm = type.getSampleModel();
+        if (sm.getDataType() != DataBuffer.TYPE_BYTE || sm.getNumBands() != cm.getNumComponents()) {
+            return 0;
+        }
+        for (int size : sm.getSampleSize()) {
+            if (size != 8) {
+                return 0;
+            }
+        }
+        int colours = cm.getNumColorComponents();
+        int csType = cm.getColorSpace().getType();
+        if (colours == 3 && csType == ColorSpace.TYPE_RGB) {
+            return 3;
+        }
+        return colours == 1 && csType == ColorSpace.TYPE_GRAY ? 1 : 0;
+    }
+
+    /** Bytes per pixel of {@code type}'s samples, rounded up; 8 (16-bit RGBA) when unknown. */
+    private static int rawBytesPerPixel(ImageTypeSpecifier type) {
+        if (type == null) {
+            return 8;
+        }
+        int bits = 0;
+        for (int size : type.getSampleModel().getSampleSize()) {
+            bits += size;
+        }
+        return Math.max(1, (bits + 7) / 8);
+    }
+
+    /** Checks {@code width x height} against the pixel limit and the largest array. */
+    void checkSize(long width, long height, String source) {
+        if (width < 1 || height < 1) {
+            throw new InvalidInputException(source + " has an empty size " + width + "x" + height);
+        }
+        long pixels = width * height;
+        if (pixels > maxPixels) {
+            String hint = limitReason == null || limitReason.endsWith("decompression bomb")
+                    ? "raise the limit with ImageDecoder.withMaxPixels(..) for a trusted image"
+                    : "raise the heap with -Xmx";
+            throw new InvalidInputException(source + " is " + width + "x" + height + " = " + pixels
+                    + " pixels, more than the limit of " + maxPixels + " pixels ("
+                    + (limitReason == null ? "possible decompression bomb" : limitReason)
+                    + "); large scenes belong to the tiled path: segment them tile by tile, or " + hint);
+        }
+        if (pixels * 3 > MAX_ARRAY_BYTES) {
+            throw new InvalidInputException(source + " is " + width + "x" + height + ": too large for one in-memory"
+                    + " RGB image (at most " + MAX_ARRAY_BYTES / 3 + " pixels); large scenes belong to the tiled"
+                    + " path: segment them tile by tile");
+        }
+    }
+
+    /** Fails when decoding needs more heap ({@code bytesPerPixel} per pixel) than this JVM has. */
+    private void checkHeap(long width, long height, int bytesPerPixel, String source) {
+        long need = width * height * bytesPerPixel;
+        if (need > heap - MemoryBudget.RESERVE_BYTES) {
+            throw new InvalidInputException(source + " is " + width + "x" + height + ": decoding it needs "
+                    + MemoryBudget.format(need) + " of Java heap, more than this JVM's " + MemoryBudget.format(heap)
+                    + " allows; large scenes belong to the tiled path: segment them tile by tile, or raise -Xmx");
+        }
+    }
+
+    /**
+     * Converts a {@link BufferedImage} to RGB as {@link #read(Path)} converts decoded pixels (see the
+     * class comment): checked against the default pixel limit, copied once.
      */
     public static RgbImage fromBufferedImage(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        DEFAULTS.checkSize(w, h, "BufferedImage");
-        ColorModel cm = image.getColorModel();
-        byte[] rgb = new byte[w * h * 3];
-        if (cm instanceof IndexColorModel || cm instanceof DirectColorModel) {
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                image.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int o = (y * w + x) * 3;
-                    rgb[o] = (byte) (row[x] >> 16);
-                    rgb[o + 1] = (byte) (row[x] >> 8);
-                    rgb[o + 2] = (byte) row[x];
-                }
-            }
+        String name = "BufferedImage";
+        DEFAULTS.checkSize(w, h, name);
+        try {
+            byte[] rgb = new byte[w * h * 3];
+            PixelConversion.toRgb(image, rgb, name);
             return RgbImage.wrap(w, h, rgb);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException("not enough Java heap to copy a " + w + "x" + h + " BufferedImage (heap "
+                    + MemoryBudget.format(MemoryBudget.maxHeap()) + "); segment large scenes tile by tile");
         }
-        Raster raster = image.getRaster();
-        int bands = raster.getNumBands();
-        for (int b = 0; b < bands; b++) {
-            if (raster.getSampleModel().getSampleSize(b) != 8) {
-                throw new SegEarthException("image with " + raster.getSampleModel().getSampleSize(b)
-                        + "-bit samples is not supported; expected 8-bit gray, RGB or RGBA (convert it to 8 bits first)");
-            }
-        }
-        int[] channelBand = switch (bands) {
-            case 1, 2 -> new int[] {0, 0, 0};
-            case 3, 4 -> new int[] {0, 1, 2};
-            default -> throw new SegEarthException("image with " + bands
-                    + " bands is not supported; expected gray, gray + alpha, RGB or RGBA");
-        };
-        int[] samples = new int[w];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, channelBand[c], samples);
-                for (int x = 0; x < w; x++) {
-                    rgb[(y * w + x) * 3 + c] = (byte) samples[x];
-                }
-            }
-        }
-        return RgbImage.wrap(w, h, rgb);
     }
 
     /**
@@ -212,5 +357,28 @@ public final class ImageDecoder {
     public RgbImage fromRgb(int width, int height, byte[] rgb) {
         checkSize(width, height, "RGB buffer");
         return RgbImage.of(width, height, rgb);
+    }
+
+    /** Collects a reader's warnings; any warning means a damaged file (e.g. "Premature end of JPEG file"). */
+    private static final class Warnings implements IIOReadWarningListener {
+        private final List<String> messages = new ArrayList<>();
+
+        static Warnings attach(ImageReader reader) {
+            Warnings w = new Warnings();
+            reader.addIIOReadWarningListener(w);
+            return w;
+        }
+
+        @Override
+        public void warningOccurred(ImageReader source, String warning) {
+            messages.add(warning);
+        }
+
+        void check(String name) {
+            if (!messages.isEmpty()) {
+                throw new InvalidInputException("cannot decode " + name + ": " + String.join("; ", messages)
+                        + "; the file is corrupt or truncated");
+            }
+        }
     }
 }

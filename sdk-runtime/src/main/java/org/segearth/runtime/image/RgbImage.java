@@ -1,5 +1,7 @@
 package org.segearth.runtime.image;
 
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.segearth.api.SegEarthException;
 
@@ -70,6 +72,22 @@ public final class RgbImage {
     /** A copy of the interleaved bytes. */
     public byte[] toBytes() {
         return rgb.clone();
+    }
+
+    /**
+     * The interleaved bytes as a read-only buffer, without a copy (for hashing or writing the pixels
+     * without the {@code width * height * 3} bytes of {@link #toBytes()}).
+     */
+    public ByteBuffer buffer() {
+        return ByteBuffer.wrap(rgb).asReadOnlyBuffer();
+    }
+
+    /**
+     * A copy of the image as an 8-bit RGB {@link BufferedImage} (3 bytes per pixel, interleaved R, G,
+     * B), which {@link ImageDecoder#fromBufferedImage} reads back with one array copy.
+     */
+    public BufferedImage toBufferedImage() {
+        return PixelConversion.wrap(rgb.clone(), width, height);
     }
 
     /** The bytes without a copy; callers in this package must not modify them. */

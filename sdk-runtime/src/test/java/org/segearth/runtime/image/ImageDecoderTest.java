@@ -2,6 +2,7 @@ package org.segearth.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 
 class ImageDecoderTest {
@@ -92,11 +94,139 @@ class ImageDecoderTest {
     @Test
     void truncatedPngAndJpegFail() throws IOException {
         for (String format : new String[] {"png", "jpeg"}) {
-            byte[] full = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 64, 64), format);
-            byte[] cut = Arrays.copyOf(full, full.length / 2);
-            SegEarthException e = assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(cut), format);
-            assertTrue(e.getMessage().contains("corrupt") || e.getMessage().contains("truncated"), e.getMessage());
+            for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY}) {
+                byte[] full = encode(sample(type, 64, 64), format);
+                byte[] cut = Arrays.copyOf(full, full.length / 2);
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> ImageDecoder.defaults().read(cut), format);
+                assertTrue(e.getMessage().contains("corrupt") || e.getMessage().contains("truncated"), e.getMessage());
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            }
         }
+    }
+
+    @Test
+    void directDecodingEqualsTheReadersOwnImage() throws IOException {
+        // 8-bit RGB and gray are decoded straight into the RGB buffer; the result must equal what a
+        // plain ImageIO.read gives, converted
+        for (String format : new String[] {"png", "jpeg", "tiff"}) {
+            for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY}) {
+                byte[] file = encode(sample(type, 37, 23), format);
+                BufferedImage plain = ImageIO.read(new java.io.ByteArrayInputStream(file));
+                assertEquals(ImageDecoder.fromBufferedImage(plain), ImageDecoder.defaults().read(file),
+                        format + " type " + type);
+            }
+        }
+    }
+
+    @Test
+    void alphaPngsDecodeStraightIntoRgbAsTheGeneralPathDoes() throws IOException {
+        BufferedImage gray = new BufferedImage(new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE),
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 33, 21, 2, null),
+                false, null);
+        for (int y = 0; y < 21; y++) {
+            for (int x = 0; x < 33; x++) {
+                gray.getRaster().setPixel(x, y, new int[] {(x * 7 + y) & 0xFF, (x * 31) & 0xFF});
+            }
+        }
+        for (BufferedImage img : new BufferedImage[] {sample(BufferedImage.TYPE_4BYTE_ABGR, 33, 21), gray}) {
+            byte[] png = encode(img, "png");
+            BufferedImage plain = ImageIO.read(new java.io.ByteArrayInputStream(png));
+            assertTrue(plain.getColorModel().hasAlpha());
+            assertEquals(ImageDecoder.fromBufferedImage(plain), ImageDecoder.defaults().read(png));
+        }
+    }
+
+    @Test
+    void compressedTiffsDecode() throws IOException {
+        BufferedImage img = sample(BufferedImage.TYPE_3BYTE_BGR, 40, 30);
+        for (String compression : new String[] {"LZW", "Deflate", "PackBits"}) {
+            javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("tiff").next();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                w.setOutput(ios);
+                javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+                p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                p.setCompressionType(compression);
+                p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                p.setTiling(16, 16, 0, 0);
+                w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+            } finally {
+                w.dispose();
+            }
+            assertEquals(ImageDecoder.fromBufferedImage(img), ImageDecoder.defaults().read(out.toByteArray()), compression);
+        }
+    }
+
+    @Test
+    void bufferedImageViewRoundTripsWithoutConversion() throws IOException {
+        Path file = tmp.resolve("x.png");
+        Files.write(file, encode(sample(BufferedImage.TYPE_3BYTE_BGR, 9, 7), "png"));
+        RgbImage decoded = ImageDecoder.defaults().read(file);
+        BufferedImage view = ImageDecoder.defaults().readAsBufferedImage(file);
+        assertEquals(decoded, ImageDecoder.fromBufferedImage(view));
+        assertEquals(decoded.get(4, 3, 1), (view.getRGB(4, 3) >> 8) & 0xFF);
+        assertEquals(decoded, ImageDecoder.fromBufferedImage(decoded.toBufferedImage()));
+        java.nio.ByteBuffer buffer = decoded.buffer();
+        assertTrue(buffer.isReadOnly());
+        assertEquals(9 * 7 * 3, buffer.remaining());
+        assertEquals(decoded.get(0, 1, 2), buffer.get((9 + 0) * 3 + 2) & 0xFF);
+    }
+
+    @Test
+    void defaultLimitFollowsTheMemory() {
+        long gib = 1L << 30;
+        long plenty = 1L << 50;
+        assertEquals((gib - MemoryBudget.RESERVE_BYTES) / MemoryBudget.HEAP_BYTES_PER_PIXEL,
+                ImageDecoder.forMemory(gib, plenty).maxPixels());
+        assertEquals(ImageDecoder.DEFAULT_MAX_PIXELS, ImageDecoder.forMemory(64 * gib, plenty).maxPixels());
+        assertEquals(MemoryBudget.MIN_PIXELS, ImageDecoder.forMemory(MemoryBudget.RESERVE_BYTES, plenty).maxPixels());
+        // 8 GiB of heap on a 10 GiB machine: the 2 GiB beside the heap decide
+        assertEquals(2 * gib / MemoryBudget.NATIVE_BYTES_PER_PIXEL, ImageDecoder.forMemory(8 * gib, 10 * gib).maxPixels());
+        assertTrue(ImageDecoder.defaults().maxPixels() <= ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    @Test
+    void theMessageSaysWhichMemoryIsShort() throws IOException {
+        byte[] big = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
+        writeInt(big, 16, 12_000);
+        writeInt(big, 20, 12_000);
+        long gib = 1L << 30;
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ImageDecoder.forMemory(8 * gib, 10 * gib).read(big));
+        assertTrue(e.getMessage().contains("2.0 GiB of memory beside the 8.0 GiB heap"), e.getMessage());
+    }
+
+    @Test
+    void aSceneAboveTheHeapLimitIsRefusedInOneLine() throws IOException {
+        byte[] big = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
+        writeInt(big, 16, 12_000);
+        writeInt(big, 20, 12_000);
+        ImageDecoder oneGib = ImageDecoder.forMemory(1L << 30, 1L << 50);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> oneGib.read(big));
+        String m = e.getMessage();
+        assertTrue(m.contains("12000x12000") && m.contains(Long.toString(oneGib.maxPixels())), m);
+        assertTrue(m.contains("1.0 GiB heap") && m.contains("tiled path") && !m.contains("\n"), m);
+    }
+
+    @Test
+    void aDecodeThatNeedsMoreHeapThanThereIsIsRefused() throws IOException {
+        // 16-bit RGBA is decoded as the reader gives it (8 bytes per pixel) and then converted (3)
+        BufferedImage rgba16 = new BufferedImage(new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_USHORT),
+                new java.awt.image.ComponentColorModel(java.awt.color.ColorSpace.getInstance(
+                        java.awt.color.ColorSpace.CS_sRGB), true, false, java.awt.Transparency.TRANSLUCENT,
+                        java.awt.image.DataBuffer.TYPE_USHORT).createCompatibleWritableRaster(2, 2), false, null);
+        byte[] png = encode(rgba16, "png");
+        writeInt(png, 16, 10_000);
+        writeInt(png, 20, 10_000);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ImageDecoder.forMemory(1L << 30, 1L << 50).read(png));
+        assertTrue(e.getMessage().contains("needs 1.0 GiB of Java heap") && e.getMessage().contains("tiled path"),
+                e.getMessage());
     }
 
     @Test
@@ -131,8 +261,8 @@ class ImageDecoderTest {
         // IHDR width and height at offsets 16 and 20; the CRC is not checked before the size
         writeInt(bomb, 16, 100_000);
         writeInt(bomb, 20, 100_000);
-        SegEarthException e = assertThrows(SegEarthException.class, () -> ImageDecoder.defaults().read(bomb));
-        assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
+        SegEarthException e = assertThrows(InvalidInputException.class, () -> ImageDecoder.defaults().read(bomb));
+        assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
         byte[] ok = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 30, 30), "png");
         e = assertThrows(SegEarthException.class, () -> ImageDecoder.withMaxPixels(899).read(ok));
         assertTrue(e.getMessage().contains("900 pixels"), e.getMessage());
