@@ -32,7 +32,7 @@ public enum Precision {
     AUTO("auto");
 
     /** Products with at most this many rows count as memory-bound under {@link #AUTO}. */
-    public static final long AUTO_HALF_ROWS = 16;
+    public static final long AUTO_HALF_ROWS = 4;
 
     private static final ThreadLocal<Precision> CURRENT = ThreadLocal.withInitial(() -> AUTO);
 

@@ -136,8 +136,13 @@ public final class DefaultSegmenter implements Segmenter {
         List<Heatmap> heatmaps = settings.attentionHeatmaps() && n > 0 ? Heatmaps.of(out.attentions()) : List.of();
         List<Target> targets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            NDArray bits = out.masks().get(i).toType(DataType.UINT8, false);
-            Mask mask = Mask.fromBytes(bits.toByteArray(), image.width(), image.height());
+            Mask mask;
+            try (NDManager scope = out.masks().getManager().newSubManager()) {
+                // one full-size mask at a time: its temporaries go when it is packed
+                NDArray target = out.masks().get(i);
+                target.attach(scope);
+                mask = Mask.fromBytes(target.toType(DataType.UINT8, false).toByteArray(), image.width(), image.height());
+            }
             Optional<Heatmap> heatmap = heatmaps.isEmpty() ? Optional.empty() : Optional.of(heatmaps.get(i));
             targets.add(new Target(i, i < phrases.size() ? phrases.get(i) : "", mask, scores[i], heatmap));
         }

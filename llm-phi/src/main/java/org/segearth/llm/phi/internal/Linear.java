@@ -3,6 +3,7 @@ package org.segearth.llm.phi.internal;
 import org.segearth.spi.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.Weights;
 
@@ -90,17 +91,20 @@ public final class Linear {
         this.training = on;
     }
 
-    /** Folds {@code pair} into the weight: {@code W += scale * B A}. */
+    /**
+     * Folds {@code pair} into the weight: {@code W += scale * B A}. A weight kept in 16 bits keeps
+     * the pair unmerged instead (two rank-r products per call): folding would round the adapter's
+     * update to 16 bits, and the products stay those of float32 weights.
+     */
     public void merge(LoraWeights pair) {
         setLora(pair);
+        if (weight.getDataType() != DataType.FLOAT32) {
+            return;
+        }
         this.lora = null;
         NDManager owner = weight.getManager();
         NDArray delta = pair.delta();
-        NDArray sum = weight.add(delta);
-        NDArray merged = sum.getDataType() == weight.getDataType() ? sum : sum.toType(weight.getDataType(), false);
-        if (merged != sum) {
-            sum.close();
-        }
+        NDArray merged = weight.add(delta);
         merged.attach(owner);
         delta.close();
         weight.close();

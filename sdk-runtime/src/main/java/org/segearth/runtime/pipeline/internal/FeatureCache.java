@@ -165,7 +165,7 @@ public final class FeatureCache implements AutoCloseable {
             try {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 sha.update(ByteBuffer.allocate(8).putInt(image.width()).putInt(image.height()).array());
-                sha.update(image.toBytes());
+                sha.update(image.buffer());
                 return new Key(image.width(), image.height(), sha.digest());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is missing from this JVM", e);
