@@ -3,6 +3,7 @@ package org.segearth.cli;
 import java.io.PrintWriter;
 import org.segearth.runtime.Engines;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /** Entry point of the {@code segearth} command. */
 public final class Main {
@@ -23,11 +24,32 @@ public final class Main {
         Engines.init();
         CommandLine cmd = new CommandLine(new SegEarthCommand())
                 .setExecutionExceptionHandler(new ErrorHandler())
+                .setExecutionStrategy(Main::execute)
                 .setOut(out)
                 .setErr(err);
-        int code = cmd.execute(args);
+        int code;
+        if (args.length == 0) {
+            cmd.usage(err);
+            code = ExitCodes.USAGE;
+        } else {
+            code = cmd.execute(args);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Runs the command; an {@link Error} goes to the error handler like an exception. */
+    private static int execute(ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            ParseResult last = parsed;
+            while (last.subcommand() != null) {
+                last = last.subcommand();
+            }
+            throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.toString(),
+                    new ErrorHandler.Fatal(e));
+        }
     }
 }

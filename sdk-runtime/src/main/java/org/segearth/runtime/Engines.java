@@ -2,13 +2,19 @@ package org.segearth.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.sun.jna.NativeLibrary;
 import org.segearth.api.SegEarthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that starts DJL. It sets {@code ai.djl.offline=true} before DJL's first use
  * (without it DJL calls out to the network at start) unless the user set the property
  * explicitly, and picks the PyTorch engine whose natives ship in
- * {@code ai.djl.pytorch:pytorch-native-cpu}.
+ * {@code ai.djl.pytorch:pytorch-native-cpu}. Once the engine runs, PyTorch's own C++ warnings
+ * (such as {@code Could not initialize NNPACK! Reason: Unsupported hardware}, printed on every
+ * process on CPUs without AVX2-era extensions and in the middle of progress bars) are limited to
+ * errors, unless the environment sets {@code TORCH_CPP_LOG_LEVEL}.
  */
 public final class Engines {
 
@@ -21,6 +27,11 @@ public final class Engines {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
+    /** c10's level for errors; warnings are 1. */
+    private static final int C10_ERROR = 2;
+    private static volatile boolean quieted;
+
     private Engines() {}
 
     /** Makes sure the offline property is set; call before anything touches DJL. */
@@ -31,12 +42,33 @@ public final class Engines {
     /** The PyTorch engine. */
     public static Engine pytorch() {
         try {
-            return Engine.getEngine(PYTORCH);
+            Engine engine = Engine.getEngine(PYTORCH);
+            quietNativeWarnings();
+            return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the PyTorch engine could not start: " + e.getMessage()
                     + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu"
                     + " (classifier linux-x86_64) or a CUDA build to the class path", e);
         }
+    }
+
+    /** Sets c10's log level (the variable {@code FLAGS_caffe2_log_level} of libc10) to errors. */
+    private static void quietNativeWarnings() {
+        if (quieted) {
+            return;
+        }
+        quieted = true;
+        if (System.getenv("TORCH_CPP_LOG_LEVEL") != null) {
+            return;
+        }
+        SdkInfo.loadedLibrary("libc10.").or(() -> SdkInfo.loadedLibrary("libc10-")).ifPresent(lib -> {
+            try {
+                NativeLibrary.getInstance(lib.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level")
+                        .setInt(0, C10_ERROR);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                LOG.debug("cannot lower PyTorch's log level in {}: {}", lib, e.getMessage());
+            }
+        });
     }
 
     /** A new root manager on the PyTorch engine's default device. */
