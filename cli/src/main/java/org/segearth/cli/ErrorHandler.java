@@ -137,6 +137,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                     + " or use a CUDA build of libtorch as README.md's 'Using a GPU' describes";
         } else if (t instanceof SegEarthException) {
             text = firstLine(t.getMessage() == null ? t.toString() : t.getMessage());
+            if (!(t instanceof InvalidInputException) && whileLoading(t) && !isEngineFailure(t)) {
+                // a reader that did not say which file: say it, and which package
+                String said = text;
+                text = file(t).filter(f -> !said.contains(f.replaceAll(" .*", "").replaceAll(".*/", "")))
+                        .map(f -> "the model package cannot be read: " + f + ": " + said + " (while " + work + ")")
+                        .orElse(said);
+            }
         } else if (whileLoading(t) && !isEngineFailure(t)) {
             text = "the model package cannot be read: " + file(t).map(f -> f + ": ").orElse("")
                     + t.getClass().getSimpleName() + " " + firstLine(String.valueOf(t.getMessage()))

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code segearth eval}: the paper's metrics of a model on a benchmark dataset. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Evaluates a model on a benchmark dataset with the paper's metrics.",
+            "Evaluates a model on a benchmark with the paper's metrics.",
             "Datasets: lasers, refsegrs, earthreason, rrsisd. Writes report.json (gIoU and cIoU at the",
             "top level, per group, timings) and samples.csv to --out. A partial run of the same",
             "settings and model in --out continues where it stopped; an --out that holds other files",
@@ -88,6 +88,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
     public Integer call() {
         EvalMode evalMode = parseMode(mode);
         Evaluator.MaskOutput maskOutput = parseMasks(masks);
+        OutputFolder.checkUsable(out, "--out");
         BenchmarkDataset data = openDataset();
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Record record = record(modelRoot);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code segearth init}: a trainable base package from Mipha-3B and Mask2Former folders. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {
-            "Assembles a trainable model package from Mipha-3B and Mask2Former folders.",
+            "Assembles a trainable package from Mipha-3B and Mask2Former.",
             "Takes --mllm (a Mipha-layout folder such as Mipha-3B) and",
             "--mask-head (a Hugging Face Mask2Former folder such as mask2former-swin-base-coco-panoptic),",
             "linked, plus a seeded untrained [SEG] projector and segearth.json. Then run `segearth train`."})
@@ -37,9 +37,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a file; expected a new or empty folder");
-        }
+        OutputFolder.checkUsable(out, "--out");
         List<String> entries = OutputFolder.entries(out);
         if (!entries.isEmpty()) {
             throw new InvalidInputException("--out " + out + " is not empty (" + entries.size() + " entries, e.g. "

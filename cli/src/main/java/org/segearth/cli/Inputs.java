@@ -8,6 +8,7 @@ import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
 import org.segearth.runtime.image.ImageDecoder;
 import org.segearth.runtime.image.RgbImage;
+import org.segearth.runtime.pipeline.ModelPackage;
 import org.segearth.runtime.pipeline.internal.DemoModel;
 
 /** Checks of the commands' inputs, made before a model loads so that bad input fails fast with exit 4. */
@@ -78,8 +79,8 @@ final class Inputs {
         }
     }
 
-    /** The model package folder: {@code model}, or the embedded demo model's. */
+    /** The model package folder, checked to be one: {@code model}, or the embedded demo model's. */
     static Path modelRoot(Path model) {
-        return model != null ? model : DemoModel.open().root();
+        return model != null ? ModelPackage.open(model).root() : DemoModel.open().root();
     }
 }

@@ -22,11 +22,7 @@ public final class Main {
     /** Runs the command writing to {@code out} and {@code err} and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         Engines.init();
-        CommandLine cmd = new CommandLine(new SegEarthCommand())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .setExecutionStrategy(Main::execute)
-                .setOut(out)
-                .setErr(err);
+        CommandLine cmd = commandLine(new SegEarthCommand(), out, err);
         int code;
         if (args.length == 0) {
             cmd.usage(err);
@@ -37,6 +33,15 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** A command line for {@code command} with this CLI's error handling. */
+    static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+        return new CommandLine(command)
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .setExecutionStrategy(Main::execute)
+                .setOut(out)
+                .setErr(err);
     }
 
     /** Runs the command; an {@link Error} goes to the error handler like an exception. */

@@ -82,9 +82,7 @@ final class OutputFolder {
      * @param option the option that named the folder, for messages (e.g. {@code --out})
      */
     static Prepared prepare(Path dir, String option, Record wanted, boolean overwrite) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new InvalidInputException(option + " " + dir + " is a file; expected a folder (new or empty)");
-        }
+        checkUsable(dir, option);
         Prepared prepared = classify(dir, option, wanted, overwrite);
         checkWritable(dir, option);
         return prepared;
@@ -189,6 +187,28 @@ final class OutputFolder {
             throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Refuses, without creating anything, a {@code dir} that is a file or whose nearest existing
+     * ancestor is not a writable folder; commands call it first, before reading any input.
+     */
+    static void checkUsable(Path dir, String option) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidInputException(option + " " + dir + " is a file; expected a folder (new or empty)");
+        }
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new InvalidInputException(option + " " + dir + " cannot be written: " + existing
+                    + " is a file, not a folder");
+        }
+        if (existing != null && !Files.isWritable(existing)) {
+            throw new InvalidInputException(option + " " + dir + " cannot be written: " + existing
+                    + " is not writable; choose a folder you can write to");
         }
     }
 

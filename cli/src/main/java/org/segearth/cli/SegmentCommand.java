@@ -92,6 +92,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     public Integer call() throws IOException {
         Inputs.checkInstruction("--instruction", instruction);
         Inputs.checkDevice(device);
+        OutputFolder.checkUsable(out, "--out");
         RgbImage rgb = Inputs.readImage(image);
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);

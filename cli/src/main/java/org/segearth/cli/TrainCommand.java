@@ -117,6 +117,7 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
         // training processes need PyTorch's graph optimizer off; must be set before the engine starts
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
         checkLora();
+        OutputFolder.checkUsable(out, "--out");
         TrainingConfig config = TrainingConfig.builder()
                 .learningRate(learningRate)
                 .weightDecay(weightDecay)
@@ -149,10 +150,8 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
                         + " or --overwrite to start again");
             }
         }
-        OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        progress.stage("loading model");
-        TrainingResult result = Trainer.builder()
+        Trainer trainer = Trainer.builder()
                 .basePackage(model)
                 .data(dataset)
                 .output(out)
@@ -160,8 +159,11 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
                 .resume(resume)
                 .overwrite(!resume && (startAgain || overwrite))
                 .listener(listener(progress))
-                .build()
-                .run();
+                .build();
+        trainer.check(); // the base and the folder's checkpoints, before the record names this run
+        OutputFolder.write(out, record);
+        progress.stage("loading model");
+        TrainingResult result = trainer.run();
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         String last = result.stepLosses().isEmpty() ? "none" : result.stepLosses().get(result.stepLosses().size() - 1).toString();

@@ -77,6 +77,8 @@ public final class Trainer {
     private final boolean resume;
     private final boolean overwrite;
     private final int stopAfter;
+    private ModelPackage checkedBase;
+    private CheckpointStore checkedStore;
 
     private Trainer(Builder b) {
         this.basePackage = Objects.requireNonNull(b.basePackage, "basePackage");
@@ -97,10 +99,9 @@ public final class Trainer {
 
     /** Trains (or continues a saved run) and returns what happened. */
     public TrainingResult run() {
-        ModelPackage base = ModelPackage.open(basePackage);
-        checkOutput(base);
-        CheckpointStore store = store(base);
-        checkEarlierRun(store);
+        check();
+        ModelPackage base = checkedBase;
+        CheckpointStore store = checkedStore;
         try (SegEarthModel model = SegEarthModel.load(base, modelOptions)) {
             List<TrainableParameter> params = TrainableWeights.select(model, config);
             initSegRow(model, params);
@@ -122,6 +123,22 @@ public final class Trainer {
             params.stream().filter(TrainableParameter::isRow).findFirst()
                     .ifPresent(row -> SegRowInit.initialise(model, row, config));
         }
+    }
+
+    /**
+     * Checks, before any model loads, that the base package opens and that the output folder may
+     * be used (see the class comment); {@link #run} does it too. Throws what {@link #run} would.
+     */
+    public synchronized void check() {
+        if (checkedStore != null) {
+            return;
+        }
+        ModelPackage base = ModelPackage.open(basePackage);
+        checkOutput(base);
+        CheckpointStore store = store(base);
+        checkEarlierRun(store);
+        checkedBase = base;
+        checkedStore = store;
     }
 
     /** Refuses an output whose folders written by this run would hold the base package or its parts. */
@@ -153,6 +170,9 @@ public final class Trainer {
      */
     private void checkEarlierRun(CheckpointStore store) {
         List<Path> existing = store.existing();
+        if (overwrite && !resume) {
+            existing.forEach(CheckpointStore::requireCheckpoint);
+        }
         if (!resume && !overwrite && !existing.isEmpty()) {
             throw new InvalidInputException("output folder " + output + " already holds a training run ("
                     + existing.stream().map(p -> output.relativize(p).toString()).toList()
