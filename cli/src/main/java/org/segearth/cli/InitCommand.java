@@ -43,8 +43,8 @@ final class InitCommand implements Callable<Integer> {
             throw new InvalidInputException("--out " + out + " is not empty (" + entries.size() + " entries, e.g. "
                     + entries.get(0) + "); init writes a new package: choose a new or empty folder");
         }
-        boolean existed = Files.exists(out);
         OutputFolder.checkWritable(out, "--out");
+        boolean existed = Files.exists(out);
         Path pkg;
         try {
             pkg = PackageAssembler.assemble(mllm, maskHead, out, seed);

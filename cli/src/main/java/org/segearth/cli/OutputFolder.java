@@ -101,7 +101,7 @@ final class OutputFolder {
                 return new Prepared(dir, State.SAME, previous);
             }
             if (!overwrite) {
-                throw new InvalidInputException(option + " " + dir + " holds a `" + p.command() + "` run with other "
+                throw new InvalidInputException(option + " " + dir + " holds a run of `segearth " + p.command() + "` with other "
                         + "settings (" + diff + "); use another folder, or add --overwrite to replace that run's files");
             }
             return new Prepared(dir, State.OVERWRITE, previous);
@@ -166,6 +166,11 @@ final class OutputFolder {
 
     /** Writes {@code record} into {@code dir} atomically. */
     static void write(Path dir, Record record) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
         JsonObject o = new JsonObject();
         o.addProperty("command", record.command());
         o.add("settings", GSON.toJsonTree(new java.util.TreeMap<>(record.settings())));
@@ -213,11 +218,17 @@ final class OutputFolder {
     }
 
     /**
-     * Creates {@code dir} and makes sure a file can be written in it, so that a read-only or
-     * missing-parent folder is reported before the model runs.
+     * Makes sure a file can be written in {@code dir} (creating it for the probe, and removing
+     * again what it created), so that a folder that cannot be written is reported before the
+     * model runs.
      */
     static void checkWritable(Path dir, String option) {
         Path probe = null;
+        Path created = dir.toAbsolutePath().normalize();
+        while (created.getParent() != null && !Files.exists(created.getParent())) {
+            created = created.getParent();
+        }
+        boolean existed = Files.exists(created);
         try {
             Files.createDirectories(dir);
             probe = Files.createTempFile(dir, ".segearth-probe", ".tmp");
@@ -226,6 +237,17 @@ final class OutputFolder {
                     + "); choose a folder you can write to");
         } finally {
             deleteQuietly(probe);
+            if (!existed) {
+                // made only for the probe: the command makes it again when it writes, so that a
+                // failed or stopped run leaves no empty folder behind
+                for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(created); p = p.getParent()) {
+                    try {
+                        Files.deleteIfExists(p); // only when empty
+                    } catch (IOException e) {
+                        break;
+                    }
+                }
+            }
         }
     }
 

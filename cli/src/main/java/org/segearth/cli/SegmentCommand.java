@@ -150,6 +150,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
      * place (atomically, replacing the earlier run's); returns the names written.
      */
     private List<String> write(SegmentationResult result, BufferedImage picture) throws IOException {
+        Files.createDirectories(out);
         Path staging = Cleanup.register(Files.createTempDirectory(out, ".segearth-tmp-"));
         try {
             List<String> names = new ArrayList<>();

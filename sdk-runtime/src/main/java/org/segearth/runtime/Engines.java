@@ -3,6 +3,9 @@ package org.segearth.runtime;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.sun.jna.NativeLibrary;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.segearth.api.SegEarthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +24,17 @@ public final class Engines {
     /** Name of DJL's PyTorch engine. */
     public static final String PYTORCH = "PyTorch";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
+
     static {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        if (!hasNvidiaDriver()) {
+            quietCudaProbe();
+        }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
     /** c10's level for errors; warnings are 1. */
     private static final int C10_ERROR = 2;
     private static volatile boolean quieted;
@@ -49,6 +56,28 @@ public final class Engines {
             throw new SegEarthException("the PyTorch engine could not start: " + e.getMessage()
                     + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu"
                     + " (classifier linux-x86_64) or a CUDA build to the class path", e);
+        }
+    }
+
+    /** Whether an NVIDIA kernel driver is loaded (Linux); elsewhere assumed present. */
+    static boolean hasNvidiaDriver() {
+        Path proc = Path.of("/proc");
+        return !Files.isDirectory(proc) || Files.exists(proc.resolve("driver/nvidia"));
+    }
+
+    /**
+     * Without a driver, DJL's CUDA probe warns "Failed to detect GPU count: CUDA driver version is
+     * insufficient" twice per process wherever a CUDA runtime library is installed; there is no
+     * GPU to detect, so its logging (a private switch of {@code ai.djl.util.cuda.CudaUtils}) is
+     * turned off. With a driver the warnings stay: they then explain a broken installation.
+     */
+    private static void quietCudaProbe() {
+        try {
+            Field logging = Class.forName("ai.djl.util.cuda.CudaUtils").getDeclaredField("logging");
+            logging.setAccessible(true);
+            logging.setBoolean(null, false);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.debug("cannot quiet DJL's CUDA probe: {}", e.toString());
         }
     }
 
