@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
@@ -93,7 +93,15 @@ final class OutputFolder {
         if (entries.isEmpty()) {
             return new Prepared(dir, State.FRESH, Optional.empty());
         }
-        Optional<Record> previous = read(dir);
+        Optional<Record> previous;
+        try {
+            previous = read(dir);
+        } catch (InvalidInputException e) {
+            if (!overwrite) {
+                throw e;
+            }
+            previous = Optional.empty();
+        }
         if (previous.isPresent()) {
             Record p = previous.get();
             String diff = differences(p, wanted);
@@ -277,16 +285,18 @@ final class OutputFolder {
     /**
      * Deletes the files an earlier run recorded that this run did not write again (for example
      * the {@code mask-3.png} of a run that found four targets when this one found two). Only
-     * plain files named in the record are deleted; links and folders are left alone.
+     * plain files directly in {@code dir} whose names the command writes ({@code ours}) are
+     * deleted, whatever a (possibly edited) record says; links and folders are left alone.
      */
-    static void removeStale(Path dir, Optional<Record> previous, List<String> written) {
+    static void removeStale(Path dir, Optional<Record> previous, List<String> written, Pattern ours) {
         if (previous.isEmpty()) {
             return;
         }
         Set<String> keep = new LinkedHashSet<>(written);
         for (String name : previous.get().files()) {
             Path f = dir.resolve(name).normalize();
-            if (keep.contains(name) || !f.startsWith(dir.normalize()) || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            if (keep.contains(name) || !ours.matcher(name).matches() || !f.getParent().equals(dir.normalize())
+                    || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             try {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.segearth.api.Heatmap;
@@ -83,6 +84,9 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     @Spec
     CommandSpec spec;
 
+    /** The names of the files this command writes. */
+    private static final Pattern OUTPUTS = Pattern.compile("result\\.json|overlay\\.png|(mask|heatmap)-\\d+\\.png");
+
     @Override
     public String work() {
         return "segmenting " + image + " with " + (model == null ? "the embedded demo model" : "the model package " + model);
@@ -117,7 +121,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         }
         progress.done();
         List<String> written = write(result, toBufferedImage(rgb));
-        OutputFolder.removeStale(out, folder.previous(), written);
+        OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
         OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {

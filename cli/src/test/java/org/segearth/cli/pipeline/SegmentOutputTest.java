@@ -57,6 +57,18 @@ class SegmentOutputTest {
         try (Stream<Path> s = Files.list(out)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary files left");
         }
+
+        // an edited record cannot make segment delete a file it never writes
+        Path notes = Files.writeString(out.resolve("notes.txt"), "mine");
+        Path record = out.resolve("segearth-run.json");
+        Files.writeString(record, Files.readString(record).replace("\"files\": [", "\"files\": [\"notes.txt\", \"../x\", "));
+        segment(0, pkg, image, out, "the ships [SEG]");
+        assertEquals("mine", Files.readString(notes));
+        // an unreadable record is refused, and replaced with --overwrite
+        Files.writeString(record, "{");
+        String[] broken = segment(4, pkg, image, out, "the ships [SEG]");
+        assertTrue(broken[1].contains("segearth-run.json"), broken[1]);
+        segment(0, pkg, image, out, "the ships [SEG]", "--overwrite");
     }
 
     @Test

@@ -235,8 +235,19 @@ public final class CheckpointStore {
             for (Path p : old) {
                 deleteTree(p);
             }
+            // what an interrupted save leaves: its temporary package and the one it was replacing
+            deleteTree(output.resolve(".model.tmp"));
+            deleteTree(output.resolve(".model.old"));
             Path dir = output.resolve(CHECKPOINTS);
             if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith(".step-") && (name.endsWith(".tmp") || name.endsWith(".old"))) {
+                            deleteTree(p);
+                        }
+                    }
+                }
                 try (Stream<Path> s = Files.list(dir)) {
                     if (s.findAny().isEmpty()) {
                         Files.delete(dir);
