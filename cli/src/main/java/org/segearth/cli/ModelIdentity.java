@@ -24,6 +24,8 @@ final class ModelIdentity {
     /** The bytes of each file that are hashed. */
     static final int HEAD = 1 << 16;
     private static final int MAX_DEPTH = 4;
+    /** A package has tens of files; a folder with more is not one (a link to / would take minutes). */
+    private static final int MAX_FILES = 10_000;
 
     private ModelIdentity() {}
 
@@ -35,7 +37,12 @@ final class ModelIdentity {
             try (Stream<Path> s = Files.walk(root, MAX_DEPTH, FileVisitOption.FOLLOW_LINKS)) {
                 files = s.filter(Files::isRegularFile)
                         .filter(f -> !f.getFileName().toString().startsWith("."))
+                        .limit(MAX_FILES + 1L)
                         .sorted().toList();
+            }
+            if (files.size() > MAX_FILES) {
+                throw new ModelPackageException("model package " + root + " holds more than " + MAX_FILES
+                        + " files (within " + MAX_DEPTH + " levels, links followed); is --model the package folder?");
             }
             byte[] buffer = new byte[HEAD];
             for (Path f : files) {

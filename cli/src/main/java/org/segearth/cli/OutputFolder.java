@@ -38,6 +38,9 @@ final class OutputFolder {
     /** The record of the run a folder holds: command, settings, model identity, files written. */
     static final String RECORD = "segearth-run.json";
 
+    /** The largest record read (a record lists settings and a few file names). */
+    private static final long MAX_RECORD = 1 << 20;
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /** How a folder may be used. */
@@ -154,6 +157,9 @@ final class OutputFolder {
             return Optional.empty();
         }
         try {
+            if (Files.size(file) > MAX_RECORD) {
+                throw new IOException("it is " + Files.size(file) + " bytes; a record is at most " + MAX_RECORD);
+            }
             JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
             Map<String, String> settings = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("settings").entrySet()) {

@@ -2,6 +2,7 @@ package org.segearth.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -15,7 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segearth.api.InvalidInputException;
 import org.segearth.cli.Main;
+import org.segearth.runtime.data.Datasets;
 import org.segearth.runtime.pipeline.ModelPackage;
 
 /** {@code segearth train} never deletes or overwrites what it did not write, and resumes only its own run. */
@@ -97,5 +100,33 @@ class DataSafetyTest {
         assertEquals("mine", Files.readString(mine));
         JsonObject record = JsonParser.parseString(Files.readString(r.resolve("segearth-run.json"))).getAsJsonObject();
         assertEquals("4", record.getAsJsonObject("settings").get("seed").getAsString());
+    }
+
+    @Test
+    void theTrainerApiRefusesAnotherRunsFolderAndResumesOnlyItsOwnRun() {
+        Path r = tmp.resolve("api");
+        TrainingConfig three = TrainingConfig.builder().maxSteps(1).seed(3)
+                .maskLoss(TrainingConfig.MaskLossMode.DENSE).build();
+        trainer(r, three, false, false).run();
+        // without resume or overwrite: refused before any model loads
+        InvalidInputException again = assertThrows(InvalidInputException.class,
+                () -> trainer(r, three, false, false).check());
+        assertTrue(again.getMessage().contains("already holds a training run"), again.getMessage());
+        // resuming with another seed: refused, saying what differs
+        TrainingConfig four = TrainingConfig.builder().maxSteps(1).seed(4)
+                .maskLoss(TrainingConfig.MaskLossMode.DENSE).build();
+        InvalidInputException other = assertThrows(InvalidInputException.class,
+                () -> trainer(r, four, true, false).check());
+        assertTrue(other.getMessage().contains("training_config") && other.getMessage().contains("seed=4"),
+                other.getMessage());
+        // the same settings, another cadence of checkpoints: resumable
+        trainer(r, TrainingConfig.builder().maxSteps(1).seed(3).saveEvery(5)
+                .maskLoss(TrainingConfig.MaskLossMode.DENSE).build(), true, false).check();
+        trainer(r, four, false, true).check();
+    }
+
+    private Trainer trainer(Path out, TrainingConfig config, boolean resume, boolean overwrite) {
+        return Trainer.builder().basePackage(base).data(Datasets.open("lasers", data, "train")).output(out)
+                .config(config).resume(resume).overwrite(overwrite).build();
     }
 }

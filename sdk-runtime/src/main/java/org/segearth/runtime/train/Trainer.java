@@ -204,10 +204,17 @@ public final class Trainer {
 
     /** {@code value} without what may change between a run and its resumption (checkpoint and log cadence). */
     private static String comparable(String key, String value) {
-        if (value == null || !key.equals("training_config")) {
-            return value;
+        if (value == null) {
+            return null;
         }
-        return value.replaceAll("(saveEvery|logEvery)=[^,)]*,? ?", "");
+        if (key.equals("base_package")) {
+            Path real = realPath(Path.of(value));
+            return real == null ? value : real.toString();
+        }
+        if (key.equals("training_config")) {
+            return value.replaceAll("(saveEvery|logEvery)=[^,)]*,? ?", "");
+        }
+        return value;
     }
 
     private CheckpointStore store(ModelPackage base) {
