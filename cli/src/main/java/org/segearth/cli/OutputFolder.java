@@ -147,7 +147,8 @@ final class OutputFolder {
         if (v == null) {
             return "unset";
         }
-        return "'" + (v.length() > 80 ? v.substring(0, 77) + "..." : v) + "'";
+        String shown = v.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t").replaceAll("\\p{Cntrl}", "?");
+        return "'" + (shown.length() > 80 ? shown.substring(0, 77) + "..." : shown) + "'";
     }
 
     /** The record in {@code dir}, if there is a readable one. */
