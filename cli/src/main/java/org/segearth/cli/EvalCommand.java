@@ -2,8 +2,14 @@ package org.segearth.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.segearth.api.InvalidInputException;
+import org.segearth.api.ModelPackageException;
+import org.segearth.api.SegEarthException;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.runtime.data.BenchmarkDataset;
@@ -18,12 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code segearth eval}: the paper's metrics of a model on a benchmark dataset. */
-@Command(name = "eval",
+@Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Evaluates a model on a dataset (lasers, refsegrs, earthreason, rrsisd). Writes report.json",
-            "(gIoU and cIoU at the top level, per group, timings) and samples.csv to --out; a partial",
-            "run in the same --out continues where it stopped."})
-final class EvalCommand implements Callable<Integer> {
+            "Evaluates a model on a benchmark with the paper's metrics.",
+            "Datasets: lasers, refsegrs, earthreason, rrsisd. Writes report.json (gIoU and cIoU at the",
+            "top level, per group, timings) and samples.csv to --out. A partial run of the same",
+            "settings and model in --out continues where it stopped; an --out that holds other files",
+            "or a run with other settings is refused unless --overwrite (which replaces only the",
+            "earlier evaluation's files)."})
+final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--dataset", required = true, description = "One of ${COMPLETION-CANDIDATES}.",
             completionCandidates = DatasetNames.class)
@@ -54,6 +63,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print report.json to standard output.")
     boolean json;
 
+    @Option(names = "--overwrite",
+            description = "Start again in an --out that holds other files or another run (only segearth's files are replaced).")
+    boolean overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -66,15 +79,23 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     @Override
+    public String work() {
+        return "evaluating " + (model == null ? "the embedded demo model" : "the model package " + model) + " on "
+                + dataset + " " + split + " in " + root;
+    }
+
+    @Override
     public Integer call() {
         EvalMode evalMode = parseMode(mode);
         Evaluator.MaskOutput maskOutput = parseMasks(masks);
+        OutputFolder.checkUsable(out, "--out");
+        BenchmarkDataset data = openDataset();
+        Path modelRoot = Inputs.modelRoot(model);
+        OutputFolder.Record record = record(modelRoot);
+        OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
+        OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        BenchmarkDataset data = Datasets.open(dataset, root, split);
-        SegmenterBuilder builder = Segmenter.builder();
-        if (model != null) {
-            builder.model(model);
-        }
+        SegmenterBuilder builder = Segmenter.builder().model(modelRoot);
         if (head != null) {
             builder.head(head);
         }
@@ -86,6 +107,7 @@ final class EvalCommand implements Callable<Integer> {
                     .mode(evalMode)
                     .output(out)
                     .masks(maskOutput)
+                    .resume(folder.state() == OutputFolder.State.SAME)
                     .progress((done, total, sample, seconds) -> progress.bar(done, total))
                     .build()
                     .run(data);
@@ -99,6 +121,32 @@ final class EvalCommand implements Callable<Integer> {
                     split, report.samples(), report.gIoU(), report.cIoU(), out.resolve("report.json")));
         }
         return ExitCodes.OK;
+    }
+
+    private BenchmarkDataset openDataset() {
+        try {
+            return Datasets.open(dataset, root, split);
+        } catch (InvalidInputException | ModelPackageException e) {
+            throw e;
+        } catch (SegEarthException | IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidInputException("--dataset " + dataset + " --root " + root + " --split " + split + ": "
+                    + ErrorHandler.firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** What decides this run's outputs. */
+    private OutputFolder.Record record(Path modelRoot) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dataset", dataset);
+        s.put("root", root.toAbsolutePath().normalize().toString());
+        s.put("split", split);
+        s.put("mode", mode.toLowerCase(Locale.ROOT).replace('_', '-'));
+        s.put("masks", masks.toLowerCase(Locale.ROOT));
+        s.put("head", head == null ? "(the package's)" : head);
+        s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        s.put("model_identity", ModelIdentity.of(modelRoot));
+        return new OutputFolder.Record("eval", s,
+                List.of("samples.csv", "report.json", "predictions.jsonl", "masks/"));
     }
 
     private static EvalMode parseMode(String mode) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code segearth info}: versions, engines, providers and where the native libraries live. */
-@Command(name = "info", description = "Show versions, engines, providers and the native library location.")
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Shows versions, engines, providers and the native library location.")
 final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")

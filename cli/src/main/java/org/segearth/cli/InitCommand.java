@@ -1,7 +1,10 @@
 package org.segearth.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.segearth.api.InvalidInputException;
 import org.segearth.runtime.pipeline.PackageAssembler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code segearth init}: a trainable base package from Mipha-3B and Mask2Former folders. */
-@Command(name = "init",
+@Command(name = "init", mixinStandardHelpOptions = true,
         description = {
-            "Assembles a model package to train from: --mllm (a Mipha-layout folder such as Mipha-3B) and",
+            "Assembles a trainable package from Mipha-3B and Mask2Former.",
+            "Takes --mllm (a Mipha-layout folder such as Mipha-3B) and",
             "--mask-head (a Hugging Face Mask2Former folder such as mask2former-swin-base-coco-panoptic),",
             "linked, plus a seeded untrained [SEG] projector and segearth.json. Then run `segearth train`."})
 final class InitCommand implements Callable<Integer> {
@@ -33,7 +37,23 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path pkg = PackageAssembler.assemble(mllm, maskHead, out, seed);
+        OutputFolder.checkUsable(out, "--out");
+        List<String> entries = OutputFolder.entries(out);
+        if (!entries.isEmpty()) {
+            throw new InvalidInputException("--out " + out + " is not empty (" + entries.size() + " entries, e.g. "
+                    + entries.get(0) + "); init writes a new package: choose a new or empty folder");
+        }
+        OutputFolder.checkWritable(out, "--out");
+        boolean existed = Files.exists(out);
+        Path pkg;
+        try {
+            pkg = PackageAssembler.assemble(mllm, maskHead, out, seed);
+        } catch (RuntimeException e) {
+            if (!existed) {
+                Cleanup.remove(out); // made by this run, and everything in it
+            }
+            throw e;
+        }
         spec.commandLine().getOut().println("model package: " + pkg + " (untrained [SEG] projector; train it next)");
         return ExitCodes.OK;
     }

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code segearth parity DIR...}: reproduce reference dumps with the SDK. */
-@Command(name = "parity",
+@Command(name = "parity", mixinStandardHelpOptions = true,
         description = {
+            "Reproduces reference dumps with the SDK and compares every output.",
             "Loads the checkpoint in each DIR, runs the component the folder holds on the inputs in its",
             "io.safetensors and compares every expected output. The folder name says the component: "
                     + "preprocess, siglip_vision, phi, mask2former, sam, losses, metrics, segearth_r2_tiny.",

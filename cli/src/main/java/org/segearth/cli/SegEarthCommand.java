@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         versionProvider = SegEarthCommand.Version.class,
         description = "Language-guided segmentation of remote-sensing images (SegEarth-R2).",
         subcommands = {SegmentCommand.class, EvalCommand.class, InitCommand.class, TrainCommand.class, InfoCommand.class, ParityCommand.class})
-public final class SegEarthCommand implements Runnable {
+public final class SegEarthCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = picocli.CommandLine.ScopeType.INHERIT)
     boolean verbose;
@@ -19,9 +19,11 @@ public final class SegEarthCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a command: the usage on standard error, exit code 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 
     /** Prints the SDK version. */

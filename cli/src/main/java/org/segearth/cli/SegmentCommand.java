@@ -6,7 +6,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.segearth.api.Heatmap;
@@ -16,7 +22,6 @@ import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
-import org.segearth.runtime.image.ImageDecoder;
 import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.render.Overlay;
 import org.segearth.runtime.render.ResultJson;
@@ -26,11 +31,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code segearth segment}: one image, one instruction, one mask per target. */
-@Command(name = "segment",
+@Command(name = "segment", mixinStandardHelpOptions = true,
         description = {
-            "Segments an image from an instruction. Writes result.json (answer, targets with phrase,",
-            "score, box, area and COCO RLE mask), mask-<i>.png per target and overlay.png to --out."})
-final class SegmentCommand implements Callable<Integer> {
+            "Segments an image from an instruction.",
+            "Writes result.json (answer, targets with phrase, score, box, area and COCO RLE mask),",
+            "mask-<i>.png per target and overlay.png to --out. An --out that holds other files or a",
+            "run with other settings is refused unless --overwrite; files of an earlier run that this",
+            "one does not write again (masks of targets it no longer finds) are removed."})
+final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG or TIFF image.")
     Path image;
@@ -69,25 +77,40 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print result.json to standard output instead of a summary.")
     boolean json;
 
+    @Option(names = "--overwrite",
+            description = "Write into an --out that holds other files or another run (only segearth's files are replaced).")
+    boolean overwrite;
+
     @Spec
     CommandSpec spec;
 
+    /** The names of the files this command writes. */
+    private static final Pattern OUTPUTS = Pattern.compile("result\\.json|overlay\\.png|(mask|heatmap)-\\d+\\.png");
+
+    @Override
+    public String work() {
+        return "segmenting " + image + " with " + (model == null ? "the embedded demo model" : "the model package " + model);
+    }
+
     @Override
     public Integer call() throws IOException {
+        Inputs.checkInstruction("--instruction", instruction);
+        Inputs.checkDevice(device);
+        OutputFolder.checkUsable(out, "--out");
+        RgbImage rgb = Inputs.readImage(image);
+        Path modelRoot = Inputs.modelRoot(model);
+        OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SegmenterBuilder builder = Segmenter.builder()
+                .model(modelRoot)
                 .device(device)
                 .maxNewTokens(maxNewTokens)
                 .temperature(temperature)
                 .seed(seed)
                 .attentionHeatmaps(heatmaps);
-        if (model != null) {
-            builder.model(model);
-        }
         if (head != null) {
             builder.head(head);
         }
-        RgbImage rgb = ImageDecoder.defaults().read(image);
         SegmentationResult result;
         progress.stage("loading model");
         try (Segmenter segmenter = builder.build()) {
@@ -97,7 +120,9 @@ final class SegmentCommand implements Callable<Integer> {
                     : segmenter.segmentWithAnswer(source, instruction, answer);
         }
         progress.done();
-        write(result, toBufferedImage(rgb));
+        List<String> written = write(result, toBufferedImage(rgb));
+        OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
+        OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
             stdout.println(ResultJson.toJson(result));
@@ -107,18 +132,59 @@ final class SegmentCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void write(SegmentationResult result, BufferedImage picture) throws IOException {
+    /** What decides this run's outputs. */
+    private OutputFolder.Record record(Path modelRoot) throws IOException {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("image", image.toAbsolutePath().normalize().toString());
+        s.put("image_bytes", Long.toString(Files.size(image)));
+        s.put("instruction", instruction);
+        s.put("answer", answer == null ? "(generated)" : answer);
+        s.put("head", head == null ? "(the package's)" : head);
+        s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        s.put("model_identity", ModelIdentity.of(modelRoot));
+        s.put("max_new_tokens", Integer.toString(maxNewTokens));
+        s.put("temperature", Double.toString(temperature));
+        s.put("seed", Long.toString(seed));
+        s.put("heatmaps", Boolean.toString(heatmaps));
+        return new OutputFolder.Record("segment", s, List.of());
+    }
+
+    /**
+     * Writes every output into a temporary folder inside {@code out}, then renames each file into
+     * place (atomically, replacing the earlier run's); returns the names written.
+     */
+    private List<String> write(SegmentationResult result, BufferedImage picture) throws IOException {
         Files.createDirectories(out);
-        Files.writeString(out.resolve("result.json"), ResultJson.toJson(result), StandardCharsets.UTF_8);
-        for (Target t : result.targets()) {
-            t.mask().writePng(out.resolve("mask-" + t.index() + ".png"));
-            if (heatmaps && t.attention().isPresent()) {
-                ImageIO.write(heatmapImage(t.attention().get(), picture.getWidth(), picture.getHeight()), "png",
-                        out.resolve("heatmap-" + t.index() + ".png").toFile());
+        Path staging = Cleanup.register(Files.createTempDirectory(out, ".segearth-tmp-"));
+        try {
+            List<String> names = new ArrayList<>();
+            Files.writeString(staging.resolve("result.json"), ResultJson.toJson(result), StandardCharsets.UTF_8);
+            names.add("result.json");
+            for (Target t : result.targets()) {
+                String mask = "mask-" + t.index() + ".png";
+                t.mask().writePng(staging.resolve(mask));
+                names.add(mask);
+                if (heatmaps && t.attention().isPresent()) {
+                    String heat = "heatmap-" + t.index() + ".png";
+                    png(heatmapImage(t.attention().get(), picture.getWidth(), picture.getHeight()), staging.resolve(heat));
+                    names.add(heat);
+                }
             }
+            png(Overlay.render(picture, result.targets()), staging.resolve("overlay.png"));
+            names.add("overlay.png");
+            for (String name : names) {
+                Files.move(staging.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            return names;
+        } finally {
+            Cleanup.remove(staging);
         }
-        if (!ImageIO.write(Overlay.render(picture, result.targets()), "png", out.resolve("overlay.png").toFile())) {
-            throw new SegEarthException("no PNG writer available to write " + out.resolve("overlay.png"));
+    }
+
+    private static void png(BufferedImage image, Path file) throws IOException {
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new SegEarthException("no PNG writer available to write " + file);
         }
     }
 

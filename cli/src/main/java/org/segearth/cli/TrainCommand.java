@@ -1,11 +1,19 @@
 package org.segearth.cli;
 
 import java.io.PrintWriter;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.segearth.api.InvalidInputException;
+import org.segearth.api.ModelPackageException;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
 import org.segearth.runtime.train.Trainer;
 import org.segearth.runtime.train.TrainingConfig;
@@ -19,13 +27,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code segearth train}: fine-tune a model package on a LaSeRS-format dataset. */
-@Command(name = "train",
+@Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-            "Fine-tunes a model package on a LaSeRS-format dataset with the SegEarth-R2 losses (text CE,",
-            "5 x BCE + 5 x Dice with deep supervision, lambda_S x spatial attention loss). Writes",
-            "checkpoints and the final model package (adapter/, trained.safetensors, segearth.json with",
-            "provenance) under --out; --resume continues from the latest checkpoint there."})
-final class TrainCommand implements Callable<Integer> {
+            "Fine-tunes a model package on a LaSeRS-format dataset.",
+            "Losses: text CE, 5 x BCE + 5 x Dice with deep supervision, lambda_S x spatial attention.",
+            "Writes checkpoints/step-N and the final package model/ (adapter/, trained.safetensors,",
+            "segearth.json with provenance) under --out. --resume continues the run in --out from its",
+            "latest checkpoint (same settings and model only); an --out that holds another run or other",
+            "files is refused unless --overwrite (which replaces only that run's checkpoints and model)."})
+final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model package to start from.")
     Path model;
@@ -90,13 +100,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON; no progress bar.")
     boolean json;
 
+    @Option(names = "--overwrite",
+            description = "Start again in an --out that holds another run or other files (only segearth's files are replaced).")
+    boolean overwrite;
+
     @Spec
     CommandSpec spec;
+
+    @Override
+    public String work() {
+        return "training the model package " + model + " on " + data + " (--batch-size " + batchSize + ")";
+    }
 
     @Override
     public Integer call() {
         // training processes need PyTorch's graph optimizer off; must be set before the engine starts
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        checkLora();
+        OutputFolder.checkUsable(out, "--out");
         TrainingConfig config = TrainingConfig.builder()
                 .learningRate(learningRate)
                 .weightDecay(weightDecay)
@@ -111,29 +132,99 @@ final class TrainCommand implements Callable<Integer> {
                 .lora(new LoraConfig(loraR, loraAlpha, loraDropout, loraTargets, false, false))
                 .saveEvery(saveEvery)
                 .build();
+        BenchmarkDataset dataset = openData();
+        OutputFolder.Record record = record();
+        OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
+        boolean startAgain = folder.state() == OutputFolder.State.OVERWRITE;
+        if (startAgain && resume) {
+            throw new InvalidInputException("--resume continues the run in --out " + out + ", but it holds "
+                    + (folder.previous().isPresent() ? "a run with other settings ("
+                            + OutputFolder.differences(folder.previous().get(), record) + ")" : "no segearth run")
+                    + "; drop --resume to start again there with --overwrite");
+        }
+        if (folder.state() == OutputFolder.State.SAME && !resume && !overwrite) {
+            List<String> earlier = OutputFolder.entries(out.resolve("checkpoints"));
+            if (!earlier.isEmpty() || Files.exists(out.resolve("model"))) {
+                throw new InvalidInputException("--out " + out + " holds a run of the same settings ("
+                        + (earlier.isEmpty() ? "model/" : "checkpoints " + earlier) + "); add --resume to continue it,"
+                        + " or --overwrite to start again");
+            }
+        }
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        progress.stage("loading model");
-        TrainingResult result = Trainer.builder()
+        Trainer trainer = Trainer.builder()
                 .basePackage(model)
-                .data(Datasets.open("lasers", data, split))
+                .data(dataset)
                 .output(out)
                 .config(config)
                 .resume(resume)
+                .overwrite(!resume && (startAgain || overwrite))
                 .listener(listener(progress))
-                .build()
-                .run();
+                .build();
+        trainer.check(); // the base and the folder's checkpoints, before the record names this run
+        OutputFolder.write(out, record);
+        progress.stage("loading model");
+        TrainingResult result = trainer.run();
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         String last = result.stepLosses().isEmpty() ? "none" : result.stepLosses().get(result.stepLosses().size() - 1).toString();
         if (json) {
-            stdout.println(String.format(Locale.ROOT, "{\"model\": \"%s\", \"start_step\": %d, \"end_step\": %d}",
-                    result.modelPackage().toString().replace("\\", "\\\\").replace("\"", "\\\""),
-                    result.startStep(), result.endStep()));
+            JsonObject o = new JsonObject();
+            o.addProperty("model", result.modelPackage() == null ? null : result.modelPackage().toString());
+            o.addProperty("start_step", result.startStep());
+            o.addProperty("end_step", result.endStep());
+            stdout.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o));
         } else {
             stdout.println("trained steps " + result.startStep() + ".." + result.endStep() + "; last losses: " + last);
             stdout.println("model package: " + result.modelPackage());
         }
         return ExitCodes.OK;
+    }
+
+    private void checkLora() {
+        if (loraR < 1) {
+            throw new InvalidInputException("--lora-r must be >= 1, not " + loraR);
+        }
+        if (!(loraAlpha > 0) || Double.isInfinite(loraAlpha)) {
+            throw new InvalidInputException("--lora-alpha must be a positive number, not " + loraAlpha);
+        }
+        if (!(loraDropout >= 0 && loraDropout < 1)) {
+            throw new InvalidInputException("--lora-dropout must be in [0, 1), not " + loraDropout);
+        }
+        if (loraTargets == null || loraTargets.isEmpty() || loraTargets.stream().anyMatch(String::isBlank)) {
+            throw new InvalidInputException("--lora-targets must name modules, e.g. q_proj,v_proj; got " + loraTargets);
+        }
+    }
+
+    private BenchmarkDataset openData() {
+        try {
+            return Datasets.open("lasers", data, split);
+        } catch (InvalidInputException | ModelPackageException e) {
+            throw e;
+        } catch (SegEarthException | IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidInputException("--data " + data + " --split " + split + ": "
+                    + ErrorHandler.firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** What decides this run's checkpoints (the checkpoint cadence and output format do not). */
+    private OutputFolder.Record record() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("model", model.toAbsolutePath().normalize().toString());
+        s.put("model_identity", ModelIdentity.of(Inputs.modelRoot(model)));
+        s.put("data", data.toAbsolutePath().normalize().toString());
+        s.put("split", split);
+        s.put("epochs", Integer.toString(epochs));
+        s.put("max_steps", Integer.toString(maxSteps));
+        s.put("batch_size", Integer.toString(batchSize));
+        s.put("grad_accumulation", Integer.toString(gradientAccumulation));
+        s.put("lr", Double.toString(learningRate));
+        s.put("weight_decay", Double.toString(weightDecay));
+        s.put("lambda_s", Float.toString(lambdaS));
+        s.put("mask_loss", maskLoss.toLowerCase(Locale.ROOT));
+        s.put("trainable", trainable.toLowerCase(Locale.ROOT));
+        s.put("lora", loraR + "/" + loraAlpha + "/" + loraDropout + "/" + String.join(",", loraTargets));
+        s.put("seed", Long.toString(seed));
+        return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/"));
     }
 
     private static TrainingListener listener(ProgressDisplay progress) {

@@ -2,24 +2,42 @@ package org.segearth.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.sun.jna.NativeLibrary;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.segearth.api.SegEarthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that starts DJL. It sets {@code ai.djl.offline=true} before DJL's first use
  * (without it DJL calls out to the network at start) unless the user set the property
  * explicitly, and picks the PyTorch engine whose natives ship in
- * {@code ai.djl.pytorch:pytorch-native-cpu}.
+ * {@code ai.djl.pytorch:pytorch-native-cpu}. Once the engine runs, PyTorch's own C++ warnings
+ * (such as {@code Could not initialize NNPACK! Reason: Unsupported hardware}, printed on every
+ * process on CPUs without AVX2-era extensions and in the middle of progress bars) are limited to
+ * errors, unless the environment sets {@code TORCH_CPP_LOG_LEVEL}.
  */
 public final class Engines {
 
     /** Name of DJL's PyTorch engine. */
     public static final String PYTORCH = "PyTorch";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
+
     static {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        if (!hasNvidiaDriver()) {
+            quietCudaProbe();
+        }
     }
+
+    /** c10's level for errors; warnings are 1. */
+    private static final int C10_ERROR = 2;
+    private static volatile boolean quieted;
 
     private Engines() {}
 
@@ -31,12 +49,55 @@ public final class Engines {
     /** The PyTorch engine. */
     public static Engine pytorch() {
         try {
-            return Engine.getEngine(PYTORCH);
+            Engine engine = Engine.getEngine(PYTORCH);
+            quietNativeWarnings();
+            return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the PyTorch engine could not start: " + e.getMessage()
                     + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu"
                     + " (classifier linux-x86_64) or a CUDA build to the class path", e);
         }
+    }
+
+    /** Whether an NVIDIA kernel driver is loaded (Linux); elsewhere assumed present. */
+    static boolean hasNvidiaDriver() {
+        Path proc = Path.of("/proc");
+        return !Files.isDirectory(proc) || Files.exists(proc.resolve("driver/nvidia"));
+    }
+
+    /**
+     * Without a driver, DJL's CUDA probe warns "Failed to detect GPU count: CUDA driver version is
+     * insufficient" twice per process wherever a CUDA runtime library is installed; there is no
+     * GPU to detect, so its logging (a private switch of {@code ai.djl.util.cuda.CudaUtils}) is
+     * turned off. With a driver the warnings stay: they then explain a broken installation.
+     */
+    private static void quietCudaProbe() {
+        try {
+            Field logging = Class.forName("ai.djl.util.cuda.CudaUtils").getDeclaredField("logging");
+            logging.setAccessible(true);
+            logging.setBoolean(null, false);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.debug("cannot quiet DJL's CUDA probe: {}", e.toString());
+        }
+    }
+
+    /** Sets c10's log level (the variable {@code FLAGS_caffe2_log_level} of libc10) to errors. */
+    private static void quietNativeWarnings() {
+        if (quieted) {
+            return;
+        }
+        quieted = true;
+        if (System.getenv("TORCH_CPP_LOG_LEVEL") != null) {
+            return;
+        }
+        SdkInfo.loadedLibrary("libc10.").or(() -> SdkInfo.loadedLibrary("libc10-")).ifPresent(lib -> {
+            try {
+                NativeLibrary.getInstance(lib.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level")
+                        .setInt(0, C10_ERROR);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                LOG.debug("cannot lower PyTorch's log level in {}: {}", lib, e.getMessage());
+            }
+        });
     }
 
     /** A new root manager on the PyTorch engine's default device. */

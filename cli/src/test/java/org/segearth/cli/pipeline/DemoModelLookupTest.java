@@ -1,6 +1,7 @@
 package org.segearth.cli.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.ImageSource;
 import org.segearth.api.Segmenter;
+import org.segearth.runtime.pipeline.internal.DemoModel;
 
 /** Without a model, the builder takes the demo package from the class path: a folder or a jar. */
 class DemoModelLookupTest {
@@ -44,7 +47,37 @@ class DemoModelLookupTest {
                 out.closeEntry();
             }
         }
-        assertOneTarget(jar.toUri().toURL());
+        Path cache = dir.resolve("cache");
+        String previous = System.setProperty(DemoModel.CACHE_PROPERTY, cache.toString());
+        try {
+            assertOneTarget(jar.toUri().toURL());
+            // extracted once into one content-addressed folder, no temporary folder left
+            Path models = cache.resolve("demo-model");
+            List<Path> folders;
+            try (Stream<Path> s = Files.list(models)) {
+                folders = s.toList();
+            }
+            assertEquals(1, folders.size(), folders.toString());
+            assertTrue(folders.get(0).getFileName().toString().matches("[0-9a-f]{16}"), folders.toString());
+            assertTrue(Files.isRegularFile(folders.get(0).resolve("segearth.json")));
+            FileTime made = Files.getLastModifiedTime(folders.get(0).resolve("segearth.json"));
+            assertOneTarget(jar.toUri().toURL());
+            assertEquals(made, Files.getLastModifiedTime(folders.get(0).resolve("segearth.json")), "not extracted again");
+            // a damaged copy (a file cut short) is replaced
+            Path weights = folders.get(0).resolve("seg_projector.safetensors");
+            Files.write(weights, new byte[3]);
+            assertOneTarget(jar.toUri().toURL());
+            assertTrue(Files.size(weights) > 3);
+            try (Stream<Path> s = Files.list(models)) {
+                assertEquals(1, s.count());
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty(DemoModel.CACHE_PROPERTY);
+            } else {
+                System.setProperty(DemoModel.CACHE_PROPERTY, previous);
+            }
+        }
     }
 
     private static void assertOneTarget(URL location) throws IOException {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,10 +31,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link SegmentationFunction} over a {@link BenchmarkDataset} and computes the paper's
  * metrics overall and per group. With an output folder it writes {@code samples.csv} (one row per
- * sample, flushed as it goes), {@code report.json} at the end, and optionally the predicted masks
- * ({@code masks/<id>_<i>.png} or {@code predictions.jsonl} with COCO RLEs). A run that finds a
- * {@code samples.csv} of an earlier run in its folder continues it: the samples listed there are
- * not run again, their numbers are read back.
+ * sample, flushed as it goes), {@code report.json} at the end (atomically), and optionally the
+ * predicted masks ({@code masks/<id>_<i>.png}, see {@link #maskFileName}, or
+ * {@code predictions.jsonl} with COCO RLEs). A run that finds a {@code samples.csv} of an earlier
+ * run in its folder continues it: the samples listed there are not run again, their numbers are
+ * read back. With {@link Builder#resume resume(false)} it starts again instead, after removing
+ * the files the earlier run wrote (and nothing else).
  *
  * <pre>{@code
  * EvaluationReport r = Evaluator.builder()
@@ -81,6 +84,7 @@ public final class Evaluator {
     private final Path output;
     private final MaskOutput maskOutput;
     private final Progress progress;
+    private final boolean resume;
 
     private Evaluator(Builder b) {
         this.function = Objects.requireNonNull(b.function, "function: set the segmentation function to evaluate");
@@ -89,6 +93,7 @@ public final class Evaluator {
         this.output = b.output;
         this.maskOutput = b.maskOutput;
         this.progress = b.progress;
+        this.resume = b.resume;
     }
 
     /** A builder; only {@link Builder#function} is required. */
@@ -101,9 +106,12 @@ public final class Evaluator {
         long start = System.nanoTime();
         MetricStyle metricStyle = style != null ? style : MetricStyle.forDataset(dataset.name());
         checkUniqueIds(dataset);
+        if (output != null && !resume) {
+            removeOutputs(output);
+        }
         GroupMetrics overall = new GroupMetrics();
         Map<String, GroupMetrics> groups = new LinkedHashMap<>();
-        Map<String, List<String>> previous = output == null ? Map.of() : readPrevious(output.resolve("samples.csv"));
+        Map<String, List<String>> previous = output == null ? Map.of() : readPrevious(output.resolve("samples.csv"), true);
         int done = 0;
         int resumed = 0;
         int noGroundTruth = 0;
@@ -202,7 +210,7 @@ public final class Evaluator {
         return out;
     }
 
-    private static Map<String, List<String>> readPrevious(Path csv) {
+    private static Map<String, List<String>> readPrevious(Path csv, boolean resuming) {
         if (!Files.isRegularFile(csv)) {
             return Map.of();
         }
@@ -233,15 +241,90 @@ public final class Evaluator {
             }
             rows.put(row.get(0), row);
         }
-        LOG.info("resuming from {}: {} samples already evaluated", csv, rows.size());
+        if (resuming) {
+            LOG.info("resuming from {}: {} samples already evaluated", csv, rows.size());
+        }
         return rows;
     }
 
-    private static void write(Path file, String text) {
+    /**
+     * The file name of mask {@code index} of sample {@code id} in {@code masks/}: the id with every
+     * character other than letters, digits, '.', '_' and '-' percent-encoded (UTF-8), then
+     * {@code _<index>.png}, so that two ids never share a file ({@code a/b} is {@code a%2Fb_0.png},
+     * {@code a_b} is {@code a_b_0.png}). An id longer than 150 characters after encoding keeps its
+     * first 100 followed by '~' and 32 hex digits of its SHA-256.
+     */
+    public static String maskFileName(String id, int index) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : id.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xFF);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-') {
+                b.append(c);
+            } else {
+                b.append('%').append(String.format(Locale.ROOT, "%02X", x & 0xFF));
+            }
+        }
+        String name = b.toString();
+        if (name.equals(".") || name.equals("..")) {
+            name = name.replace(".", "%2E");
+        }
+        if (name.length() > 150) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+                name = name.substring(0, 100) + "~" + java.util.HexFormat.of().formatHex(digest).substring(0, 32);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return name + "_" + index + ".png";
+    }
+
+    /**
+     * Removes what an earlier evaluation wrote in {@code dir}: {@code report.json},
+     * {@code predictions.jsonl}, the mask PNGs its {@code samples.csv} accounts for (and
+     * {@code masks/} when that leaves it empty), then {@code samples.csv}. Other files stay.
+     */
+    public static void removeOutputs(Path dir) {
+        Path csv = dir.resolve("samples.csv");
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            if (Files.isRegularFile(csv)) {
+                Path masks = dir.resolve("masks");
+                for (List<String> row : readPrevious(csv, false).values()) {
+                    int n = row.get(3).isEmpty() ? 0 : Integer.parseInt(row.get(3));
+                    for (int i = 0; i < n; i++) {
+                        Files.deleteIfExists(masks.resolve(maskFileName(row.get(0), i)));
+                    }
+                }
+                if (Files.isDirectory(masks)) {
+                    try (java.util.stream.Stream<Path> left = Files.list(masks)) {
+                        if (left.findAny().isEmpty()) {
+                            Files.delete(masks);
+                        }
+                    }
+                }
+            }
+            Files.deleteIfExists(dir.resolve("report.json"));
+            Files.deleteIfExists(dir.resolve("predictions.jsonl"));
+            Files.deleteIfExists(csv);
+        } catch (IOException | NumberFormatException e) {
+            throw new SegEarthException("cannot remove the earlier evaluation's files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the rename failed and so did this: the .tmp file stays, named as such
+            }
         }
     }
 
@@ -307,7 +390,10 @@ public final class Evaluator {
                     case PNG -> {
                         Path d = Files.createDirectories(dir.resolve("masks"));
                         for (int i = 0; i < masks.size(); i++) {
-                            masks.get(i).writePng(d.resolve(safe(s.id()) + "_" + i + ".png"));
+                            Path file = d.resolve(maskFileName(s.id(), i));
+                            Path tmp = d.resolve("." + file.getFileName() + ".tmp");
+                            masks.get(i).writePng(tmp);
+                            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         }
                     }
                     case RLE -> {
@@ -331,10 +417,6 @@ public final class Evaluator {
             }
         }
 
-        private static String safe(String id) {
-            return id.replaceAll("[^A-Za-z0-9._-]", "_");
-        }
-
         @Override
         public void close() {
             try {
@@ -356,8 +438,18 @@ public final class Evaluator {
         private Path output;
         private MaskOutput maskOutput = MaskOutput.NONE;
         private Progress progress = new LogProgress();
+        private boolean resume = true;
 
         private Builder() {}
+
+        /**
+         * Whether a {@code samples.csv} of an earlier run in the output folder is continued (the
+         * default); {@code false} removes that run's files first and starts again.
+         */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
 
         /** The function evaluated (required). */
         public Builder function(SegmentationFunction function) {

@@ -17,6 +17,7 @@ import org.segearth.api.InvalidInputException;
 import org.segearth.runtime.SdkInfo;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.pipeline.ImageEncoding;
+import org.segearth.runtime.pipeline.Manifest;
 import org.segearth.runtime.pipeline.ModelOptions;
 import org.segearth.runtime.pipeline.ModelPackage;
 import org.segearth.runtime.pipeline.PassOptions;
@@ -45,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * {@code saveEvery} steps and at the end) are complete model packages under
  * {@code output/checkpoints/step-N}; the final package is {@code output/model}.
  *
+ * <p>An output folder that holds an earlier run is refused unless the run is resumed (with the
+ * same configuration and base package, else the message says what differs) or
+ * {@link Builder#overwrite overwritten} (its checkpoints and final package are removed once the
+ * model has loaded; a folder in the way that holds anything else is never deleted). A base
+ * package inside the folders this run writes is refused.
+ *
  * <p>The JVM must run with {@code -Dai.djl.pytorch.graph_optimizer=false}; only one gradient
  * collector may exist per JVM, so one run at a time.
  *
@@ -69,7 +76,10 @@ public final class Trainer {
     private final TrainingListener listener;
     private final ModelOptions modelOptions;
     private final boolean resume;
+    private final boolean overwrite;
     private final int stopAfter;
+    private ModelPackage checkedBase;
+    private CheckpointStore checkedStore;
 
     private Trainer(Builder b) {
         this.basePackage = Objects.requireNonNull(b.basePackage, "basePackage");
@@ -80,6 +90,7 @@ public final class Trainer {
         // trained weights need float32 storage: gradients and AdamW work on them
         this.modelOptions = b.modelOptions.withMergedAdapter(false).withPrecision(Precision.F32);
         this.resume = b.resume;
+        this.overwrite = b.overwrite;
         this.stopAfter = b.stopAfter;
     }
 
@@ -90,13 +101,18 @@ public final class Trainer {
 
     /** Trains (or continues a saved run) and returns what happened. */
     public TrainingResult run() {
-        ModelPackage base = ModelPackage.open(basePackage);
+        check();
+        ModelPackage base = checkedBase;
+        CheckpointStore store = checkedStore;
         try (SegEarthModel model = SegEarthModel.load(base, modelOptions)) {
             List<TrainableParameter> params = TrainableWeights.select(model, config);
             initSegRow(model, params);
             model.languageModel().setTraining(true);
             try (AdamW optimizer = AdamW.of(model.manager(), config)) {
-                Run run = new Run(model, params, optimizer, store(model, base));
+                if (overwrite && !resume) {
+                    store.clear();
+                }
+                Run run = new Run(model, params, optimizer, store);
                 return run.execute();
             } finally {
                 model.languageModel().setTraining(false);
@@ -111,7 +127,99 @@ public final class Trainer {
         }
     }
 
-    private CheckpointStore store(SegEarthModel model, ModelPackage base) {
+    /**
+     * Checks, before any model loads, that the base package opens and that the output folder may
+     * be used (see the class comment); {@link #run} does it too. Throws what {@link #run} would.
+     */
+    public synchronized void check() {
+        if (checkedStore != null) {
+            return;
+        }
+        ModelPackage base = ModelPackage.open(basePackage);
+        checkOutput(base);
+        CheckpointStore store = store(base);
+        checkEarlierRun(store);
+        checkedBase = base;
+        checkedStore = store;
+    }
+
+    /** Refuses an output whose folders written by this run would hold the base package or its parts. */
+    private void checkOutput(ModelPackage base) {
+        List<Path> written = List.of(output.resolve("model"), output.resolve(CheckpointStore.CHECKPOINTS));
+        for (Path part : List.of(base.root(), base.mllm(), base.maskHead(), base.segProjector())) {
+            Path real = realPath(part);
+            for (Path w : written) {
+                Path rw = realPath(w);
+                if (real != null && rw != null && real.startsWith(rw)) {
+                    throw new InvalidInputException("the base package " + basePackage + " (" + real + ") lies in " + w
+                            + ", which this run replaces; train into another output folder, or copy the base elsewhere");
+                }
+            }
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Without resume or overwrite, an output holding checkpoints or a final package is refused; when
+     * resuming, the latest checkpoint must come from the same configuration and base package.
+     */
+    private void checkEarlierRun(CheckpointStore store) {
+        List<Path> existing = store.existing();
+        if (overwrite && !resume) {
+            existing.forEach(CheckpointStore::requireCheckpoint);
+        }
+        if (!resume && !overwrite && !existing.isEmpty()) {
+            throw new InvalidInputException("output folder " + output + " already holds a training run ("
+                    + existing.stream().map(p -> output.relativize(p).toString()).toList()
+                    + "); resume it (--resume), start again (--overwrite) or choose another output folder");
+        }
+        if (resume) {
+            store.latest().ifPresent(dir -> {
+                Path manifest = dir.resolve(Manifest.FILE);
+                if (!java.nio.file.Files.isRegularFile(manifest)) {
+                    return;
+                }
+                Map<String, String> before = Manifest.read(manifest).provenance();
+                Map<String, String> now = store.provenance();
+                List<String> diffs = new ArrayList<>();
+                for (String key : List.of("base_package", "training_config", "data")) {
+                    String a = comparable(key, before.get(key));
+                    String b = comparable(key, now.get(key));
+                    if (a != null && !a.equals(b)) {
+                        diffs.add(key + " '" + before.get(key) + "' there, '" + now.get(key) + "' now");
+                    }
+                }
+                if (!diffs.isEmpty()) {
+                    throw new InvalidInputException("cannot resume from " + dir + ": it was made with other settings ("
+                            + String.join("; ", diffs) + "); resume with the same ones, or start again (--overwrite)");
+                }
+            });
+        }
+    }
+
+    /** {@code value} without what may change between a run and its resumption (checkpoint and log cadence). */
+    private static String comparable(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (key.equals("base_package")) {
+            Path real = realPath(Path.of(value));
+            return real == null ? value : real.toString();
+        }
+        if (key.equals("training_config")) {
+            return value.replaceAll("(saveEvery|logEvery)=[^,)]*,? ?", "");
+        }
+        return value;
+    }
+
+    private CheckpointStore store(ModelPackage base) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("base_package", base.root().toAbsolutePath().toString());
         Provenance.baseHashes(base).forEach((file, hash) -> p.put("base_sha256:" + file, hash));
@@ -317,6 +425,7 @@ public final class Trainer {
         private TrainingListener listener = TrainingListener.NONE;
         private ModelOptions modelOptions = ModelOptions.defaults();
         private boolean resume;
+        private boolean overwrite;
         private int stopAfter = Integer.MAX_VALUE;
 
         private Builder() {
@@ -361,6 +470,15 @@ public final class Trainer {
         /** Continue from the latest checkpoint under the output folder when there is one. */
         public Builder resume(boolean r) {
             resume = r;
+            return this;
+        }
+
+        /**
+         * Start again in an output folder that holds an earlier run: its checkpoints and final
+         * package are removed (only when they hold nothing but what a checkpoint consists of).
+         */
+        public Builder overwrite(boolean o) {
+            overwrite = o;
             return this;
         }
 

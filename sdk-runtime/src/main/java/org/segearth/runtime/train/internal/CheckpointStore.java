@@ -10,12 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.checkpoint.Checkpoint;
 import org.segearth.runtime.checkpoint.SafetensorsWriter;
@@ -30,7 +34,9 @@ import org.segearth.spi.config.LoraConfig;
  * {@code trained.safetensors} with the other trained weights under the keys the package loader
  * overrides, {@code segearth.json} with provenance, links to the base package's frozen parts, and
  * {@code training_state.safetensors} (trained values, AdamW moments, step and data position) for
- * resuming. Each package is written into a temporary folder and renamed into place.
+ * resuming. Each package is written into a temporary folder and renamed into place; a folder in
+ * its way is replaced only when it holds nothing but what a checkpoint consists of (links to the
+ * base, never the base's own files), so that a user's files are never deleted.
  */
 public final class CheckpointStore {
 
@@ -50,6 +56,11 @@ public final class CheckpointStore {
         this.base = base;
         this.adapterConfig = adapterConfig;
         this.provenance = Map.copyOf(provenance);
+    }
+
+    /** What the packages written here record about their making. */
+    public Map<String, String> provenance() {
+        return provenance;
     }
 
     /** The folder of the checkpoint after {@code step} steps. */
@@ -73,9 +84,18 @@ public final class CheckpointStore {
             writeManifest(tmp, step);
             SafetensorsWriter.write(tmp.resolve(STATE), state(params, optimizer),
                     Map.of("step", "" + step, "position", "" + position, "format", "segearth-training/1"));
-            deleteTree(target);
             Files.createDirectories(target.getParent());
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                requireCheckpoint(target);
+                // the old package moves aside first, so that a failure leaves one of the two whole
+                Path old = target.resolveSibling("." + target.getFileName() + ".old");
+                deleteTree(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } else {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
             return target;
         } catch (IOException e) {
             throw new SegEarthException("cannot write the checkpoint " + target + ": " + e.getMessage()
@@ -137,6 +157,108 @@ public final class CheckpointStore {
         Files.writeString(dir.resolve(Manifest.FILE), out.toJson(), StandardCharsets.UTF_8);
     }
 
+    /** What a package written here holds; {@code mllm}, {@code mask_head} and the projector are links. */
+    private static final Set<String> ENTRIES = Set.of("adapter", "trained.safetensors", Manifest.FILE, STATE, "mllm",
+            "mask_head", "seg_projector.safetensors");
+    private static final Set<String> LINKS = Set.of("mllm", "mask_head", "seg_projector.safetensors");
+    private static final Set<String> ADAPTER = Set.of("adapter_model.safetensors", "adapter_config.json");
+
+    /**
+     * Refuses (with an {@link InvalidInputException} that names it) a folder that holds anything a
+     * checkpoint written here does not: a user's file, or a real folder where a checkpoint has a link.
+     */
+    public static void requireCheckpoint(Path dir) {
+        String foreign = foreignEntry(dir);
+        if (foreign != null) {
+            throw new InvalidInputException(dir + " holds " + foreign + ", which a checkpoint written by segearth does"
+                    + " not; it is not replaced: move it away or choose another output folder");
+        }
+    }
+
+    private static String foreignEntry(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return "no checkpoint (it is " + (Files.isSymbolicLink(dir) ? "a link" : "a file") + ")";
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!ENTRIES.contains(name)) {
+                    return "'" + name + "'";
+                }
+                if (LINKS.contains(name) != Files.isSymbolicLink(p)) {
+                    return "'" + name + "' as " + (Files.isSymbolicLink(p) ? "a link" : "a real file or folder");
+                }
+                if (name.equals("adapter")) {
+                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        return "'adapter' that is not a folder";
+                    }
+                    try (Stream<Path> a = Files.list(p)) {
+                        for (Path f : a.toList()) {
+                            if (!ADAPTER.contains(f.getFileName().toString())) {
+                                return "'adapter/" + f.getFileName() + "'";
+                            }
+                        }
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new SegEarthException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The folders of earlier runs in the output folder: {@code checkpoints/step-*} and {@code model}. */
+    public List<Path> existing() {
+        List<Path> out = new ArrayList<>();
+        Path dir = output.resolve(CHECKPOINTS);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().forEach(out::add);
+            } catch (IOException e) {
+                throw new SegEarthException("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        if (Files.exists(output.resolve("model"), LinkOption.NOFOLLOW_LINKS)) {
+            out.add(output.resolve("model"));
+        }
+        return out;
+    }
+
+    /**
+     * Removes an earlier run's checkpoints and final package from the output folder, after
+     * checking that every one of them holds only what this store writes (else nothing is removed).
+     */
+    public void clear() {
+        List<Path> old = existing();
+        old.forEach(CheckpointStore::requireCheckpoint);
+        try {
+            for (Path p : old) {
+                deleteTree(p);
+            }
+            // what an interrupted save leaves: its temporary package and the one it was replacing
+            deleteTree(output.resolve(".model.tmp"));
+            deleteTree(output.resolve(".model.old"));
+            Path dir = output.resolve(CHECKPOINTS);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith(".step-") && (name.endsWith(".tmp") || name.endsWith(".old"))) {
+                            deleteTree(p);
+                        }
+                    }
+                }
+                try (Stream<Path> s = Files.list(dir)) {
+                    if (s.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SegEarthException("cannot remove the earlier run in " + output + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The latest complete checkpoint under the output folder, if any. */
     public Optional<Path> latest() {
         Path dir = output.resolve(CHECKPOINTS);
@@ -167,7 +289,12 @@ public final class CheckpointStore {
                 mapped.close();
                 tensors.put(k, copy);
             }
-            return new State(Integer.parseInt(meta.get("step")), Long.parseLong(meta.get("position")), tensors);
+            try {
+                return new State(Integer.parseInt(meta.get("step")), Long.parseLong(meta.get("position")), tensors);
+            } catch (NumberFormatException e) {
+                throw new SegEarthException(file + " has no valid 'step' and 'position' in its metadata (" + meta
+                        + "); it is damaged: resume from an earlier checkpoint or start again", e);
+            }
         }
     }
 

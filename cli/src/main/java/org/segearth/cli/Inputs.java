@@ -1,0 +1,86 @@
+package org.segearth.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.segearth.api.InvalidInputException;
+import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Engines;
+import org.segearth.runtime.image.ImageDecoder;
+import org.segearth.runtime.image.RgbImage;
+import org.segearth.runtime.pipeline.ModelPackage;
+import org.segearth.runtime.pipeline.internal.DemoModel;
+
+/** Checks of the commands' inputs, made before a model loads so that bad input fails fast with exit 4. */
+final class Inputs {
+
+    /** Placeholders the prompt reserves for the image and the instruction's embeddings. */
+    private static final String[] PLACEHOLDERS = {"<image>", "<refer>"};
+
+    private Inputs() {}
+
+    /** Refuses a blank instruction or one holding a prompt placeholder. */
+    static void checkInstruction(String option, String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException(option + " is empty; say what to segment, e.g. \"segment the roads\"");
+        }
+        for (String p : PLACEHOLDERS) {
+            if (text.contains(p)) {
+                throw new InvalidInputException(option + " contains " + p + ", which the prompt reserves for the "
+                        + (p.equals("<image>") ? "image" : "instruction") + "; remove it or write it otherwise");
+            }
+        }
+    }
+
+    /** Refuses a GPU device when the PyTorch engine has none (the CPU build). */
+    static void checkDevice(String device) {
+        String d = device == null ? "cpu" : device.toLowerCase(Locale.ROOT).strip();
+        if (!(d.startsWith("gpu") || d.startsWith("cuda"))) {
+            return;
+        }
+        int gpus;
+        try {
+            gpus = Engines.pytorch().getGpuCount();
+        } catch (RuntimeException e) {
+            gpus = 0;
+        }
+        if (gpus == 0) {
+            throw new InvalidInputException("--device " + device + ": this build of the PyTorch engine has no CUDA"
+                    + " support (CPU natives) or finds no GPU; use --device cpu, or a CUDA build of libtorch as"
+                    + " README.md's 'Using a GPU' describes");
+        }
+        int colon = d.indexOf(':');
+        if (colon >= 0) {
+            try {
+                int index = Integer.parseInt(d.substring(colon + 1));
+                if (index < 0 || index >= gpus) {
+                    throw new InvalidInputException("--device " + device + ": GPU " + index + " does not exist; this"
+                            + " machine has " + gpus + " (gpu:0" + (gpus > 1 ? "..gpu:" + (gpus - 1) : "") + ")");
+                }
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--device " + device + " has no valid GPU number; use e.g. gpu:0");
+            }
+        }
+    }
+
+    /** Decodes {@code image}; an unreadable or undecodable file is unusable input. */
+    static RgbImage readImage(Path image) {
+        if (!Files.isRegularFile(image)) {
+            throw new InvalidInputException("--image " + image + " does not exist or is not a file");
+        }
+        try {
+            return ImageDecoder.defaults().read(image);
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (SegEarthException | IllegalArgumentException | IllegalStateException | ArithmeticException
+                | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new InvalidInputException("--image " + image + " cannot be used: "
+                    + ErrorHandler.firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The model package folder, checked to be one: {@code model}, or the embedded demo model's. */
+    static Path modelRoot(Path model) {
+        return model != null ? ModelPackage.open(model).root() : DemoModel.open().root();
+    }
+}
