@@ -132,6 +132,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                     + " raise the thread stack size, e.g. SEGEARTH_JAVA_OPTS=-Xss16m";
         } else if (t instanceof Error) {
             text = "internal failure while " + work + ": " + firstLine(t.toString());
+        } else if (nativeOutOfMemory(t) != null) {
+            text = "out of native memory while " + work + " (" + nativeOutOfMemory(t) + "): the model's weights and"
+                    + " working set need more memory than is free; use --precision auto (16-bit weights stay 16-bit),"
+                    + " a smaller image, or close other programs";
         } else if (isCudaMissing(t)) {
             text = "the PyTorch engine of this build has no CUDA support (CPU natives only); run with --device cpu,"
                     + " or use a CUDA build of libtorch as README.md's 'Using a GPU' describes";
@@ -168,6 +172,18 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
         return "out of memory while " + work + " (" + what + "): the input or the model is too large for this"
                 + " process: " + setting + ", or use a smaller image, batch or model";
+    }
+
+    /** The allocator's words when the engine ran out of memory (PyTorch's CPU allocator), else null. */
+    static String nativeOutOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.contains("not enough memory") || m.contains("can't allocate memory")
+                    || m.contains("CUDA out of memory"))) {
+                return firstLine(m);
+            }
+        }
+        return null;
     }
 
     private static boolean isCudaMissing(Throwable t) {

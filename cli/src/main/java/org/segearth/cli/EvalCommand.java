@@ -47,6 +47,10 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
     @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
     Path model;
 
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "Weights stored in 16 bits: auto, f16-upcast, f16 or f32 (see segment --help) (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head (default: the package's).")
     String head;
 
@@ -95,7 +99,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
         OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        SegmenterBuilder builder = Segmenter.builder().model(modelRoot);
+        SegmenterBuilder builder = Segmenter.builder().model(modelRoot).precision(precision);
         if (head != null) {
             builder.head(head);
         }
@@ -143,6 +147,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         s.put("mode", mode.toLowerCase(Locale.ROOT).replace('_', '-'));
         s.put("masks", masks.toLowerCase(Locale.ROOT));
         s.put("head", head == null ? "(the package's)" : head);
+        s.put("precision", precision);
         s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
         s.put("model_identity", ModelIdentity.of(modelRoot));
         return new OutputFolder.Record("eval", s,

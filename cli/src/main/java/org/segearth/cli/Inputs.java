@@ -65,11 +65,20 @@ final class Inputs {
 
     /** Decodes {@code image}; an unreadable or undecodable file is unusable input. */
     static RgbImage readImage(Path image) {
+        return decode(image, () -> ImageDecoder.defaults().read(image));
+    }
+
+    /** {@link #readImage} as an 8-bit RGB picture that shares the decoded pixels (no copy). */
+    static java.awt.image.BufferedImage readPicture(Path image) {
+        return decode(image, () -> ImageDecoder.defaults().readAsBufferedImage(image));
+    }
+
+    private static <T> T decode(Path image, java.util.function.Supplier<T> read) {
         if (!Files.isRegularFile(image)) {
             throw new InvalidInputException("--image " + image + " does not exist or is not a file");
         }
         try {
-            return ImageDecoder.defaults().read(image);
+            return read.get();
         } catch (InvalidInputException e) {
             throw e;
         } catch (SegEarthException | IllegalArgumentException | IllegalStateException | ArithmeticException

@@ -22,7 +22,6 @@ import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
-import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.render.Overlay;
 import org.segearth.runtime.render.ResultJson;
 import picocli.CommandLine.Command;
@@ -52,6 +51,11 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
     Path model;
+
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "Weights stored in 16 bits: auto (kept in 16 bits, products widened to float32, decoding in"
+                    + " float16), f16-upcast, f16 or f32 (twice the memory) (default: ${DEFAULT-VALUE}).")
+    String precision;
 
     @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head: mask2former or sam (default: the package's).")
     String head;
@@ -97,7 +101,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         Inputs.checkInstruction("--instruction", instruction);
         Inputs.checkDevice(device);
         OutputFolder.checkUsable(out, "--out");
-        RgbImage rgb = Inputs.readImage(image);
+        // one decode: the picture's pixels are the model's input and the overlay's background
+        BufferedImage picture = Inputs.readPicture(image);
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
@@ -107,7 +112,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                 .maxNewTokens(maxNewTokens)
                 .temperature(temperature)
                 .seed(seed)
-                .attentionHeatmaps(heatmaps);
+                .attentionHeatmaps(heatmaps)
+                .precision(precision);
         if (head != null) {
             builder.head(head);
         }
@@ -115,12 +121,12 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         progress.stage("loading model");
         try (Segmenter segmenter = builder.build()) {
             progress.stage("segmenting");
-            ImageSource source = ImageSource.ofRgb(rgb.toBytes(), rgb.width(), rgb.height());
+            ImageSource source = ImageSource.of(picture);
             result = answer == null ? segmenter.segment(source, instruction)
                     : segmenter.segmentWithAnswer(source, instruction, answer);
         }
         progress.done();
-        List<String> written = write(result, toBufferedImage(rgb));
+        List<String> written = write(result, picture);
         OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
         OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
@@ -146,6 +152,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         s.put("temperature", Double.toString(temperature));
         s.put("seed", Long.toString(seed));
         s.put("heatmaps", Boolean.toString(heatmaps));
+        s.put("precision", precision);
         return new OutputFolder.Record("segment", s, List.of());
     }
 
@@ -197,16 +204,6 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     t.box().map(b -> b.x() + "," + b.y() + "," + b.width() + "x" + b.height()).orElse("-")));
         }
         out.println(String.format(Locale.ROOT, "time: %d ms", result.total().toMillis()));
-    }
-
-    static BufferedImage toBufferedImage(RgbImage rgb) {
-        BufferedImage image = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < rgb.height(); y++) {
-            for (int x = 0; x < rgb.width(); x++) {
-                image.setRGB(x, y, (rgb.get(x, y, 0) << 16) | (rgb.get(x, y, 1) << 8) | rgb.get(x, y, 2));
-            }
-        }
-        return image;
     }
 
     /** The heatmap stretched (nearest) to the image size, scaled to its maximum. */
