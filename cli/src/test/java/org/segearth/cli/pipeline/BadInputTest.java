@@ -126,13 +126,13 @@ class BadInputTest {
     }
 
     @Test
-    void missingTokenizerIsReportedInTextModeOnly() throws IOException {
+    void missingTokenizerIsReportedBeforeAnyWeightIsRead() throws IOException {
         Path noTokenizer = TinyModel.create(dir);
         Files.delete(noTokenizer.resolve("mllm/tokenizer.json"));
-        try (Segmenter s = Segmenter.builder().model(noTokenizer).build()) {
-            ModelPackageException e = assertThrows(ModelPackageException.class, () -> s.segment(image, "segment it"));
-            assertTrue(e.getMessage().contains("mllm/tokenizer.json"), e.getMessage());
-        }
+        ModelPackageException e = assertThrows(ModelPackageException.class,
+                () -> Segmenter.builder().model(noTokenizer).build());
+        assertTrue(e.getMessage().contains("mllm/ holds neither tokenizer.json nor vocab.json + merges.txt"),
+                e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.segearth.spi.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.segearth.spi.Weights;
 
@@ -66,7 +67,7 @@ public final class Linear {
     /**
      * {@code F.linear(x, weight, bias)} ({@code bias} may be null): torch's own kernel, so the
      * result matches {@code nn.Linear} bit for bit. A float16 {@code weight} with a float32
-     * {@code x} is multiplied as {@link Precision#current()} says: in float16 (the result is
+     * {@code x} is multiplied as the thread's {@link MatmulContext} says: in float16 (the result is
      * recomputed with the weight converted when float16 overflows), or with the weight converted
      * to float32 for this product only; the result is float32 either way.
      */
@@ -79,7 +80,7 @@ public final class Linear {
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(x);
             NDArray y = null;
-            if (Precision.current().halfProduct(rows)) {
+            if (MatmulContext.currentPrecision().halfProduct(rows)) {
                 y = ai.djl.nn.core.Linear.linear(x.toType(DataType.FLOAT16, false), weight, null).singletonOrThrow()
                         .toType(DataType.FLOAT32, false);
                 if (y.isInfinite().any().getBoolean()) {
@@ -89,12 +90,43 @@ public final class Linear {
                 }
             }
             if (y == null) {
-                NDArray wide = weight.toType(DataType.FLOAT32, false);
-                wide.attach(scope);
-                y = ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
+                y = widened(x, weight, bias, scope);
             }
             y.attach(outer);
             return y;
         }
+    }
+
+    /**
+     * The product with {@code weight} widened to float32: into the thread's scratch buffer when a
+     * {@link MatmulContext} runs (by slices of output rows for weights above its size), else into
+     * a fresh array.
+     */
+    private static NDArray widened(NDArray x, NDArray weight, NDArray bias, NDManager scope) {
+        MatmulContext context = MatmulContext.current();
+        if (context == null) {
+            NDArray wide = weight.toType(DataType.FLOAT32, false);
+            wide.attach(scope);
+            return ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
+        }
+        long out = weight.getShape().get(0);
+        long in = weight.getShape().get(1);
+        long step = Math.max(1, MatmulContext.MAX_SCRATCH_ELEMENTS / in);
+        java.util.List<NDArray> parts = new java.util.ArrayList<>();
+        for (long r0 = 0; r0 < out; r0 += step) {
+            String rows = r0 + ":" + Math.min(out, r0 + step);
+            NDArray slice = step >= out ? weight : weight.get(new NDIndex(rows));
+            NDArray wide = context.widen(slice);
+            wide.attach(scope);
+            if (slice != weight) {
+                slice.attach(scope);
+            }
+            NDArray b = bias == null || step >= out ? bias : bias.get(new NDIndex(rows));
+            if (b != null && b != bias) {
+                b.attach(scope);
+            }
+            parts.add(ai.djl.nn.core.Linear.linear(x, wide, b).singletonOrThrow());
+        }
+        return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), -1);
     }
 }

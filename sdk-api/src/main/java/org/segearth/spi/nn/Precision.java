@@ -1,7 +1,6 @@
 package org.segearth.spi.nn;
 
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * How weights stored in 16 bits (BF16 or F16 checkpoints, e.g. Mipha-3B) are kept and multiplied.
@@ -34,7 +33,6 @@ public enum Precision {
     /** Products with at most this many rows count as memory-bound under {@link #AUTO}. */
     public static final long AUTO_HALF_ROWS = 4;
 
-    private static final ThreadLocal<Precision> CURRENT = ThreadLocal.withInitial(() -> AUTO);
 
     private final String label;
 
@@ -61,22 +59,6 @@ public enum Precision {
             }
         }
         throw new IllegalArgumentException("precision '" + name + "' is unknown; use f32, f16-upcast, f16 or auto");
-    }
-
-    /** The precision the products of this thread follow (set by the model around its forwards). */
-    public static Precision current() {
-        return CURRENT.get();
-    }
-
-    /** Runs {@code body} with {@code precision} as this thread's precision. */
-    public static <T> T using(Precision precision, Supplier<T> body) {
-        Precision before = CURRENT.get();
-        CURRENT.set(precision);
-        try {
-            return body.get();
-        } finally {
-            CURRENT.set(before);
-        }
     }
 
     /** Whether a product with {@code rows} rows runs in float16 (its weight being float16). */

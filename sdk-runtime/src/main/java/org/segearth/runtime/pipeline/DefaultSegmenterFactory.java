@@ -15,6 +15,10 @@ public final class DefaultSegmenterFactory implements SegmenterFactory {
     @Override
     public Segmenter create(SegmenterBuilder.Settings settings) {
         ModelPackage pkg = settings.model().map(ModelPackage::open).orElseGet(DemoModel::open);
+        if (pkg.tokenizer().isEmpty()) {
+            // a segmenter reads text instructions: say so before any weight is read
+            throw SegEarthModel.missingTokenizer(pkg);
+        }
         ModelOptions options = new ModelOptions(settings.head().orElse(null), settings.device(), settings.engine(),
                 settings.threads(), true, Precision.parse(settings.precision()));
         return new DefaultSegmenter(SegEarthModel.load(pkg, options), settings);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import org.segearth.spi.nn.MatmulContext;
 import org.segearth.spi.nn.Precision;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.ModelPackageException;
@@ -70,11 +71,24 @@ public final class SegEarthModel implements AutoCloseable {
     private final Generator generator = new Generator();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Precision precision;
+    /** One matmul context (precision and widening buffer) per thread that runs the model. */
+    private final ThreadLocal<MatmulContext> threadMatmuls = new ThreadLocal<>();
+    private final List<MatmulContext> matmulContexts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private SegEarthModel(ModelPackage pkg, Components components, Precision precision) {
         this.pkg = pkg;
         this.c = components;
         this.precision = precision;
+    }
+
+    private MatmulContext matmuls() {
+        MatmulContext context = threadMatmuls.get();
+        if (context == null) {
+            context = new MatmulContext(precision, c.manager());
+            threadMatmuls.set(context);
+            matmulContexts.add(context);
+        }
+        return context;
     }
 
     /**
@@ -150,7 +164,7 @@ public final class SegEarthModel implements AutoCloseable {
     /** Both preprocessings and both encoders on {@code image}; arrays in {@code manager}. */
     public ImageEncoding encodeImage(NDManager manager, RgbImage image, boolean withFeatures, StageTimer timer) {
         ensureOpen();
-        return Precision.using(precision, () -> {
+        return matmuls().run(() -> {
             PixelTensor[] pixels = timer.time("preprocess", () -> new PixelTensor[] {
                 SiglipPreprocessor.preprocess(image, c.vision().imageSize()),
                 Letterbox.apply(image, pkg.manifest().maskImageSize())});
@@ -171,7 +185,7 @@ public final class SegEarthModel implements AutoCloseable {
     public SegEarthOutput forward(NDManager manager, ImageEncoding image, TokenInput tokens, PassOptions options,
             StageTimer timer) {
         ensureOpen();
-        return Precision.using(precision, () -> {
+        return matmuls().run(() -> {
             int n = image.numImageTokens();
             requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
             int[] imagePositions = IntStream.range(tokens.imageIndex(), tokens.imageIndex() + n).toArray();
@@ -199,7 +213,7 @@ public final class SegEarthModel implements AutoCloseable {
      */
     public TextPass forwardText(NDManager manager, RgbImage image, TokenInput tokens) {
         ensureOpen();
-        return Precision.using(precision, () -> {
+        return matmuls().run(() -> {
             NDArray siglip = SiglipPreprocessor.preprocess(image, c.vision().imageSize()).toNDArray(manager);
             NDArray embeds = keep(c.vision().encode(siglip), manager);
             int n = (int) embeds.getShape().get(1);
@@ -232,7 +246,7 @@ public final class SegEarthModel implements AutoCloseable {
     public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
             StageTimer timer) {
         ensureOpen();
-        return Precision.using(precision, () -> {
+        return matmuls().run(() -> {
             long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
             TokenInput promptOnly = new TokenInput(prompt, prompt.length);
             int length = promptOnly.expandedLength(image.numImageTokens());
@@ -266,11 +280,16 @@ public final class SegEarthModel implements AutoCloseable {
     /** The tokenizer, or an error that names the missing file. */
     public TextTokenizer requireTokenizer() {
         if (c.tokenizer() == null) {
-            throw new ModelPackageException("model package " + pkg.root() + " has no tokenizer: "
-                    + pkg.root().relativize(pkg.mllm()) + "/ holds neither tokenizer.json nor vocab.json + merges.txt;"
-                    + " text instructions need the tokenizer files of the language model's checkpoint");
+            throw missingTokenizer(pkg);
         }
         return c.tokenizer();
+    }
+
+    /** The error of a package without tokenizer files, naming the folder. */
+    static ModelPackageException missingTokenizer(ModelPackage pkg) {
+        return new ModelPackageException("model package " + pkg.root() + " has no tokenizer: "
+                + pkg.root().relativize(pkg.mllm()) + "/ holds neither tokenizer.json nor vocab.json + merges.txt;"
+                + " text instructions need the tokenizer files of the language model's checkpoint");
     }
 
     private PromptBuilder promptBuilder() {
@@ -375,6 +394,7 @@ public final class SegEarthModel implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(SegEarthModel.class).debug("closing {} failed", resources.get(i), e);
             }
         }
+        matmulContexts.forEach(MatmulContext::close);
         c.manager().close();
     }
 }

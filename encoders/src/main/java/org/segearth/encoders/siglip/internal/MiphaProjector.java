@@ -29,13 +29,13 @@ public final class MiphaProjector {
         this.type = type;
         switch (type) {
             case "mlp2x_gelu" -> {
-                linear0Weight = w.get("0.weight", out, in);
+                linear0Weight = w.getMatrix("0.weight", out, in);
                 linear0Bias = w.get("0.bias", out);
-                linear2Weight = w.get("2.weight", out, out);
+                linear2Weight = w.getMatrix("2.weight", out, out);
                 linear2Bias = w.get("2.bias", out);
             }
             case "linear" -> {
-                linear0Weight = w.get("weight", out, in);
+                linear0Weight = w.getMatrix("weight", out, in);
                 linear0Bias = w.get("bias", out);
                 linear2Weight = null;
                 linear2Bias = null;

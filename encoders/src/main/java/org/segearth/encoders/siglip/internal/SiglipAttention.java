@@ -21,13 +21,13 @@ public final class SiglipAttention {
     /** Loads {@code self_attn.*} of the layer view {@code w}. */
     public SiglipAttention(Weights w, SiglipVisionConfig c) {
         int h = c.hiddenSize();
-        qProjWeight = w.get("q_proj.weight", h, h);
+        qProjWeight = w.getMatrix("q_proj.weight", h, h);
         qProjBias = w.get("q_proj.bias", h);
-        kProjWeight = w.get("k_proj.weight", h, h);
+        kProjWeight = w.getMatrix("k_proj.weight", h, h);
         kProjBias = w.get("k_proj.bias", h);
-        vProjWeight = w.get("v_proj.weight", h, h);
+        vProjWeight = w.getMatrix("v_proj.weight", h, h);
         vProjBias = w.get("v_proj.bias", h);
-        outProjWeight = w.get("out_proj.weight", h, h);
+        outProjWeight = w.getMatrix("out_proj.weight", h, h);
         outProjBias = w.get("out_proj.bias", h);
         heads = c.numAttentionHeads();
     }

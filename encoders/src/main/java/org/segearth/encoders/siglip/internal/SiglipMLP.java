@@ -16,9 +16,9 @@ public final class SiglipMLP {
 
     /** Loads {@code fc1.*} and {@code fc2.*} of {@code w}. */
     public SiglipMLP(Weights w, int hidden, int intermediate, String activation) {
-        fc1Weight = w.get("fc1.weight", intermediate, hidden);
+        fc1Weight = w.getMatrix("fc1.weight", intermediate, hidden);
         fc1Bias = w.get("fc1.bias", intermediate);
-        fc2Weight = w.get("fc2.weight", hidden, intermediate);
+        fc2Weight = w.getMatrix("fc2.weight", hidden, intermediate);
         fc2Bias = w.get("fc2.bias", hidden);
         this.activation = activation;
     }
