@@ -50,7 +50,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
     private static LoraConfig read(JsonConfig c) {
         String type = c.getString("peft_type", "LORA");
         if (!"LORA".equals(type)) {
-            throw c.invalid("peft_type", "is '" + type + "'; only LORA adapters are supported");
+            throw c.invalid("peft_type", "is " + new com.google.gson.JsonPrimitive(type) + "; only LORA adapters are supported");
         }
         if (c.getBoolean("use_dora", false)) {
             throw c.invalid("use_dora", "is true; DoRA adapters are not supported");

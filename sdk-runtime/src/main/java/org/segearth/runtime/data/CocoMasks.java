@@ -435,7 +435,6 @@ public final class CocoMasks {
     }
 
     private static String abbreviate(Object o) {
-        String s = String.valueOf(o);
-        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+        return DatasetPaths.abbreviate(o);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.segearth.api.InvalidInputException;
 
 /**
@@ -61,8 +62,51 @@ final class DatasetPaths {
                 + folder + "; dataset files must stay inside their folder");
     }
 
+    /**
+     * A short text of {@code o} for a message: at most 80 characters, rendered no further than
+     * that (a value read from a pickle may share parts and be huge when printed in full).
+     */
     static String abbreviate(Object o) {
-        String s = String.valueOf(o);
-        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+        StringBuilder b = new StringBuilder();
+        render(o, b, 0);
+        return SafePickle.printable(b.length() <= MESSAGE_CHARS ? b.toString() : b.substring(0, MESSAGE_CHARS) + "...");
+    }
+
+    private static final int MESSAGE_CHARS = 80;
+
+    private static void render(Object o, StringBuilder b, int depth) {
+        if (b.length() > MESSAGE_CHARS) {
+            return;
+        }
+        if (depth > 8) {
+            b.append("...");
+        } else if (o instanceof Map<?, ?> m) {
+            b.append('{');
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (b.length() > MESSAGE_CHARS) {
+                    break;
+                }
+                render(e.getKey(), b, depth + 1);
+                b.append(": ");
+                render(e.getValue(), b, depth + 1);
+                b.append(", ");
+            }
+            b.append('}');
+        } else if (o instanceof Iterable<?> items && !(o instanceof Path)) {
+            b.append('[');
+            for (Object item : items) {
+                if (b.length() > MESSAGE_CHARS) {
+                    break;
+                }
+                render(item, b, depth + 1);
+                b.append(", ");
+            }
+            b.append(']');
+        } else if (o instanceof byte[] bytes) {
+            b.append("bytes[").append(bytes.length).append(']');
+        } else {
+            String s = String.valueOf(o);
+            b.append(s, 0, Math.min(s.length(), MESSAGE_CHARS + 1));
+        }
     }
 }

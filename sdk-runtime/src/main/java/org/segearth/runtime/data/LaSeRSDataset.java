@@ -99,7 +99,7 @@ public final class LaSeRSDataset extends ListedDataset {
             }
             JsonObject o = e.getAsJsonObject();
             String id = o.has("id") ? JsonFiles.string(o, "id", file, where) : stem + "_" + index;
-            String record = where + " (id " + id + ")";
+            String record = where + " (id " + SafePickle.printable(id) + ")";
             String imageName = JsonFiles.string(o, "image_name", file, record);
             String description = JsonFiles.string(o, "description", file, record);
             String answer = o.has("answer") ? JsonFiles.string(o, "answer", file, record) : null;

@@ -44,7 +44,7 @@ public final class RefSegRSDataset extends ListedDataset {
             }
             Matcher m = LINE.matcher(line);
             if (!m.matches() || m.group(2).isBlank()) {
-                throw new SegEarthException(list + ", line " + (i + 1) + ": '" + line
+                throw new SegEarthException(list + ", line " + (i + 1) + ": '" + DatasetPaths.abbreviate(line)
                         + "' is not '<image id> <phrase>'");
             }
             String imageId = m.group(1);

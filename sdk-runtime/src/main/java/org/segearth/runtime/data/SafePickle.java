@@ -56,7 +56,7 @@ public final class SafePickle {
     /** The most values (counted as a tree) a dict key or set member may hold. */
     public static final int MAX_KEY_VALUES = 10_000;
     /** The tree size always accepted; larger files may hold 4 values per byte. */
-    public static final long MIN_MAX_VALUES = 1L << 24;
+    public static final long MIN_MAX_VALUES = 1L << 20;
     /** The most digits of an integer written as text (Python's {@code sys.int_info.default_max_str_digits}). */
     public static final int MAX_INT_DIGITS = 4300;
 
@@ -714,8 +714,22 @@ public final class SafePickle {
         }
     }
 
+    /** At most 60 characters of {@code s}, control characters escaped (messages are one line). */
     private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+        return printable(s.length() <= 60 ? s : s.substring(0, 60) + "...");
+    }
+
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Python's raw-unicode-escape: {@code \\uXXXX} and {@code \\UXXXXXXXX}, other chars Latin-1. */

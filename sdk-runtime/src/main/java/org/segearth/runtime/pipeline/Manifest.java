@@ -57,8 +57,7 @@ public record Manifest(String format, String name, String description, String vi
                     + MIN_MASK_IMAGE_SIZE + " to " + MAX_MASK_IMAGE_SIZE + " (SegEarth-R2 uses 1024)");
         }
         if (segToken == null || segToken.isEmpty() || eosToken == null || eosToken.isEmpty()) {
-            throw new ModelPackageException("manifest: tokens.seg '" + segToken + "' and tokens.eos '" + eosToken
-                    + "' must not be empty");
+            throw new ModelPackageException("manifest: tokens.seg and tokens.eos must not be empty");
         }
         if (phrases == null) {
             phrases = PhrasePosition.BEFORE;
@@ -112,8 +111,8 @@ public record Manifest(String format, String name, String description, String vi
         Manifest d = defaults();
         String format = c.getString("format", FORMAT);
         if (!format.equals(FORMAT)) {
-            throw new ModelPackageException(c.source() + ": format '" + format + "' is not supported; expected '"
-                    + FORMAT + "' (a newer SDK may read it)");
+            throw new ModelPackageException(c.source() + ": format '" + oneLine(format)
+                    + "' is not supported; expected '" + FORMAT + "' (a newer SDK may read it)");
         }
         JsonConfig components = c.optObject("components").orElse(JsonConfig.parse("{}", c.source()));
         JsonConfig tokens = c.optObject("tokens").orElse(JsonConfig.parse("{}", c.source()));
@@ -148,9 +147,17 @@ public record Manifest(String format, String name, String description, String vi
         return switch (value) {
             case "before" -> PhrasePosition.BEFORE;
             case "after" -> PhrasePosition.AFTER;
-            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + value
+            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + oneLine(value)
                     + "'; expected 'before' or 'after'");
         };
+    }
+
+    /** {@code s} with its control characters escaped, for a one-line message. */
+    private static String oneLine(String s) {
+        String t = s.length() <= 60 ? s : s.substring(0, 60) + "...";
+        StringBuilder b = new StringBuilder(t.length());
+        t.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 
     /** The manifest as JSON, as {@link #read} reads it. */
