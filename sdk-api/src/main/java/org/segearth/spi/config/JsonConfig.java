@@ -65,7 +65,9 @@ public final class JsonConfig {
         try {
             element = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            throw new ModelPackageException(source + " is not valid JSON: " + e.getMessage(), e);
+            // Gson adds a second line pointing at its troubleshooting guide; messages are one line
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new ModelPackageException(source + " is not valid JSON: " + first, e);
         }
         if (!element.isJsonObject()) {
             throw new ModelPackageException(source + " must hold a JSON object, found " + kind(element));

@@ -375,6 +375,13 @@ public final class CocoMasks {
                     throw new InvalidInputException("RLE counts string has " + s.length() + " characters; a "
                             + rh + "x" + rw + " mask needs far fewer");
                 }
+                for (int i = 0; i < s.length(); i++) {
+                    if (s.charAt(i) < 48 || s.charAt(i) > 111) {
+                        throw new InvalidInputException("compressed RLE counts have character "
+                                + DatasetPaths.abbreviate(String.valueOf(s.charAt(i))) + " (code " + (int) s.charAt(i)
+                                + ") at " + i + "; expected ASCII 48..111");
+                    }
+                }
                 return Rle.fromCompressedString(s, (int) rh, (int) rw);
             }
             if (counts.isJsonArray()) {

@@ -30,7 +30,8 @@ final class JsonFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return JsonParser.parseReader(r);
         } catch (IOException | RuntimeException e) {
-            throw new SegEarthException("cannot parse JSON file " + file + ": " + e.getMessage(), e);
+            throw new SegEarthException("cannot parse JSON file " + file + ": "
+                    + SafePickle.printable(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), e);
         }
     }
 

@@ -103,7 +103,7 @@ public final class SafePickle {
         } catch (SegEarthException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw reader.error("is malformed (" + e + ")");
+            throw reader.error("is malformed (" + abbreviate(String.valueOf(e)) + ")");
         }
         reader.checkShape(value);
         return value;
@@ -710,7 +710,7 @@ public final class SafePickle {
             }
             return (int) Math.min(v, Integer.MAX_VALUE);
         } catch (NumberFormatException e) {
-            throw error("has a broken escape '" + digits + "' in " + abbreviate(text));
+            throw error("has a broken escape '" + abbreviate(digits) + "' in " + abbreviate(text));
         }
     }
 
