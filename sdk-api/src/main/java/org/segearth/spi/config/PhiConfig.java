@@ -60,12 +60,6 @@ public record PhiConfig(
             throw new SegEarthException("Phi config: lm_head_vocab_size " + lmHeadVocabSize
                     + " is smaller than vocab_size " + vocabSize);
         }
-        int rotary = (int) (hiddenSize / numAttentionHeads * partialRotaryFactor);
-        if (rotary < 2 || rotary % 2 != 0) {
-            throw new SegEarthException("Phi config: partial_rotary_factor " + partialRotaryFactor + " of head size "
-                    + hiddenSize / numAttentionHeads + " gives " + rotary + " rotary dimensions; expected an even"
-                    + " number >= 2");
-        }
         Bounds.range(n, "bos_token_id", bosTokenId, 0, lmHeadVocabSize - 1);
         Bounds.range(n, "eos_token_id", eosTokenId, 0, lmHeadVocabSize - 1);
     }

@@ -42,7 +42,6 @@ class ConfigBoundsTest {
         refused(PhiConfig::from, with(PHI, "max_position_embeddings", "2000000000"), "max_position_embeddings");
         refused(PhiConfig::from, with(PHI, "layer_norm_eps", "0"), "layer_norm_eps");
         refused(PhiConfig::from, with(PHI, "rope_theta", "-1"), "rope_theta");
-        refused(PhiConfig::from, with(PHI, "partial_rotary_factor", "0.1"), "rotary dimensions");
         refused(PhiConfig::from, with(PHI, "eos_token_id", "64"), "eos_token_id", "0 to 63");
         refused(PhiConfig::from, with(PHI, "vocab_size", "1e10"), "'vocab_size' must be an integer");
         refused(PhiConfig::from, with(PHI, "layer_norm_eps", "1e400"), "finite");
