@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.segearth.api.SegEarthException;
+import org.segearth.api.ModelPackageException;
 
 /**
  * A JSON configuration object with typed accessors whose errors name the file and the field.
- * Unknown fields are ignored; a missing required field is reported by its dotted path.
+ * Unknown fields are ignored; a missing required field is reported by its dotted path. Every
+ * error is a {@link ModelPackageException}: configs are parts of model packages. Numbers must be
+ * finite, integers must fit an {@code int}.
  *
  * <pre>{@code
  * JsonConfig c = JsonConfig.read(Path.of("segearth-r2/mllm/config.json"));
@@ -30,6 +32,9 @@ import org.segearth.api.SegEarthException;
  * }</pre>
  */
 public final class JsonConfig {
+
+    /** The most entries of an integer array (depths, strides, indices). */
+    static final int MAX_ARRAY = 4096;
 
     private final JsonObject json;
     private final String source;
@@ -47,9 +52,9 @@ public final class JsonConfig {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new SegEarthException("config file " + file + " does not exist");
+            throw new ModelPackageException("config file " + file + " does not exist");
         } catch (IOException e) {
-            throw new SegEarthException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new ModelPackageException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
         return parse(text, file.toString());
     }
@@ -60,10 +65,12 @@ public final class JsonConfig {
         try {
             element = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            throw new SegEarthException(source + " is not valid JSON: " + e.getMessage(), e);
+            // Gson adds a second line pointing at its troubleshooting guide; messages are one line
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new ModelPackageException(source + " is not valid JSON: " + first, e);
         }
         if (!element.isJsonObject()) {
-            throw new SegEarthException(source + " must hold a JSON object, found " + kind(element));
+            throw new ModelPackageException(source + " must hold a JSON object, found " + kind(element));
         }
         return new JsonConfig(element.getAsJsonObject(), source, "");
     }
@@ -76,6 +83,11 @@ public final class JsonConfig {
     /** Where this object came from (a file name), for messages. */
     public String source() {
         return source;
+    }
+
+    /** The dotted path of this object in its file ({@code ""} for the top level). */
+    public String path() {
+        return path;
     }
 
     /** The underlying JSON (do not modify). */
@@ -148,11 +160,14 @@ public final class JsonConfig {
 
     public int[] getIntArray(String field) {
         JsonArray array = array(field);
+        if (array.size() > MAX_ARRAY) {
+            throw invalid(field, "has " + array.size() + " entries; at most " + MAX_ARRAY + " are accepted");
+        }
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             JsonElement e = array.get(i);
             double d = number(field + "[" + i + "]", e);
-            if (d != Math.rint(d)) {
+            if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
                 throw wrongType(field + "[" + i + "]", "an integer", e);
             }
             out[i] = (int) d;
@@ -193,8 +208,8 @@ public final class JsonConfig {
     }
 
     /** An error naming this config's file and {@code field}. */
-    public SegEarthException invalid(String field, String problem) {
-        return new SegEarthException(source + ": field '" + qualified(field) + "' " + problem);
+    public ModelPackageException invalid(String field, String problem) {
+        return new ModelPackageException(source + ": field '" + qualified(field) + "' " + problem);
     }
 
     private JsonArray array(String field) {
@@ -207,7 +222,7 @@ public final class JsonConfig {
 
     private JsonElement require(String field) {
         if (!has(field)) {
-            throw new SegEarthException(source + ": required field '" + qualified(field) + "' is missing");
+            throw new ModelPackageException(source + ": required field '" + qualified(field) + "' is missing");
         }
         return json.get(field);
     }
@@ -216,11 +231,21 @@ public final class JsonConfig {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw wrongType(field, "a number", e);
         }
-        return e.getAsDouble();
+        double d;
+        try {
+            d = e.getAsDouble();
+        } catch (NumberFormatException ex) {
+            throw wrongType(field, "a number", e);
+        }
+        if (!Double.isFinite(d)) {
+            throw wrongType(field, "a finite number", e);
+        }
+        return d;
     }
 
-    private SegEarthException wrongType(String field, String expected, JsonElement found) {
-        return invalid(field, "must be " + expected + ", found " + found);
+    private ModelPackageException wrongType(String field, String expected, JsonElement found) {
+        String text = String.valueOf(found);
+        return invalid(field, "must be " + expected + ", found " + (text.length() <= 60 ? text : text.substring(0, 60) + "..."));
     }
 
     private String qualified(String field) {

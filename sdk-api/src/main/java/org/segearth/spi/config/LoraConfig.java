@@ -28,6 +28,12 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
         if (r <= 0) {
             throw new SegEarthException("LoRA config: r must be positive, found " + r);
         }
+        Bounds.range("LoRA config", "r", r, 1, MAX_RANK);
+        if (!Double.isFinite(loraAlpha) || loraAlpha <= 0 || loraAlpha > 1e6) {
+            throw new SegEarthException("LoRA config: lora_alpha is " + loraAlpha + "; expected a number above 0 and"
+                    + " at most 1e6");
+        }
+        Bounds.range("LoRA config", "lora_dropout", loraDropout, 0, 0.99);
         if (targetModules.isEmpty()) {
             throw new SegEarthException("LoRA config: target_modules is empty");
         }
@@ -35,9 +41,16 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
 
     /** Reads a PEFT {@code adapter_config.json}; DoRA and non-LoRA adapters are refused. */
     public static LoraConfig from(JsonConfig c) {
+        return Bounds.from(c, () -> read(c));
+    }
+
+    /** The largest rank accepted. */
+    public static final int MAX_RANK = 4096;
+
+    private static LoraConfig read(JsonConfig c) {
         String type = c.getString("peft_type", "LORA");
         if (!"LORA".equals(type)) {
-            throw c.invalid("peft_type", "is '" + type + "'; only LORA adapters are supported");
+            throw c.invalid("peft_type", "is " + new com.google.gson.JsonPrimitive(type) + "; only LORA adapters are supported");
         }
         if (c.getBoolean("use_dora", false)) {
             throw c.invalid("use_dora", "is true; DoRA adapters are not supported");

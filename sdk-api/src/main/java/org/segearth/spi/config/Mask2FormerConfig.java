@@ -34,12 +34,34 @@ public record Mask2FormerConfig(
 
     public Mask2FormerConfig {
         featureStrides = featureStrides.clone();
+        String n = "Mask2Former config";
+        Bounds.range(n, "feature_size", featureSize, 1, Bounds.MAX_WIDTH);
+        Bounds.range(n, "mask_feature_size", maskFeatureSize, 1, Bounds.MAX_WIDTH);
+        Bounds.range(n, "hidden_dim", hiddenDim, 1, Bounds.MAX_WIDTH);
+        Bounds.range(n, "encoder_feedforward_dim", encoderFeedforwardDim, 1, Bounds.MAX_FFN);
+        Bounds.range(n, "dim_feedforward", dimFeedforward, 1, Bounds.MAX_FFN);
+        Bounds.range(n, "encoder_layers", encoderLayers, 0, Bounds.MAX_LAYERS);
+        Bounds.range(n, "decoder_layers", decoderLayers, 1, Bounds.MAX_LAYERS);
+        Bounds.divides(n, "num_attention_heads", numAttentionHeads, "hidden_dim", hiddenDim);
+        Bounds.divides(n, "num_attention_heads", numAttentionHeads, "feature_size", featureSize);
+        Bounds.range(n, "common_stride", commonStride, 1, 64);
+        Bounds.range(n, "number of feature_strides", featureStrides.length, 1, SwinConfig.MAX_STAGES);
+        for (int i = 0; i < featureStrides.length; i++) {
+            Bounds.range(n, "feature_strides[" + i + "]", featureStrides[i], 1, 1024);
+        }
+        Bounds.range(n, "num_queries", numQueries, 1, 10_000);
+        Bounds.range(n, "train_num_points", trainNumPoints, 1, 1 << 20);
+        Bounds.range(n, "oversample_ratio", oversampleRatio, 1, 100);
+        Bounds.range(n, "importance_sample_ratio", importanceSampleRatio, 0, 1);
+        Bounds.range(n, "mask_weight", maskWeight, 0, 1e6);
+        Bounds.range(n, "dice_weight", diceWeight, 0, 1e6);
     }
 
     /** Reads a Mask2Former {@code config.json}. */
     public static Mask2FormerConfig from(JsonConfig c) {
-        return new Mask2FormerConfig(
-                SwinConfig.from(c.object("backbone_config")),
+        SwinConfig backbone = SwinConfig.from(c.object("backbone_config"));
+        return Bounds.from(c, () -> new Mask2FormerConfig(
+                backbone,
                 c.getInt("feature_size", 256),
                 c.getInt("mask_feature_size", 256),
                 c.getInt("hidden_dim", 256),
@@ -58,7 +80,7 @@ public record Mask2FormerConfig(
                 c.getDouble("importance_sample_ratio", 0.75),
                 c.getDouble("mask_weight", 5.0),
                 c.getDouble("dice_weight", 5.0),
-                c.getBoolean("enforce_input_projection", false));
+                c.getBoolean("enforce_input_projection", false)));
     }
 
     @Override

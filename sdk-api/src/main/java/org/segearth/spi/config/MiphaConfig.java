@@ -29,6 +29,8 @@ public record MiphaConfig(
         int mmHiddenSize) {
 
     public MiphaConfig {
+        Bounds.range("Mipha config", "mm_vision_select_layer", selectLayer, -(vision.numHiddenLayers() + 1),
+                vision.numHiddenLayers());
         if (mmHiddenSize != vision.hiddenSize()) {
             throw new SegEarthException("Mipha config: mm_projector.mm_hidden_size " + mmHiddenSize
                     + " differs from vision_tower.hidden_size " + vision.hiddenSize());
@@ -41,12 +43,13 @@ public record MiphaConfig(
         JsonConfig tower = visionConfig.object("vision_tower");
         JsonConfig projector = visionConfig.object("mm_projector");
         SiglipVisionConfig vision = SiglipVisionConfig.from(tower);
-        return new MiphaConfig(
-                PhiConfig.from(c),
+        PhiConfig phi = PhiConfig.from(c);
+        return Bounds.from(tower, () -> new MiphaConfig(
+                phi,
                 vision,
                 tower.getInt("mm_vision_select_layer", -2),
                 tower.getString("mm_vision_select_feature", "patch"),
                 projector.getString("mm_projector_type", "mlp2x_gelu"),
-                projector.getInt("mm_hidden_size", vision.hiddenSize()));
+                projector.getInt("mm_hidden_size", vision.hiddenSize())));
     }
 }

@@ -34,6 +34,16 @@ public record PhiConfig(
         double initializerRange) {
 
     public PhiConfig {
+        String n = "Phi config";
+        Bounds.range(n, "vocab_size", vocabSize, 1, Bounds.MAX_VOCAB);
+        Bounds.range(n, "lm_head_vocab_size", lmHeadVocabSize, 1, Bounds.MAX_VOCAB);
+        Bounds.range(n, "hidden_size", hiddenSize, 1, Bounds.MAX_WIDTH);
+        Bounds.range(n, "intermediate_size", intermediateSize, 1, Bounds.MAX_FFN);
+        Bounds.range(n, "num_hidden_layers", numHiddenLayers, 1, Bounds.MAX_LAYERS);
+        Bounds.range(n, "max_position_embeddings", maxPositionEmbeddings, 1, MAX_POSITIONS);
+        Bounds.positive(n, "rope_theta", ropeTheta, 1e12);
+        Bounds.positive(n, "layer_norm_eps", layerNormEps, 1);
+        Bounds.range(n, "initializer_range", initializerRange, 0, 10);
         if (hiddenSize <= 0 || numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
             throw new SegEarthException("Phi config: hidden_size " + hiddenSize
                     + " must be a positive multiple of num_attention_heads " + numAttentionHeads);
@@ -50,10 +60,19 @@ public record PhiConfig(
             throw new SegEarthException("Phi config: lm_head_vocab_size " + lmHeadVocabSize
                     + " is smaller than vocab_size " + vocabSize);
         }
+        Bounds.range(n, "bos_token_id", bosTokenId, 0, lmHeadVocabSize - 1);
+        Bounds.range(n, "eos_token_id", eosTokenId, 0, lmHeadVocabSize - 1);
     }
+
+    /** The longest context accepted ({@code max_position_embeddings}). */
+    public static final int MAX_POSITIONS = 1 << 20;
 
     /** Reads a Phi or Mipha {@code config.json}. */
     public static PhiConfig from(JsonConfig c) {
+        return Bounds.from(c, () -> read(c));
+    }
+
+    private static PhiConfig read(JsonConfig c) {
         double partial = c.getDouble("partial_rotary_factor", 0.5);
         double theta = c.getDouble("rope_theta", 10000.0);
         if (c.has("rope_parameters")) {

@@ -23,6 +23,15 @@ public record SiglipVisionConfig(
         double layerNormEps) {
 
     public SiglipVisionConfig {
+        String n = "SigLIP config";
+        Bounds.range(n, "hidden_size", hiddenSize, 1, Bounds.MAX_WIDTH);
+        Bounds.range(n, "intermediate_size", intermediateSize, 1, Bounds.MAX_FFN);
+        Bounds.range(n, "num_hidden_layers", numHiddenLayers, 1, Bounds.MAX_LAYERS);
+        Bounds.range(n, "num_attention_heads", numAttentionHeads, 1, hiddenSize);
+        Bounds.range(n, "num_channels", numChannels, 1, Bounds.MAX_CHANNELS);
+        Bounds.range(n, "image_size", imageSize, 1, Bounds.MAX_IMAGE_SIDE);
+        Bounds.range(n, "patch_size", patchSize, 1, imageSize);
+        Bounds.positive(n, "layer_norm_eps", layerNormEps, 1);
         if (hiddenSize % numAttentionHeads != 0) {
             throw new SegEarthException("SigLIP config: hidden_size " + hiddenSize
                     + " must be a multiple of num_attention_heads " + numAttentionHeads);
@@ -37,11 +46,9 @@ public record SiglipVisionConfig(
     }
 
     /** Reads a SigLIP {@code config.json} (or its {@code vision_config} object). */
-    public static SiglipVisionConfig from(JsonConfig c) {
-        if (c.has("vision_config") && !c.has("hidden_size")) {
-            c = c.object("vision_config");
-        }
-        return new SiglipVisionConfig(
+    public static SiglipVisionConfig from(JsonConfig config) {
+        JsonConfig c = config.has("vision_config") && !config.has("hidden_size") ? config.object("vision_config") : config;
+        return Bounds.from(c, () -> new SiglipVisionConfig(
                 c.getInt("hidden_size", 768),
                 c.getInt("intermediate_size", 3072),
                 c.getInt("num_hidden_layers", 12),
@@ -50,7 +57,7 @@ public record SiglipVisionConfig(
                 c.getInt("image_size", 224),
                 c.getInt("patch_size", 16),
                 c.getString("hidden_act", "gelu_pytorch_tanh"),
-                c.getDouble("layer_norm_eps", 1e-6));
+                c.getDouble("layer_norm_eps", 1e-6)));
     }
 
     /** Patches per side: {@code floor(image_size / patch_size)}, as the patch convolution gives. */

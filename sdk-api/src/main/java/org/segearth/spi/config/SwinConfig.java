@@ -33,10 +33,33 @@ public record SwinConfig(
             throw new SegEarthException("Swin config: depths " + java.util.Arrays.toString(depths)
                     + " and num_heads " + java.util.Arrays.toString(numHeads) + " differ in length");
         }
+        String n = "Swin config";
+        Bounds.range(n, "number of stages (depths)", depths.length, 1, MAX_STAGES);
+        Bounds.range(n, "num_channels", numChannels, 1, Bounds.MAX_CHANNELS);
+        Bounds.range(n, "patch_size", patchSize, 1, 64);
+        Bounds.range(n, "embed_dim", embedDim, 1, Bounds.MAX_WIDTH >> (depths.length - 1));
+        Bounds.range(n, "window_size", windowSize, 1, 256);
+        Bounds.positive(n, "mlp_ratio", mlpRatio, 64);
+        Bounds.positive(n, "layer_norm_eps", layerNormEps, 1);
+        for (int i = 0; i < depths.length; i++) {
+            Bounds.range(n, "depths[" + i + "]", depths[i], 1, Bounds.MAX_LAYERS);
+            Bounds.divides(n, "num_heads[" + i + "]", numHeads[i], "stage " + i + " width (embed_dim * 2^" + i + ")",
+                    embedDim << i);
+        }
+        for (int i = 0; i < outIndices.length; i++) {
+            Bounds.range(n, "out_indices[" + i + "]", outIndices[i], 0, depths.length);
+        }
     }
+
+    /** The most stages accepted. */
+    public static final int MAX_STAGES = 8;
 
     /** Reads a Swin {@code config.json} (or Mask2Former's {@code backbone_config}). */
     public static SwinConfig from(JsonConfig c) {
+        return Bounds.from(c, () -> read(c));
+    }
+
+    private static SwinConfig read(JsonConfig c) {
         int[] depths = c.getIntArray("depths", new int[] {2, 2, 6, 2});
         int[] defaultOut = new int[depths.length];
         for (int i = 0; i < depths.length; i++) {

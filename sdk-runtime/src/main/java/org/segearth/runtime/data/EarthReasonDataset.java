@@ -34,7 +34,7 @@ public final class EarthReasonDataset extends ListedDataset {
     /** Reads the {@code split} folder under {@code root}. */
     public EarthReasonDataset(Path root, String split) {
         super("earthreason", split);
-        Path dir = root.resolve(split);
+        Path dir = DatasetPaths.inside(root, split, "EarthReason under " + root, "split");
         Map<String, Path> images = list(dir.resolve("images"), IMAGE_EXTENSIONS);
         Map<String, Path> labels = list(dir.resolve("labels"), List.of(".png"));
         Map<String, Path> qas = list(dir.resolve("QAs"), List.of(".json"));
@@ -111,7 +111,7 @@ public final class EarthReasonDataset extends ListedDataset {
                 String f = p.getFileName().toString();
                 int dot = f.lastIndexOf('.');
                 if (dot > 0 && extensions.contains(f.substring(dot).toLowerCase(Locale.ROOT))) {
-                    out.put(f.substring(0, dot), p);
+                    out.put(f.substring(0, dot), DatasetPaths.inside(dir, f, "EarthReason folder " + dir, "file"));
                 }
             });
         } catch (IOException e) {

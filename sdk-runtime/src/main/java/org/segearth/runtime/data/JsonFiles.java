@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 
 /** JSON reading for the dataset readers: errors name the file and the record. */
@@ -28,7 +30,8 @@ final class JsonFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return JsonParser.parseReader(r);
         } catch (IOException | RuntimeException e) {
-            throw new SegEarthException("cannot parse JSON file " + file + ": " + e.getMessage(), e);
+            throw new SegEarthException("cannot parse JSON file " + file + ": "
+                    + SafePickle.printable(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), e);
         }
     }
 
@@ -37,9 +40,28 @@ final class JsonFiles {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull() || !e.isJsonPrimitive()) {
             throw new SegEarthException(file + ", record " + record + ": field \"" + key + "\" is "
-                    + (e == null ? "missing" : e.toString()) + "; expected a string");
+                    + (e == null ? "missing" : DatasetPaths.abbreviate(e)) + "; expected a string");
         }
         return e.getAsString();
+    }
+
+    /** A required integer in {@code [min, max]}. */
+    static long integer(JsonObject o, String key, long min, long max, Path file, String record) {
+        JsonElement e = o.get(key);
+        if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                BigDecimal d = e.getAsBigDecimal();
+                if (d.compareTo(BigDecimal.valueOf(min)) >= 0 && d.compareTo(BigDecimal.valueOf(max)) <= 0
+                        && d.stripTrailingZeros().scale() <= 0) {
+                    return d.longValueExact();
+                }
+            } catch (NumberFormatException | ArithmeticException ex) {
+                // reported below
+            }
+        }
+        throw new InvalidInputException(file + ", record " + record + ": field \"" + key + "\" is "
+                + (e == null ? "missing" : DatasetPaths.abbreviate(e)) + "; expected an integer in [" + min + ", "
+                + max + "]");
     }
 
     /** A plain Java value of a JSON element: String, Double/Long, Boolean, List, Map or null. */

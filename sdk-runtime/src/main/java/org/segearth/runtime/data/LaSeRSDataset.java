@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
 
@@ -51,12 +52,13 @@ public final class LaSeRSDataset extends ListedDataset {
 
     private static List<Path> annotationFiles(Path root, String split) {
         if (split.endsWith(".json")) {
-            Path direct = root.resolve(split);
+            Path direct = DatasetPaths.inside(root, split, "LaSeRS under " + root, "split");
             if (split.contains("/") && Files.isRegularFile(direct)) {
                 return List.of(direct);
             }
             for (String part : List.of("test", "train")) {
-                Path candidate = root.resolve(part).resolve("annotations").resolve(split);
+                Path candidate = DatasetPaths.inside(root.resolve(part).resolve("annotations"), split,
+                        "LaSeRS under " + root, "split");
                 if (Files.isRegularFile(candidate)) {
                     return List.of(candidate);
                 }
@@ -67,7 +69,7 @@ public final class LaSeRSDataset extends ListedDataset {
             throw new SegEarthException("LaSeRS annotation file '" + split + "' is not under " + root
                     + "/test/annotations or " + root + "/train/annotations");
         }
-        Path dir = root.resolve(split).resolve("annotations");
+        Path dir = DatasetPaths.inside(root, split, "LaSeRS under " + root, "split").resolve("annotations");
         if (!Files.isDirectory(dir)) {
             throw new SegEarthException("LaSeRS split '" + split + "': folder " + dir + " does not exist; expected "
                     + "{root}/{split}/annotations/*.json");
@@ -97,7 +99,7 @@ public final class LaSeRSDataset extends ListedDataset {
             }
             JsonObject o = e.getAsJsonObject();
             String id = o.has("id") ? JsonFiles.string(o, "id", file, where) : stem + "_" + index;
-            String record = where + " (id " + id + ")";
+            String record = where + " (id " + SafePickle.printable(id) + ")";
             String imageName = JsonFiles.string(o, "image_name", file, record);
             String description = JsonFiles.string(o, "description", file, record);
             String answer = o.has("answer") ? JsonFiles.string(o, "answer", file, record) : null;
@@ -112,7 +114,8 @@ public final class LaSeRSDataset extends ListedDataset {
             if (o.has("mask")) {
                 targets = targets(o.get("mask"), answer, file, record);
             }
-            samples.add(new Sample(id, group, description.strip(), answer, images.resolve(imageName), targets,
+            Path image = DatasetPaths.inside(images, imageName, file + ", record " + record, "image_name");
+            samples.add(new Sample(id, group, description.strip(), answer, image, targets,
                     JsonFiles.extra(o, KNOWN)));
             index++;
         }
@@ -142,7 +145,8 @@ public final class LaSeRSDataset extends ListedDataset {
                 try {
                     out.add(CocoMasks.rleFromJson(rles.get(i).getAsJsonObject(), -1, -1).toMask());
                 } catch (RuntimeException ex) {
-                    throw new SegEarthException(file + ", record " + record + ", mask " + i + ": " + ex.getMessage(), ex);
+                    throw new InvalidInputException(file + ", record " + record + ", mask " + i + ": " + ex.getMessage(),
+                            ex);
                 }
             }
             return out;

@@ -26,7 +26,7 @@ public final class RefSegRSDataset extends ListedDataset {
     /** Reads {@code output_phrase_{split}.txt} under {@code root}. */
     public RefSegRSDataset(Path root, String split) {
         super("refsegrs", split);
-        Path list = root.resolve("output_phrase_" + split + ".txt");
+        Path list = DatasetPaths.inside(root, "output_phrase_" + split + ".txt", "RefSegRS under " + root, "split");
         if (!Files.isRegularFile(list)) {
             throw new SegEarthException("RefSegRS split '" + split + "': " + list + " does not exist; expected "
                     + "{root}/output_phrase_{split}.txt with {root}/images and {root}/masks beside it");
@@ -44,13 +44,13 @@ public final class RefSegRSDataset extends ListedDataset {
             }
             Matcher m = LINE.matcher(line);
             if (!m.matches() || m.group(2).isBlank()) {
-                throw new SegEarthException(list + ", line " + (i + 1) + ": '" + line
+                throw new SegEarthException(list + ", line " + (i + 1) + ": '" + DatasetPaths.abbreviate(line)
                         + "' is not '<image id> <phrase>'");
             }
             String imageId = m.group(1);
-            Path image = root.resolve("images").resolve(imageId + ".tif");
-            Path mask = root.resolve("masks").resolve(imageId + ".tif");
             String record = list + ", line " + (i + 1);
+            Path image = DatasetPaths.inside(root.resolve("images"), imageId + ".tif", record, "image id");
+            Path mask = DatasetPaths.inside(root.resolve("masks"), imageId + ".tif", record, "image id");
             samples.add(new Sample(imageId + "_" + (i + 1), null, m.group(2).strip(), null, image, () -> {
                 try {
                     return List.of(ImageFiles.readMask(mask, v -> v == 255));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 
 /**
@@ -51,20 +52,28 @@ public final class RrsisdDataset extends ListedDataset {
         Map<Long, ImageInfo> images = new HashMap<>();
         for (JsonElement e : array(instances, "images", instancesFile)) {
             JsonObject o = e.getAsJsonObject();
-            String where = "image " + o.get("id");
-            images.put(o.get("id").getAsLong(), new ImageInfo(JsonFiles.string(o, "file_name", instancesFile, where),
-                    o.get("height").getAsInt(), o.get("width").getAsInt()));
+            long id = JsonFiles.integer(o, "id", Long.MIN_VALUE, Long.MAX_VALUE, instancesFile, "of \"images\"");
+            String where = "image " + id;
+            int height = (int) JsonFiles.integer(o, "height", 1, Integer.MAX_VALUE, instancesFile, where);
+            int width = (int) JsonFiles.integer(o, "width", 1, Integer.MAX_VALUE, instancesFile, where);
+            if ((long) height * width > CocoMasks.MAX_PIXELS) {
+                throw new InvalidInputException(instancesFile + ", record " + where + ": size " + width + "x" + height
+                        + " is beyond the limit of " + CocoMasks.MAX_PIXELS + " pixels");
+            }
+            images.put(id, new ImageInfo(JsonFiles.string(o, "file_name", instancesFile, where), height, width));
         }
         Map<Long, JsonObject> annotations = new HashMap<>();
         for (JsonElement e : array(instances, "annotations", instancesFile)) {
             JsonObject o = e.getAsJsonObject();
-            annotations.put(o.get("id").getAsLong(), o);
+            annotations.put(JsonFiles.integer(o, "id", Long.MIN_VALUE, Long.MAX_VALUE, instancesFile,
+                    "of \"annotations\""), o);
         }
         Map<Long, String> categories = new HashMap<>();
         if (instances.has("categories")) {
             for (JsonElement e : array(instances, "categories", instancesFile)) {
                 JsonObject o = e.getAsJsonObject();
-                categories.put(o.get("id").getAsLong(), o.has("name") ? o.get("name").getAsString() : null);
+                long id = JsonFiles.integer(o, "id", Long.MIN_VALUE, Long.MAX_VALUE, instancesFile, "of \"categories\"");
+                categories.put(id, o.has("name") ? JsonFiles.string(o, "name", instancesFile, "category " + id) : null);
             }
         }
 
@@ -97,7 +106,8 @@ public final class RrsisdDataset extends ListedDataset {
             }
             List<String> sentences = sentences(ref, where);
             String group = ref.get("category_id") instanceof Long c ? categories.getOrDefault(c, String.valueOf(c)) : null;
-            Path imagePath = imageDir.resolve(image.fileName());
+            Path imagePath = DatasetPaths.inside(imageDir, image.fileName(),
+                    where + " (image_id " + imageId + " in " + instancesFile + ")", "file_name");
             String annWhere = where + " (ann_id " + annId + " in " + instancesFile + ")";
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("ref_id", refId);
@@ -110,7 +120,7 @@ public final class RrsisdDataset extends ListedDataset {
                     try {
                         return List.of(CocoMasks.fromJson(ann.get("segmentation"), image.height(), image.width()));
                     } catch (RuntimeException ex) {
-                        throw new SegEarthException(annWhere + ": " + ex.getMessage(), ex);
+                        throw new InvalidInputException(annWhere + ": " + ex.getMessage(), ex);
                     }
                 }, extra));
             }
@@ -119,7 +129,8 @@ public final class RrsisdDataset extends ListedDataset {
 
     private static List<String> sentences(Map<?, ?> ref, String where) {
         if (!(ref.get("sentences") instanceof List<?> list) || list.isEmpty()) {
-            throw new SegEarthException(where + ": \"sentences\" is " + ref.get("sentences") + "; expected a non-empty list");
+            throw new SegEarthException(where + ": \"sentences\" is " + DatasetPaths.abbreviate(ref.get("sentences"))
+                    + "; expected a non-empty list");
         }
         List<String> out = new ArrayList<>();
         for (Object s : list) {
@@ -128,7 +139,7 @@ public final class RrsisdDataset extends ListedDataset {
             } else if (s instanceof Map<?, ?> m && m.get("sent") instanceof String sent) {
                 out.add(sent);
             } else {
-                throw new SegEarthException(where + ": sentence " + s + " has no \"raw\" text");
+                throw new SegEarthException(where + ": sentence " + DatasetPaths.abbreviate(s) + " has no \"raw\" text");
             }
         }
         return out;
@@ -139,7 +150,7 @@ public final class RrsisdDataset extends ListedDataset {
         if (v instanceof Long l) {
             return l;
         }
-        throw new SegEarthException(where + ": \"" + key + "\" is " + v + "; expected an integer");
+        throw new SegEarthException(where + ": \"" + key + "\" is " + DatasetPaths.abbreviate(v) + "; expected an integer");
     }
 
     private static Iterable<JsonElement> array(JsonObject o, String key, Path file) {
@@ -149,7 +160,8 @@ public final class RrsisdDataset extends ListedDataset {
         }
         for (JsonElement x : e.getAsJsonArray()) {
             if (!x.isJsonObject() || !x.getAsJsonObject().has("id")) {
-                throw new SegEarthException(file + ": an entry of \"" + key + "\" is " + x + "; expected an object with an id");
+                throw new SegEarthException(file + ": an entry of \"" + key + "\" is " + DatasetPaths.abbreviate(x)
+                        + "; expected an object with an id");
             }
         }
         return e.getAsJsonArray();

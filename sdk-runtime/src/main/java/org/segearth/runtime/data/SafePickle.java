@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,11 +37,31 @@ import org.segearth.api.SegEarthException;
  * {@code byte[]}, int = {@code Long} (or {@code BigInteger} when it does not fit), float =
  * {@code Double}, bool = {@code Boolean}, None = {@code null}.
  *
+ * <p>Hostile files are refused with a {@link SegEarthException} rather than exhausting the stack,
+ * the heap or the CPU: dict keys and set members must be hashable as in Python (no lists, dicts or
+ * sets, also not inside a tuple) and small ({@value #MAX_KEY_VALUES} values at most); the value
+ * read may nest at most {@value #MAX_DEPTH} containers deep, may not contain itself, and counted
+ * as a tree (a shared sub-structure counts every time it is used) holds at most
+ * {@value #MIN_MAX_VALUES} values or 4 per byte of the file, whichever is more; integers written
+ * as text have at most {@value #MAX_INT_DIGITS} digits (Python's own limit).
+ *
  * <pre>{@code
  * Object refs = SafePickle.read(Path.of("rrsisd/refs(unc).p"));   // a List of Maps
  * }</pre>
  */
 public final class SafePickle {
+
+    /** The deepest nesting of containers accepted. */
+    public static final int MAX_DEPTH = 256;
+    /** The most values (counted as a tree) a dict key or set member may hold. */
+    public static final int MAX_KEY_VALUES = 10_000;
+    /** The tree size always accepted; larger files may hold 4 values per byte. */
+    public static final long MIN_MAX_VALUES = 1L << 20;
+    /** The most digits of an integer written as text (Python's {@code sys.int_info.default_max_str_digits}). */
+    public static final int MAX_INT_DIGITS = 4300;
+
+    /** Size (as a tree) and nesting depth of a hashable tuple or frozenset. */
+    private record KeyShape(long values, int depth) {}
 
     private static final Object MARK = new Object() {
         @Override
@@ -51,6 +75,8 @@ public final class SafePickle {
     private int pos;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    /** The tuples and frozensets read so far that Python could hash, with their shape. */
+    private final Map<Object, KeyShape> hashable = new IdentityHashMap<>();
 
     private SafePickle(String source, byte[] data) {
         this.source = source;
@@ -70,7 +96,17 @@ public final class SafePickle {
 
     /** Reads a pickle held in memory; {@code source} names it in error messages. */
     public static Object read(byte[] bytes, String source) {
-        return new SafePickle(source, bytes).run();
+        SafePickle reader = new SafePickle(source, bytes);
+        Object value;
+        try {
+            value = reader.run();
+        } catch (SegEarthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw reader.error("is malformed (" + abbreviate(String.valueOf(e)) + ")");
+        }
+        reader.checkShape(value);
+        return value;
     }
 
     private Object run() {
@@ -130,7 +166,7 @@ public final class SafePickle {
                     List<Object> items = popMark();
                     list(peek(), "APPENDS").addAll(items);
                 }
-                case ')' -> push(Collections.unmodifiableList(new ArrayList<>()));
+                case ')' -> push(tuple(List.of()));
                 case 't' -> push(tuple(popMark()));
                 case 0x85 -> push(tuple(List.of(wrapNull(pop()))));
                 case 0x86 -> {
@@ -149,7 +185,7 @@ public final class SafePickle {
                 case 's' -> {
                     Object v = pop();
                     Object k = pop();
-                    dict(peek(), "SETITEM").put(key(k), v);
+                    dict(peek(), "SETITEM").put(key(k, "SETITEM"), v);
                 }
                 case 'u' -> {
                     List<Object> items = popMark();
@@ -158,9 +194,12 @@ public final class SafePickle {
                 case 0x8f -> push(new LinkedHashSet<>());
                 case 0x90 -> {
                     List<Object> items = popMark();
-                    set(peek()).addAll(items);
+                    Set<Object> target = set(peek());
+                    for (Object item : items) {
+                        target.add(key(item, "ADDITEMS"));
+                    }
                 }
-                case 0x91 -> push(Collections.unmodifiableSet(new LinkedHashSet<>(popMark())));
+                case 0x91 -> push(frozenset(popMark()));
                 case 'p' -> memo.put(parseIndex(line()), peek());
                 case 'q' -> memo.put((long) u8(), peek());
                 case 'r' -> memo.put(buffer(4).getInt() & 0xffffffffL, peek());
@@ -270,24 +309,179 @@ public final class SafePickle {
             throw error(op + " with an odd number (" + items.size() + ") of keys and values");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            map.put(key(items.get(i)), items.get(i + 1));
+            map.put(key(items.get(i), op), items.get(i + 1));
         }
         return map;
     }
 
-    private Object key(Object k) {
+    /**
+     * {@code k} checked as a dict key or set member: Python refuses unhashable ones (lists, dicts,
+     * sets, tuples holding one), and a large key would make every hash and comparison walk it.
+     */
+    private Object key(Object k, String op) {
         if (k instanceof byte[] b) {
             return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        if (!(k instanceof List<?> || k instanceof Set<?> || k instanceof Map<?, ?>)) {
+            return k;
+        }
+        KeyShape shape = hashable.get(k);
+        if (shape == null) {
+            throw error(op + " uses a " + pythonType(k) + " as a dict key or set member; it is unhashable"
+                    + " (Python refuses lists, dicts and sets there)");
+        }
+        if (shape.values() > MAX_KEY_VALUES || shape.depth() > MAX_DEPTH) {
+            throw error(op + " uses a " + pythonType(k) + " of " + shape.values() + " values nested "
+                    + shape.depth() + " deep as a key; at most " + MAX_KEY_VALUES + " values and "
+                    + MAX_DEPTH + " levels are accepted");
         }
         return k;
     }
 
-    private static List<Object> tuple(List<Object> items) {
+    private List<Object> tuple(List<Object> items) {
         List<Object> copy = new ArrayList<>(items.size());
         for (Object o : items) {
             copy.add(o == NULL_ITEM ? null : o);
         }
-        return Collections.unmodifiableList(copy);
+        List<Object> tuple = Collections.unmodifiableList(copy);
+        rememberIfHashable(tuple, copy);
+        return tuple;
+    }
+
+    private Set<Object> frozenset(List<Object> items) {
+        Set<Object> members = new LinkedHashSet<>();
+        for (Object item : items) {
+            members.add(key(item, "FROZENSET"));
+        }
+        Set<Object> set = Collections.unmodifiableSet(members);
+        rememberIfHashable(set, members);
+        return set;
+    }
+
+    /** Records the shape of an immutable container whose items are all hashable. */
+    private void rememberIfHashable(Object container, Iterable<Object> items) {
+        long values = 1;
+        int depth = 1;
+        for (Object o : items) {
+            if (o instanceof List<?> || o instanceof Set<?> || o instanceof Map<?, ?>) {
+                KeyShape inner = hashable.get(o);
+                if (inner == null) {
+                    return;
+                }
+                values = Math.min(values + inner.values(), Long.MAX_VALUE / 2);
+                depth = Math.max(depth, inner.depth() + 1);
+            } else {
+                values++;
+            }
+        }
+        hashable.put(container, new KeyShape(values, depth));
+    }
+
+    private static String pythonType(Object o) {
+        if (o instanceof ArrayList<?>) {
+            return "list";
+        }
+        if (o instanceof List<?>) {
+            return "tuple holding a list, dict or set";
+        }
+        if (o instanceof LinkedHashSet<?>) {
+            return "set";
+        }
+        if (o instanceof Set<?>) {
+            return "frozenset";
+        }
+        return o instanceof Map<?, ?> ? "dict" : typeName(o);
+    }
+
+    // ---- the shape of the value read ----
+
+    /** One container being walked by {@link #checkShape}. */
+    private static final class Walk {
+        final Object container;
+        final Iterator<?> children;
+        long values = 1;
+        int depth = 1;
+
+        Walk(Object container) {
+            this.container = container;
+            this.children = children(container);
+        }
+
+        static Iterator<?> children(Object o) {
+            if (o instanceof Map<?, ?> m) {
+                List<Object> both = new ArrayList<>(2 * m.size());
+                m.forEach((k, v) -> {
+                    both.add(k);
+                    both.add(v);
+                });
+                return both.iterator();
+            }
+            return ((Iterable<?>) o).iterator();
+        }
+    }
+
+    /**
+     * Refuses a value that contains itself, nests deeper than {@link #MAX_DEPTH} or, counted as a
+     * tree, holds more values than the file's size allows: code that prints, hashes or compares it
+     * would overflow the stack, loop forever or exhaust the heap. Shared sub-structures are walked
+     * once (linear in the file).
+     */
+    private void checkShape(Object root) {
+        if (!isContainer(root)) {
+            return;
+        }
+        long maxValues = Math.max(MIN_MAX_VALUES, 4L * data.length);
+        Map<Object, long[]> done = new IdentityHashMap<>(); // container -> {values, depth}
+        Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Walk> path = new ArrayDeque<>();
+        path.push(new Walk(root));
+        onPath.add(root);
+        while (!path.isEmpty()) {
+            Walk w = path.peek();
+            if (w.children.hasNext()) {
+                Object child = w.children.next();
+                if (!isContainer(child)) {
+                    w.values++;
+                } else if (onPath.contains(child)) {
+                    throw shapeError("contains itself (a " + pythonType(child) + " nested in its own items);"
+                            + " only plain, non-recursive data is read");
+                } else if (done.containsKey(child)) {
+                    long[] c = done.get(child);
+                    w.values += c[0];
+                    w.depth = (int) Math.max(w.depth, c[1] + 1);
+                } else if (path.size() >= MAX_DEPTH) {
+                    throw shapeError("nests containers more than " + MAX_DEPTH + " deep");
+                } else {
+                    path.push(new Walk(child));
+                    onPath.add(child);
+                }
+                if (w.values > maxValues) {
+                    throw shapeError("holds more than " + maxValues + " values counted as a tree (shared"
+                            + " sub-structures count each time they are used)");
+                }
+                continue;
+            }
+            path.pop();
+            onPath.remove(w.container);
+            done.put(w.container, new long[] {w.values, w.depth});
+            Walk parent = path.peek();
+            if (parent != null) {
+                parent.values += w.values;
+                parent.depth = Math.max(parent.depth, w.depth + 1);
+                if (parent.values > maxValues) {
+                    throw shapeError("holds more than " + maxValues + " values counted as a tree (shared"
+                            + " sub-structures count each time they are used)");
+                }
+            }
+        }
+    }
+
+    private static boolean isContainer(Object o) {
+        return o instanceof List<?> || o instanceof Set<?> || o instanceof Map<?, ?>;
+    }
+
+    private SegEarthException shapeError(String what) {
+        return new SegEarthException("pickle " + source + ": the value read " + what);
     }
 
     private static final Object NULL_ITEM = new Object();
@@ -297,7 +491,31 @@ public final class SafePickle {
     }
 
     private static String typeName(Object o) {
-        return o == null ? "None" : o.getClass().getSimpleName();
+        if (o == null) {
+            return "None";
+        }
+        if (o instanceof String) {
+            return "str";
+        }
+        if (o instanceof Long || o instanceof BigInteger) {
+            return "int";
+        }
+        if (o instanceof Double) {
+            return "float";
+        }
+        if (o instanceof Boolean) {
+            return "bool";
+        }
+        if (o instanceof byte[]) {
+            return "bytes";
+        }
+        if (o instanceof List<?>) {
+            return o instanceof ArrayList<?> ? "list" : "tuple";
+        }
+        if (o instanceof Set<?>) {
+            return o instanceof LinkedHashSet<?> ? "set" : "frozenset";
+        }
+        return o instanceof Map<?, ?> ? "dict" : o.getClass().getSimpleName();
     }
 
     // ---- reading ----
@@ -364,11 +582,16 @@ public final class SafePickle {
 
     private Object parseLongLine(String s) {
         String t = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
+        String digits = t.trim();
+        int count = digits.length() - (digits.startsWith("-") || digits.startsWith("+") ? 1 : 0);
+        if (count > MAX_INT_DIGITS) {
+            throw error("has an integer of " + count + " digits; at most " + MAX_INT_DIGITS + " are read");
+        }
         try {
             BigInteger v = new BigInteger(t.trim());
             return v.bitLength() < 64 ? (Object) v.longValue() : v;
         } catch (NumberFormatException e) {
-            throw error("has an integer '" + s + "' that does not parse");
+            throw error("has an integer '" + abbreviate(s) + "' that does not parse");
         }
     }
 
@@ -376,7 +599,7 @@ public final class SafePickle {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
-            throw error("has a memo index '" + s + "' that does not parse");
+            throw error("has a memo index '" + abbreviate(s) + "' that does not parse");
         }
     }
 
@@ -391,7 +614,7 @@ public final class SafePickle {
         try {
             return Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw error("has a float '" + s + "' that does not parse");
+            throw error("has a float '" + abbreviate(s) + "' that does not parse");
         }
     }
 
@@ -431,7 +654,7 @@ public final class SafePickle {
     private byte[] unquote(String s) {
         String t = s.strip();
         if (t.length() < 2 || t.charAt(0) != t.charAt(t.length() - 1) || (t.charAt(0) != '\'' && t.charAt(0) != '"')) {
-            throw error("has a STRING argument " + t + " that is not quoted");
+            throw error("has a STRING argument " + abbreviate(t) + " that is not quoted");
         }
         t = t.substring(1, t.length() - 1);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(t.length());
@@ -452,9 +675,9 @@ public final class SafePickle {
                 case 'v' -> out.write(11);
                 case 'x' -> {
                     if (i + 3 > t.length()) {
-                        throw error("has a broken \\x escape in STRING " + s);
+                        throw error("has a broken \\x escape in STRING " + abbreviate(s));
                     }
-                    out.write(Integer.parseInt(t.substring(i + 1, i + 3), 16));
+                    out.write(hex(t.substring(i + 1, i + 3), s));
                     i += 2;
                 }
                 default -> {
@@ -479,6 +702,36 @@ public final class SafePickle {
         return out.toByteArray();
     }
 
+    private int hex(String digits, String text) {
+        try {
+            long v = Long.parseLong(digits, 16);
+            if (v < 0 || digits.startsWith("+") || digits.startsWith("-")) {
+                throw new NumberFormatException(digits);
+            }
+            return (int) Math.min(v, Integer.MAX_VALUE);
+        } catch (NumberFormatException e) {
+            throw error("has a broken escape '" + abbreviate(digits) + "' in " + abbreviate(text));
+        }
+    }
+
+    /** At most 60 characters of {@code s}, control characters escaped (messages are one line). */
+    private static String abbreviate(String s) {
+        return printable(s.length() <= 60 ? s : s.substring(0, 60) + "...");
+    }
+
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** Python's raw-unicode-escape: {@code \\uXXXX} and {@code \\UXXXXXXXX}, other chars Latin-1. */
     private String rawUnicodeEscape(String s) {
         StringBuilder out = new StringBuilder(s.length());
@@ -487,9 +740,13 @@ public final class SafePickle {
             if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U')) {
                 int digits = s.charAt(i + 1) == 'u' ? 4 : 8;
                 if (i + 2 + digits > s.length()) {
-                    throw error("has a broken \\u escape in UNICODE " + s);
+                    throw error("has a broken \\u escape in UNICODE " + abbreviate(s));
                 }
-                out.appendCodePoint(Integer.parseInt(s.substring(i + 2, i + 2 + digits), 16));
+                int cp = hex(s.substring(i + 2, i + 2 + digits), s);
+                if (cp > Character.MAX_CODE_POINT) {
+                    throw error("has an escape beyond U+10FFFF in UNICODE " + abbreviate(s));
+                }
+                out.appendCodePoint(cp);
                 i += 1 + digits;
             } else {
                 out.append(c);

@@ -22,7 +22,8 @@ import org.segearth.spi.config.JsonConfig;
  * @param segToken the token that marks a target
  * @param eosToken the token that ends the answer
  * @param promptTemplate the conversation template ({@code conv_phi_v0} or {@code llava_phi})
- * @param maskImageSize the mask branch's letterbox size
+ * @param maskImageSize the mask branch's letterbox size, {@value #MIN_MASK_IMAGE_SIZE} to
+ *     {@value #MAX_MASK_IMAGE_SIZE} (the mask branch's memory grows with its square)
  * @param phrases where the answer names each target: before its {@code [SEG]} ("the ships [SEG]",
  *     SegEarth-R2's) or after it ("[SEG] water"); the targets' phrases are read from there
  * @param provenance free-form facts about how the package was made (base checkpoints, data, seed)
@@ -45,7 +46,19 @@ public record Manifest(String format, String name, String description, String vi
     /** The manifest's file name. */
     public static final String FILE = "segearth.json";
 
+    /** The smallest mask-branch letterbox accepted: the coarsest feature map's stride. */
+    public static final int MIN_MASK_IMAGE_SIZE = 32;
+    /** The largest mask-branch letterbox accepted: twice SegEarth-R2's 1024. */
+    public static final int MAX_MASK_IMAGE_SIZE = 2048;
+
     public Manifest {
+        if (maskImageSize < MIN_MASK_IMAGE_SIZE || maskImageSize > MAX_MASK_IMAGE_SIZE) {
+            throw new ModelPackageException("manifest: mask_image_size is " + maskImageSize + "; expected "
+                    + MIN_MASK_IMAGE_SIZE + " to " + MAX_MASK_IMAGE_SIZE + " (SegEarth-R2 uses 1024)");
+        }
+        if (segToken == null || segToken.isEmpty() || eosToken == null || eosToken.isEmpty()) {
+            throw new ModelPackageException("manifest: tokens.seg and tokens.eos must not be empty");
+        }
         if (phrases == null) {
             phrases = PhrasePosition.BEFORE;
         }
@@ -84,11 +97,22 @@ public record Manifest(String format, String name, String description, String vi
     }
 
     static Manifest from(JsonConfig c) {
+        try {
+            return fromChecked(c);
+        } catch (ModelPackageException e) {
+            if (e.getMessage().startsWith(c.source())) {
+                throw e;
+            }
+            throw new ModelPackageException(c.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Manifest fromChecked(JsonConfig c) {
         Manifest d = defaults();
         String format = c.getString("format", FORMAT);
         if (!format.equals(FORMAT)) {
-            throw new ModelPackageException(c.source() + ": format '" + format + "' is not supported; expected '"
-                    + FORMAT + "' (a newer SDK may read it)");
+            throw new ModelPackageException(c.source() + ": format '" + oneLine(format)
+                    + "' is not supported; expected '" + FORMAT + "' (a newer SDK may read it)");
         }
         JsonConfig components = c.optObject("components").orElse(JsonConfig.parse("{}", c.source()));
         JsonConfig tokens = c.optObject("tokens").orElse(JsonConfig.parse("{}", c.source()));
@@ -105,18 +129,35 @@ public record Manifest(String format, String name, String description, String vi
                 tokens.getString("seg", d.segToken()),
                 tokens.getString("eos", d.eosToken()),
                 c.getString("prompt_template", d.promptTemplate()),
-                c.getInt("mask_image_size", d.maskImageSize()),
+                maskImageSize(c, d.maskImageSize()),
                 phrasePosition(tokens.getString("phrase", "before"), c.source()),
                 provenance);
+    }
+
+    private static int maskImageSize(JsonConfig c, int fallback) {
+        int size = c.getInt("mask_image_size", fallback);
+        if (size < MIN_MASK_IMAGE_SIZE || size > MAX_MASK_IMAGE_SIZE) {
+            throw c.invalid("mask_image_size", "is " + size + "; expected " + MIN_MASK_IMAGE_SIZE + " to "
+                    + MAX_MASK_IMAGE_SIZE + " (SegEarth-R2 uses 1024; the mask branch's memory grows with its square)");
+        }
+        return size;
     }
 
     private static PhrasePosition phrasePosition(String value, String source) {
         return switch (value) {
             case "before" -> PhrasePosition.BEFORE;
             case "after" -> PhrasePosition.AFTER;
-            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + value
+            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + oneLine(value)
                     + "'; expected 'before' or 'after'");
         };
+    }
+
+    /** {@code s} with its control characters escaped, for a one-line message. */
+    private static String oneLine(String s) {
+        String t = s.length() <= 60 ? s : s.substring(0, 60) + "...";
+        StringBuilder b = new StringBuilder(t.length());
+        t.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 
     /** The manifest as JSON, as {@link #read} reads it. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.Box;
+import org.segearth.api.InvalidInputException;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
 
@@ -139,6 +140,92 @@ class DatasetReadersTest {
                 .op(']').op('R').stop().bytes());
         SegEarthException e = assertThrows(SegEarthException.class, () -> new RrsisdDataset(root, "test"));
         assertTrue(e.getMessage().contains("refs(unc).p") && e.getMessage().contains("GLOBAL"), e.getMessage());
+    }
+
+    @Test
+    void lasersFilesOutsideTheRootAreRefused(@TempDir Path dir) throws Exception {
+        Path root = Fixtures.lasers(dir.resolve("root"));
+        Fixtures.image(dir.resolve("secret.png"), 8, 6, "png");
+        for (String name : new String[] {"../../secret.png", "../annotations/part.json",
+                dir.resolve("secret.png").toString()}) {
+            Fixtures.text(root.resolve("test/annotations/part.json"), "[{\"id\": \"x\", \"image_name\": "
+                    + new com.google.gson.JsonPrimitive(name) + ", \"description\": \"d\"}]");
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> new LaSeRSDataset(root, "test"));
+            assertTrue(e.getMessage().contains("part.json, record #0 (id x)") && e.getMessage().contains("image_name"),
+                    e.getMessage());
+        }
+        // a symbolic link in the images folder that points out of it
+        Files.createSymbolicLink(root.resolve("test/images/link.png"), dir.resolve("secret.png"));
+        Fixtures.text(root.resolve("test/annotations/part.json"),
+                "[{\"id\": \"y\", \"image_name\": \"link.png\", \"description\": \"d\"}]");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new LaSeRSDataset(root, "test"));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> new LaSeRSDataset(root, "../../x.json"));
+        // the images folder itself may be a link (images kept elsewhere)
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.createDirectories(elsewhere);
+        Fixtures.image(elsewhere.resolve("c.png"), 8, 6, "png");
+        Files.createDirectories(root.resolve("train/annotations"));
+        Files.createSymbolicLink(root.resolve("train/images"), elsewhere);
+        Fixtures.text(root.resolve("train/annotations/t.json"),
+                "[{\"id\": \"z\", \"image_name\": \"c.png\", \"description\": \"d\"}]");
+        assertEquals(8, new LaSeRSDataset(root, "train").get(0).image().getWidth());
+    }
+
+    @Test
+    void refSegRSIdsLeavingTheRootAreRefused(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Fixtures.image(dir.resolve("x.tif"), 7, 5, "tiff");
+        Fixtures.text(root.resolve("output_phrase_test.txt"), "17 fine\n../../x the road\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new RefSegRSDataset(root, "test"));
+        assertTrue(e.getMessage().contains("output_phrase_test.txt, line 2") && e.getMessage().contains("../../x.tif"),
+                e.getMessage());
+        Fixtures.text(root.resolve("output_phrase_test.txt"), dir.resolve("x") + " the road\n");
+        assertThrows(InvalidInputException.class, () -> new RefSegRSDataset(root, "test"));
+        assertThrows(InvalidInputException.class, () -> new RefSegRSDataset(root, "a/../../../x"));
+    }
+
+    @Test
+    void earthReasonLinksOutOfTheFolderAreRefused(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Fixtures.image(dir.resolve("outside.png"), 6, 4, "png");
+        Fixtures.text(root.resolve("val/QAs/x1.json"), "{\"questions\": [\"q\"], \"answer\": []}");
+        Files.createDirectories(root.resolve("val/images"));
+        Files.createDirectories(root.resolve("val/labels"));
+        Files.createSymbolicLink(root.resolve("val/images/x1.png"), dir.resolve("outside.png"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new EarthReasonDataset(root, "val"));
+        assertTrue(e.getMessage().contains("x1.png") && e.getMessage().contains("symbolic link"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> new EarthReasonDataset(root, "../root/val/../../x"));
+    }
+
+    /** RRSIS-D: an image file_name out of the image folder, polygons at 4e8 and 1e300, a malformed size. */
+    @Test
+    void rrsisdHostileAnnotations(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Fixtures.image(root.resolve("images/rrsisd/JPEGImages/00001.png"), 5, 5, "png");
+        Files.createDirectories(root.resolve("rrsisd"));
+        Files.write(root.resolve("rrsisd/refs(unc).p"), refs());
+        String instances = "{\"images\": [{\"id\": 3, \"file_name\": \"FILE\", \"height\": 5, \"width\": 5}],"
+                + " \"annotations\": [{\"id\": 70, \"image_id\": 3, \"segmentation\": [[0, 0, X, 0, X, X, 0, X]]},"
+                + " {\"id\": 71, \"image_id\": 3, \"segmentation\": [[0, 0, 1, 0, 1, 1]]}]}";
+        Fixtures.text(root.resolve("rrsisd/instances.json"), instances.replace("FILE", "../../../../x.png")
+                .replace("X", "4"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new RrsisdDataset(root, "test"));
+        assertTrue(e.getMessage().contains("ref_id 5") && e.getMessage().contains("file_name"), e.getMessage());
+
+        Fixtures.text(root.resolve("rrsisd/instances.json"), instances.replace("FILE", "00001.png").replace("X", "4e8"));
+        assertEquals(25, new RrsisdDataset(root, "test").get(0).targets().get(0).area());
+
+        Fixtures.text(root.resolve("rrsisd/instances.json"), instances.replace("FILE", "00001.png").replace("X", "1e300"));
+        Sample s = new RrsisdDataset(root, "test").get(0);
+        e = assertThrows(InvalidInputException.class, s::targets);
+        assertTrue(e.getMessage().contains("ann_id 70") && e.getMessage().contains("instances.json")
+                && e.getMessage().contains("coordinate 2") && !e.getMessage().contains("-2147483648"), e.getMessage());
+
+        Fixtures.text(root.resolve("rrsisd/instances.json"), instances.replace("FILE", "00001.png").replace("X", "4")
+                .replace("\"height\": 5", "\"height\": 1e12"));
+        e = assertThrows(InvalidInputException.class, () -> new RrsisdDataset(root, "test"));
+        assertTrue(e.getMessage().contains("\"height\""), e.getMessage());
     }
 
     /** [{ref_id 5, ann_id 70, image_id 3, split test, category_id 1}, {ref_id 6, ann_id 71, split val, 2 sentences}]. */

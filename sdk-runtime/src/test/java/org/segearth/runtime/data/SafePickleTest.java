@@ -150,6 +150,83 @@ class SafePickleTest {
         assertThrows(SegEarthException.class, () -> SafePickle.read("not a pickle".getBytes(StandardCharsets.UTF_8), "z"));
     }
 
+    /** A list that holds itself, used as a dict key: Python raises TypeError (was a StackOverflowError). */
+    @Test
+    void refusesAListContainingItselfAsAKey() {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> readResource("self-list-key.p"));
+        assertTrue(e.getMessage().contains("unhashable") && e.getMessage().contains("self-list-key.p"), e.getMessage());
+    }
+
+    /** t = (); 50 times t = (t, t): 104 bytes, 2^50 values as a tree (was 80 s, 6 GB, then OutOfMemoryError). */
+    @Test
+    void refusesSharedTuplesThatExpandBeyondTheLimit() {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> readResource("shared-tuples.p"));
+        assertTrue(e.getMessage().contains("counted as a tree"), e.getMessage());
+    }
+
+    /** The same kind of graph, 40 levels deep, as a dict key (hashing it walked 2^40 values: a hang). */
+    @Test
+    void refusesAHugeSharedTupleAsAKey() {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> readResource("shared-tuple-key.p"));
+        assertTrue(e.getMessage().contains("as a key") && e.getMessage().contains("at most 10000 values"),
+                e.getMessage());
+    }
+
+    @Test
+    void refusesDeepNestingAndSelfReference() {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> readResource("deep-lists.p"));
+        assertTrue(e.getMessage().contains("more than 256 deep"), e.getMessage());
+        // l = []; l.append(l)  -- what pickle.dumps writes for it
+        byte[] selfList = new PickleBytes().proto(2).op(']').binput(0).binget(0).op('a').stop().bytes();
+        e = assertThrows(SegEarthException.class, () -> SafePickle.read(selfList, "self.p"));
+        assertTrue(e.getMessage().contains("contains itself"), e.getMessage());
+        // a set holding a dict, a frozenset holding a list
+        byte[] dictInSet = new PickleBytes().proto(4).op(0x8f).mark().op('}').op(0x90).stop().bytes();
+        e = assertThrows(SegEarthException.class, () -> SafePickle.read(dictInSet, "set.p"));
+        assertTrue(e.getMessage().contains("dict as a dict key or set member"), e.getMessage());
+        byte[] listInFrozen = new PickleBytes().proto(4).mark().op(']').op(0x91).stop().bytes();
+        assertThrows(SegEarthException.class, () -> SafePickle.read(listInFrozen, "fs.p"));
+        // a tuple holding a list is unhashable too
+        byte[] tupleKey = new PickleBytes().proto(2).op('}').op(']').op(0x85).binint1(1).op('s').stop().bytes();
+        e = assertThrows(SegEarthException.class, () -> SafePickle.read(tupleKey, "tk.p"));
+        assertTrue(e.getMessage().contains("tuple holding a list"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void acceptsSmallHashableKeysAndSharedValues() {
+        // {(1, ('a', ())): [x, x]} with x = [1, 2] shared through the memo
+        byte[] b = new PickleBytes().proto(2).op('}').binint1(1).shortBinunicode("a").op(')').op(0x86).op(0x86)
+                .op(']').mark().binint1(1).binint1(2).op('e').binput(0).binget(0).op(0x86).op('s').stop().bytes();
+        Map<Object, Object> m = (Map<Object, Object>) SafePickle.read(b, "ok.p");
+        List<Object> key = List.of(1L, List.of("a", List.of()));
+        assertEquals(List.of(List.of(1L, 2L), List.of(1L, 2L)), m.get(key));
+    }
+
+    @Test
+    void refusesHugeTextIntegersAndBrokenEscapes() {
+        String digits = "9".repeat(SafePickle.MAX_INT_DIGITS + 1);
+        byte[] big = new PickleBytes().op('L').text(digits + "L\n").stop().bytes();
+        SegEarthException e = assertThrows(SegEarthException.class, () -> SafePickle.read(big, "i.p"));
+        assertTrue(e.getMessage().contains("at most 4300 are read"), e.getMessage());
+        byte[] escape = new PickleBytes().op('V').text("\\U7fffffff\n").stop().bytes();
+        assertThrows(SegEarthException.class, () -> SafePickle.read(escape, "u.p"));
+        byte[] badHex = new PickleBytes().op('V').text("\\uZZZZ\n").stop().bytes();
+        assertThrows(SegEarthException.class, () -> SafePickle.read(badHex, "h.p"));
+    }
+
+    static byte[] resource(String name) {
+        try (java.io.InputStream in = SafePickleTest.class.getResourceAsStream("pickles/" + name)) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Object readResource(String name) {
+        return SafePickle.read(resource(name), name);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
