@@ -41,15 +41,15 @@ public final class RecordingWeights implements Weights {
 
     @Override
     public NDArray get(String key, long... shape) {
-        NDArray array = delegate.get(key, shape);
-        String scope = delegate.scope();
-        seen.put(scope.isEmpty() ? key : scope + "." + key, array);
-        return array;
+        return record(key, delegate.get(key, shape));
     }
 
     @Override
     public NDArray getMatrix(String key, long... shape) {
-        NDArray array = delegate.getMatrix(key, shape);
+        return record(key, delegate.getMatrix(key, shape));
+    }
+
+    private NDArray record(String key, NDArray array) {
         String scope = delegate.scope();
         seen.put(scope.isEmpty() ? key : scope + "." + key, array);
         return array;

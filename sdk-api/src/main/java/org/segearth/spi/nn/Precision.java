@@ -14,7 +14,7 @@ import java.util.Locale;
  * <p>BF16 cannot be created through DJL 0.36 (its native dtype table stops at boolean), so 16-bit
  * weights are kept as float16: every BF16 value of magnitude between 6.1e-5 and 65504 converts
  * exactly (BF16 carries 8 significant bits, float16 11); smaller magnitudes lose bits and below
- * 6e-8 become zero, larger ones overflow (reported at load).
+ * 6e-8 become zero; a tensor with values beyond float16's range stays float32 (with a warning).
  */
 public enum Precision {
 
@@ -32,7 +32,6 @@ public enum Precision {
 
     /** Products with at most this many rows count as memory-bound under {@link #AUTO}. */
     public static final long AUTO_HALF_ROWS = 4;
-
 
     private final String label;
 

@@ -343,6 +343,12 @@ public final class Checkpoint implements Weights, AutoCloseable {
      */
     private NDArray read(Entry e, DataType wanted, NDManager into) {
         TensorInfo info = e.info();
+        long bytes = Math.max(info.byteLength(), info.numel() * wanted.getNumOfBytes());
+        if (bytes > Integer.MAX_VALUE) {
+            // a direct view of an array's memory is limited to 2 GiB
+            throw new SegEarthException(e.file().path() + ": tensor '" + info.name() + "' holds " + bytes
+                    + " bytes; a single tensor over 2 GiB is not supported");
+        }
         NDArray array = into.create(new Shape(info.shape()), wanted);
         try {
             if (info.numel() == 0) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.segearth.runtime.FileTrees;
 import org.segearth.api.ModelPackageException;
 import org.segearth.runtime.pipeline.ModelPackage;
 import org.slf4j.Logger;
@@ -133,7 +134,7 @@ public final class DemoModel {
                 // damaged (a file of another size): move it aside, then replace it
                 Path old = Files.createTempDirectory(parent, TMP_PREFIX);
                 Files.move(target, old.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
+                FileTrees.deleteTree(old);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -146,7 +147,7 @@ public final class DemoModel {
             }
             return target;
         } finally {
-            deleteTree(tmp);
+            FileTrees.deleteTree(tmp);
         }
     }
 
@@ -190,25 +191,11 @@ public final class DemoModel {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList()) {
                 FileTime modified = Files.getLastModifiedTime(p);
                 if (modified.toInstant().isBefore(limit)) {
-                    deleteTree(p);
+                    FileTrees.deleteTree(p);
                 }
             }
         } catch (IOException e) {
             LOG.debug("cannot clean {}: {}", parent, e.getMessage());
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(p)) {
-                for (Path c : s.toList()) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.delete(p);
     }
 }

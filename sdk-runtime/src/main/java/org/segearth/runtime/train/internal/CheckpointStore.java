@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.segearth.runtime.FileTrees;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.checkpoint.Checkpoint;
@@ -76,7 +77,7 @@ public final class CheckpointStore {
             Map<String, NDArray> adapter) {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            deleteTree(tmp);
+            FileTrees.deleteTree(tmp);
             Files.createDirectories(tmp.resolve("adapter"));
             writeAdapter(tmp.resolve("adapter"), adapter);
             SafetensorsWriter.write(tmp.resolve("trained.safetensors"), trained(params), Map.of("step", "" + step));
@@ -89,10 +90,10 @@ public final class CheckpointStore {
                 requireCheckpoint(target);
                 // the old package moves aside first, so that a failure leaves one of the two whole
                 Path old = target.resolveSibling("." + target.getFileName() + ".old");
-                deleteTree(old);
+                FileTrees.deleteTree(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
+                FileTrees.deleteTree(old);
             } else {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -233,18 +234,18 @@ public final class CheckpointStore {
         old.forEach(CheckpointStore::requireCheckpoint);
         try {
             for (Path p : old) {
-                deleteTree(p);
+                FileTrees.deleteTree(p);
             }
             // what an interrupted save leaves: its temporary package and the one it was replacing
-            deleteTree(output.resolve(".model.tmp"));
-            deleteTree(output.resolve(".model.old"));
+            FileTrees.deleteTree(output.resolve(".model.tmp"));
+            FileTrees.deleteTree(output.resolve(".model.old"));
             Path dir = output.resolve(CHECKPOINTS);
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> s = Files.list(dir)) {
                     for (Path p : s.toList()) {
                         String name = p.getFileName().toString();
                         if (name.startsWith(".step-") && (name.endsWith(".tmp") || name.endsWith(".old"))) {
-                            deleteTree(p);
+                            FileTrees.deleteTree(p);
                         }
                     }
                 }
@@ -296,19 +297,5 @@ public final class CheckpointStore {
                         + "); it is damaged: resume from an earlier checkpoint or start again", e);
             }
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(p)) {
-                for (Path c : s.toList()) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.delete(p);
     }
 }
