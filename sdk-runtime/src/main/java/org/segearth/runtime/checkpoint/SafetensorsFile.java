@@ -121,12 +121,21 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             element = JsonParser.parseString(text.stripTrailing());
         } catch (JsonParseException e) {
-            throw new SegEarthException(path + ": header is not valid JSON (" + e.getMessage() + ")");
+            throw new SegEarthException(path + ": header is not valid JSON (" + firstLine(e.getMessage()) + ")");
         }
         if (!element.isJsonObject()) {
             throw new SegEarthException(path + ": header must be a JSON object");
         }
         return element.getAsJsonObject();
+    }
+
+    /** The first line of {@code message} (Gson appends a "See ...Troubleshooting" line to its parse errors). */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        String line = message.lines().findFirst().orElse("").strip();
+        return line.isEmpty() ? "no detail" : line;
     }
 
     private static void readMetadata(Path path, JsonElement value, Map<String, String> into) {

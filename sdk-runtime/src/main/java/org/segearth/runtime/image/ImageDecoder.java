@@ -18,11 +18,14 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
 
 /**
  * Decodes PNG, JPEG and TIFF (the JDK's own ImageIO readers; TIFF is built into the JDK since 9:
@@ -56,6 +59,14 @@ public final class ImageDecoder {
 
     /** The largest default pixel limit: 20000 x 20000, however large the heap. */
     public static final long DEFAULT_MAX_PIXELS = 20_000L * 20_000L;
+
+    /**
+     * The most raw bytes a PNG may declare per byte of its file. Deflate expands at most about
+     * 1032 times (a 258-byte match in the fewest bits), and a PNG's pixel rows are all in its zlib
+     * stream; a header declaring more describes data the file cannot hold, and the JDK's reader
+     * would allocate and scan for it before failing.
+     */
+    static final long PNG_MAX_EXPANSION = 1100;
 
     /** The largest Java array of RGB bytes. */
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8L;
@@ -122,13 +133,21 @@ public final class ImageDecoder {
 
     /** Decodes an encoded image held in memory. */
     public RgbImage read(byte[] encoded) {
-        return read(new ByteArrayInputStream(encoded), "image bytes");
+        try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            return withReader(iis, "image bytes", encoded.length, this::decodeRgb);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read image bytes: " + e.getMessage(), e);
+        }
     }
 
-    /** Decodes an encoded image from {@code in} (not closed); {@code source} names it in errors. */
+    /**
+     * Decodes an encoded image from {@code in} (not closed); {@code source} names it in errors. The
+     * stream's length is unknown, so a PNG is not checked against what its bytes can hold (see
+     * {@link #read(byte[])} and {@link #read(Path)}); the pixel and heap limits apply.
+     */
     public RgbImage read(InputStream in, String source) {
         try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
-            return withReader(iis, source, this::decodeRgb);
+            return withReader(iis, source, -1, this::decodeRgb);
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + source + ": " + e.getMessage(), e);
         }
@@ -150,11 +169,12 @@ public final class ImageDecoder {
      * as {@link #read(Path)}.
      */
     public BufferedImage readSamples(Path file) {
-        return withFile(file, (reader, name) -> {
+        return withFile(file, (reader, name, encodedBytes) -> {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkSize(width, height, name);
             checkHeap(width, height, rawBytesPerPixel(firstType(reader)), name);
+            checkCompression(reader, width, height, encodedBytes, name);
             Warnings warnings = Warnings.attach(reader);
             BufferedImage image = reader.read(0);
             warnings.check(name);
@@ -163,7 +183,8 @@ public final class ImageDecoder {
     }
 
     private interface Decoding<T> {
-        T decode(ImageReader reader, String name) throws IOException;
+        /** {@code encodedBytes}: the size of the encoded image, or -1 when unknown. */
+        T decode(ImageReader reader, String name, long encodedBytes) throws IOException;
     }
 
     private <T> T withFile(Path file, Decoding<T> decoding) {
@@ -171,13 +192,13 @@ public final class ImageDecoder {
             throw new InvalidInputException("image file " + file + " does not exist or is not a file");
         }
         try (ImageInputStream iis = new FileImageInputStream(file.toFile())) {
-            return withReader(iis, file.toString(), decoding);
+            return withReader(iis, file.toString(), iis.length(), decoding);
         } catch (IOException e) {
             throw new InvalidInputException("cannot read image file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private <T> T withReader(ImageInputStream iis, String source, Decoding<T> decoding) {
+    private <T> T withReader(ImageInputStream iis, String source, long encodedBytes, Decoding<T> decoding) {
         String name = source;
         try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
@@ -189,7 +210,7 @@ public final class ImageDecoder {
             try {
                 reader.setInput(iis, true, true);
                 name = source + " (" + reader.getFormatName() + ")";
-                return decoding.decode(reader, name);
+                return decoding.decode(reader, name, encodedBytes);
             } finally {
                 reader.dispose();
             }
@@ -217,7 +238,7 @@ public final class ImageDecoder {
         return text.replaceAll("\\s+", " ").strip();
     }
 
-    private RgbImage decodeRgb(ImageReader reader, String name) throws IOException {
+    private RgbImage decodeRgb(ImageReader reader, String name, long encodedBytes) throws IOException {
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
         checkSize(width, height, name);
@@ -231,6 +252,7 @@ public final class ImageDecoder {
         byte[] rgb;
         if (bands > 0) {
             checkHeap(width, height, 3, name);
+            checkCompression(reader, width, height, encodedBytes, name);
             rgb = new byte[width * height * 3];
             ImageReadParam param = reader.getDefaultReadParam();
             // the reader writes straight into rgb: all of it for RGB, its first third for gray
@@ -244,6 +266,7 @@ public final class ImageDecoder {
             }
         } else {
             checkHeap(width, height, 3 + rawBytesPerPixel(type), name);
+            checkCompression(reader, width, height, encodedBytes, name);
             BufferedImage image = reader.read(0);
             warnings.check(name);
             rgb = new byte[width * height * 3];
@@ -320,6 +343,71 @@ public final class ImageDecoder {
                     + " RGB image (at most " + MAX_ARRAY_BYTES / 3 + " pixels); large scenes belong to the tiled"
                     + " path: segment them tile by tile");
         }
+    }
+
+    /**
+     * Refuses a PNG whose header declares more pixel data than its {@code encodedBytes} can hold
+     * compressed: at least {@code width * height * channels * bitDepth / 8} raw bytes (the rows'
+     * filter bytes and interlacing only add to that) against at most {@link #PNG_MAX_EXPANSION}
+     * per byte of the file. Other formats are left to the pixel and heap limits: JPEG's
+     * entropy-coded data has no useful bound (a flat image codes a block in a few bits, and a
+     * progressive scan's end-of-band runs cover thousands of blocks in one code), and TIFF strips
+     * may be uncompressed, LZW-coded or share one offset, so a ratio refusal there could turn away
+     * legitimate, highly compressible images. Nothing is checked when the size is unknown (-1).
+     */
+    private static void checkCompression(ImageReader reader, long width, long height, long encodedBytes, String name)
+            throws IOException {
+        if (encodedBytes < 0 || !"png".equalsIgnoreCase(reader.getFormatName())) {
+            return;
+        }
+        int bitsPerPixel = pngBitsPerPixel(reader.getImageMetadata(0));
+        if (bitsPerPixel <= 0) {
+            return; // the reader reports what is wrong with the header
+        }
+        long raw = width * height / 8 * bitsPerPixel; // width * height < 2^31 (checkSize), no overflow
+        long most = encodedBytes * PNG_MAX_EXPANSION;
+        if (raw > most) {
+            throw new InvalidInputException(name + " declares " + width + "x" + height + " pixels at " + bitsPerPixel
+                    + " bits per pixel, " + raw + " bytes of pixel data, but the file has " + encodedBytes
+                    + " bytes, which deflate expands to at most " + most + "; the file is corrupt, truncated or"
+                    + " forged");
+        }
+    }
+
+    /** Bits per pixel of a PNG ({@code channels x bitDepth} of its IHDR), or 0 when the metadata does not say. */
+    private static int pngBitsPerPixel(IIOMetadata metadata) {
+        if (metadata == null) {
+            return 0;
+        }
+        Node root;
+        try {
+            root = metadata.getAsTree("javax_imageio_png_1.0");
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if ("IHDR".equals(n.getNodeName())) {
+                NamedNodeMap a = n.getAttributes();
+                Node depth = a.getNamedItem("bitDepth");
+                Node colour = a.getNamedItem("colorType");
+                if (depth == null || colour == null) {
+                    return 0;
+                }
+                int channels = switch (colour.getNodeValue()) {
+                    case "Grayscale", "Palette" -> 1;
+                    case "GrayAlpha" -> 2;
+                    case "RGB" -> 3;
+                    case "RGBAlpha" -> 4;
+                    default -> 0;
+                };
+                try {
+                    return channels * Integer.parseInt(depth.getNodeValue());
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     /** Fails when decoding needs more heap ({@code bytesPerPixel} per pixel) than this JVM has. */

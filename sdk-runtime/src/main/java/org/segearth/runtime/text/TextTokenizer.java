@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
 import org.slf4j.Logger;
@@ -49,8 +51,17 @@ public final class TextTokenizer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TextTokenizer.class);
     private static final Pattern PLACEHOLDERS = Pattern.compile(SegEarthPrompts.IMAGE + "|" + SegEarthPrompts.REFER);
+    /**
+     * Encoded once when a tokenizer is opened, so that one that cannot encode ordinary text (a
+     * word-level vocabulary whose unknown token is missing, for instance) fails then rather than
+     * at the first instruction.
+     */
+    static final String TRIAL_TEXT = "Please segment the 2 ships near the pier, and the roofs (red) [SEG].";
+    /** The longest quoted token or value in a message. */
+    private static final int QUOTE_CHARS = 60;
 
     private final HuggingFaceTokenizer tokenizer;
+    private final String source;
     private final long segTokenId;
     private final long eosTokenId;
     private final long padTokenId;
@@ -58,8 +69,9 @@ public final class TextTokenizer implements AutoCloseable {
     private final boolean segAdded;
     private final boolean padAdded;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, Ids ids, int size) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, String source, Ids ids, int size) {
         this.tokenizer = tokenizer;
+        this.source = source;
         this.segTokenId = ids.seg;
         this.eosTokenId = ids.eos;
         this.padTokenId = ids.pad;
@@ -129,7 +141,8 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             root = JsonParser.parseString(json).getAsJsonObject();
         } catch (RuntimeException e) {
-            throw new SegEarthException(source + " is not a tokenizer.json: " + e.getMessage(), e);
+            throw new SegEarthException(source + " is not a tokenizer.json: " + TokenizerConfig.firstLine(e.getMessage()),
+                    e);
         }
         return build(root, source, false, null, null);
     }
@@ -172,9 +185,30 @@ public final class TextTokenizer implements AutoCloseable {
             hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes),
                     Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
         } catch (IOException | RuntimeException e) {
-            throw new SegEarthException("DJL's tokenizers cannot load " + source + ": " + e.getMessage(), e);
+            throw new SegEarthException("DJL's tokenizers cannot load " + source + ": "
+                    + TokenizerConfig.firstLine(e.getMessage()), e);
         }
-        return new TextTokenizer(hf, ids, vocab.size());
+        try {
+            hf.encode(TRIAL_TEXT, false, false);
+        } catch (RuntimeException e) {
+            hf.close();
+            throw new SegEarthException(source + " cannot encode the text '" + TRIAL_TEXT + "': "
+                    + TokenizerConfig.firstLine(e.getMessage()) + "; the tokenizer is incomplete (e.g. its unknown"
+                    + " token is missing from the vocabulary)", e);
+        }
+        return new TextTokenizer(hf, source, ids, vocab.size());
+    }
+
+    /** {@code text} as a JSON string (control characters escaped: one line), cut to {@link #QUOTE_CHARS}. */
+    private static String quote(String text) {
+        String s = text.length() > QUOTE_CHARS ? text.substring(0, QUOTE_CHARS) + "..." : text;
+        return new JsonPrimitive(s).toString();
+    }
+
+    /** {@code e} as compact JSON (one line), cut to {@link #QUOTE_CHARS}. */
+    private static String quote(JsonElement e) {
+        String s = String.valueOf(e);
+        return s.length() > QUOTE_CHARS ? s.substring(0, QUOTE_CHARS) + "..." : s;
     }
 
     /** The ids decided while building. */
@@ -229,7 +263,15 @@ public final class TextTokenizer implements AutoCloseable {
             throw new SegEarthException("text to encode contains a placeholder (<image> or <refer>): '" + text
                     + "'; use encodePrompt, which maps them to " + IMAGE_TOKEN_INDEX + " and " + REFER_TOKEN_INDEX);
         }
-        return text.isEmpty() ? new long[0] : tokenizer.encode(text, false, false).getIds();
+        if (text.isEmpty()) {
+            return new long[0];
+        }
+        try {
+            return tokenizer.encode(text, false, false).getIds();
+        } catch (RuntimeException e) {
+            throw new ModelPackageException("the tokenizer " + source + " cannot encode " + quote(text) + ": "
+                    + TokenizerConfig.firstLine(e.getMessage()), e);
+        }
     }
 
     /**
@@ -260,7 +302,15 @@ public final class TextTokenizer implements AutoCloseable {
     /** Text of {@code ids}; placeholder ids (negative) are dropped, special tokens kept. */
     public String decode(long[] ids) {
         long[] real = java.util.Arrays.stream(ids).filter(id -> id >= 0).toArray();
-        return real.length == 0 ? "" : tokenizer.decode(real, false);
+        if (real.length == 0) {
+            return "";
+        }
+        try {
+            return tokenizer.decode(real, false);
+        } catch (RuntimeException e) {
+            throw new ModelPackageException("the tokenizer " + source + " cannot decode " + real.length + " ids: "
+                    + TokenizerConfig.firstLine(e.getMessage()), e);
+        }
     }
 
     private static void add(List<Long> ids, long[] values) {
@@ -277,35 +327,50 @@ public final class TextTokenizer implements AutoCloseable {
     /** Token strings to ids from the model's vocab and the added tokens of a tokenizer.json. */
     private static final class Vocabulary {
 
+        private static final Pattern INTEGER = Pattern.compile("[0-9]{1,10}");
+
         private final Map<String, Long> ids = new HashMap<>();
         private final Map<Long, String> used = new HashMap<>();
         private long max = -1;
 
+        /**
+         * The ids of {@code model.vocab} (token -> integer id; or Unigram's [piece, score] pairs,
+         * numbered in order) and of {@code added_tokens} (objects with a string {@code content} and
+         * an integer {@code id}); anything else is refused naming the entry.
+         */
         static Vocabulary of(JsonObject root, String source) {
             Vocabulary v = new Vocabulary();
-            try {
-                if (root.has("model") && root.get("model").isJsonObject()) {
-                    JsonElement vocab = root.getAsJsonObject("model").get("vocab");
-                    if (vocab != null && vocab.isJsonObject()) {
-                        for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-                            v.put(e.getKey(), e.getValue().getAsLong());
+            if (root.has("model") && root.get("model").isJsonObject()) {
+                JsonElement vocab = root.getAsJsonObject("model").get("vocab");
+                if (vocab != null && vocab.isJsonObject()) {
+                    for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                        v.put(e.getKey(), id(e.getValue(), source, "model.vocab entry " + quote(e.getKey())), source);
+                    }
+                } else if (vocab != null && vocab.isJsonArray()) {
+                    JsonArray pieces = vocab.getAsJsonArray(); // Unigram: [piece, score] pairs
+                    for (int i = 0; i < pieces.size(); i++) {
+                        JsonElement p = pieces.get(i);
+                        if (!p.isJsonArray() || p.getAsJsonArray().isEmpty() || !isString(p.getAsJsonArray().get(0))) {
+                            throw new SegEarthException(source + ": model.vocab[" + i + "] is " + quote(p)
+                                    + "; expected a [piece, score] pair with a string piece");
                         }
-                    } else if (vocab != null && vocab.isJsonArray()) {
-                        JsonArray pieces = vocab.getAsJsonArray(); // Unigram: [piece, score] pairs
-                        for (int i = 0; i < pieces.size(); i++) {
-                            v.put(pieces.get(i).getAsJsonArray().get(0).getAsString(), i);
-                        }
+                        v.put(p.getAsJsonArray().get(0).getAsString(), i, source);
                     }
                 }
-                if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
-                    for (JsonElement e : root.getAsJsonArray("added_tokens")) {
-                        JsonObject t = e.getAsJsonObject();
-                        v.put(t.get("content").getAsString(), t.get("id").getAsLong());
+            }
+            if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
+                JsonArray added = root.getAsJsonArray("added_tokens");
+                for (int i = 0; i < added.size(); i++) {
+                    JsonElement e = added.get(i);
+                    String where = "added_tokens[" + i + "]";
+                    if (!e.isJsonObject() || !isString(e.getAsJsonObject().get("content"))
+                            || !e.getAsJsonObject().has("id")) {
+                        throw new SegEarthException(source + ": " + where + " is " + quote(e)
+                                + "; expected an object with a string 'content' and an integer 'id'");
                     }
+                    JsonObject t = e.getAsJsonObject();
+                    v.put(t.get("content").getAsString(), id(t.get("id"), source, where + ".id"), source);
                 }
-            } catch (RuntimeException e) {
-                throw new SegEarthException(source + ": model.vocab or added_tokens is malformed (" + e
-                        + "); expected token -> integer id", e);
             }
             if (v.max < 0) {
                 throw new SegEarthException(source + " has no vocabulary (model.vocab) nor added tokens");
@@ -313,9 +378,32 @@ public final class TextTokenizer implements AutoCloseable {
             return v;
         }
 
-        private void put(String token, long id) {
+        private static boolean isString(JsonElement e) {
+            return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+        }
+
+        /**
+         * {@code value} as a token id: a JSON integer literal in [0, 2^31 - 2] (the Rust tokenizers
+         * read ids as u32 and refuse {@code 2.0} or {@code "2"} too).
+         */
+        private static long id(JsonElement value, String source, String what) {
+            if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                String text = value.getAsString();
+                if (INTEGER.matcher(text).matches()) {
+                    long id = Long.parseLong(text);
+                    if (id <= Integer.MAX_VALUE - 1) {
+                        return id;
+                    }
+                }
+            }
+            throw new SegEarthException(source + ": " + what + " has the id " + quote(value)
+                    + "; expected an integer from 0 to " + (Integer.MAX_VALUE - 1));
+        }
+
+        private void put(String token, long id, String source) {
             if (id < 0 || id > Integer.MAX_VALUE - 1) {
-                throw new IllegalArgumentException("token '" + token + "' has id " + id);
+                throw new SegEarthException(source + ": token " + quote(token) + " has the id " + id
+                        + "; expected an integer from 0 to " + (Integer.MAX_VALUE - 1));
             }
             ids.put(token, id);
             used.putIfAbsent(id, token);
@@ -330,7 +418,7 @@ public final class TextTokenizer implements AutoCloseable {
             long id = ids.size();
             if (used.containsKey(id)) {
                 throw new SegEarthException(source + ": cannot add " + content + ": its id would be len(tokenizer) = "
-                        + id + " (as transformers gives it), which '" + used.get(id) + "' already has; the"
+                        + id + " (as transformers gives it), which " + quote(used.get(id)) + " already has; the"
                         + " vocabulary's ids are not contiguous");
             }
             JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
@@ -345,7 +433,7 @@ public final class TextTokenizer implements AutoCloseable {
             token.addProperty("special", special);
             added.add(token);
             root.add("added_tokens", added);
-            put(content, id);
+            put(content, id, source);
             return id;
         }
 

@@ -124,8 +124,14 @@ record TokenizerConfig(boolean present, Map<String, String> specialTokens, List<
             if (e instanceof SegEarthException s) {
                 throw s;
             }
-            throw new SegEarthException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new SegEarthException(file + " is not valid JSON: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** The first line of {@code message} (Gson appends a "See ...Troubleshooting" line to its parse errors). */
+    static String firstLine(String message) {
+        String line = message == null ? "" : message.lines().findFirst().orElse("").strip();
+        return line.isEmpty() ? "no detail" : line;
     }
 
     /** Reads a UTF-8 text file of at most {@link #MAX_FILE_BYTES}. */

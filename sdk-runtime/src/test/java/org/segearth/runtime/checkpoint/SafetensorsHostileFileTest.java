@@ -45,6 +45,16 @@ class SafetensorsHostileFileTest {
     }
 
     @Test
+    void invalidJsonHeaderIsReportedOnOneLine() throws IOException {
+        // a fuzzing finding: Gson's parse error has a second "See ...Troubleshooting" line
+        String h = "{\"a\": {\"dtype\": \"F32\", \"shape\": [4294\u0002\u0000\u0000{}]}}";
+        Path f = RawSafetensors.write(dir.resolve("a.safetensors"), h, new byte[0]);
+        assertRejected(f, "header is not valid JSON");
+        SegEarthException e = assertThrows(SegEarthException.class, () -> SafetensorsFile.open(f).close());
+        assertTrue(!e.getMessage().contains("\n") && !e.getMessage().contains("Troubleshooting"), e.getMessage());
+    }
+
+    @Test
     void offsetsOutsideTheDataArea() throws IOException {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         assertRejected(RawSafetensors.write(dir.resolve("a.safetensors"), h, RawSafetensors.floats(1, 2)), "outside the data area");

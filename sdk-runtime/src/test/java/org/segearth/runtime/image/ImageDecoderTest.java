@@ -269,6 +269,45 @@ class ImageDecoderTest {
         assertEquals(30, ImageDecoder.withMaxPixels(900).read(ok).width());
     }
 
+    @Test
+    void aPngDeclaringMorePixelDataThanItsBytesCanHoldIsRefused() throws IOException {
+        // a fuzzing finding: 97 bytes declaring 67108870 x 4 RGB made the JDK's reader allocate
+        // 805 MB and scan it; here 4000 x 4000 RGB (48 MB) in about 70 bytes
+        byte[] forged = encode(sample(BufferedImage.TYPE_3BYTE_BGR, 2, 2), "png");
+        writeInt(forged, 16, 4000);
+        writeInt(forged, 20, 4000);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ImageDecoder.withMaxPixels(4000L * 4000).read(forged));
+        String m = e.getMessage();
+        assertTrue(m.contains("image bytes") && m.contains("4000x4000") && m.contains("24 bits per pixel")
+                && m.contains(forged.length + " bytes") && !m.contains("\n"), m);
+        Path file = tmp.resolve("forged.png");
+        Files.write(file, forged);
+        e = assertThrows(InvalidInputException.class, () -> ImageDecoder.withMaxPixels(4000L * 4000).read(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("4000x4000"), e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> ImageDecoder.withMaxPixels(4000L * 4000).readSamples(file));
+        assertTrue(e.getMessage().contains("deflate expands"), e.getMessage());
+    }
+
+    @Test
+    void flatImagesThatCompressAsFarAsDeflateCanStillDecode() throws IOException {
+        // the bound must not refuse real files: flat PNGs (RGB, 1-bit gray) at deflate's best ratio
+        // and a flat JPEG, whose ratio is not bounded at all
+        BufferedImage black = new BufferedImage(2000, 2000, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] png = encode(black, "png");
+        assertTrue(2000L * 2000 * 3 > 500L * png.length, "expected a highly compressed PNG: " + png.length);
+        assertEquals(2000, ImageDecoder.defaults().read(png).width());
+        BufferedImage bits = new BufferedImage(4000, 4000, BufferedImage.TYPE_BYTE_BINARY);
+        assertEquals(4000, ImageDecoder.defaults().read(encode(bits, "png")).height());
+        Path file = tmp.resolve("flat.png");
+        Files.write(file, png);
+        assertEquals(2000, ImageDecoder.defaults().read(file).height());
+        assertEquals(2000, ImageDecoder.defaults().readSamples(file).getWidth());
+        byte[] jpeg = encode(black, "jpeg");
+        assertTrue(2000L * 2000 * 3 > 100L * jpeg.length, "expected a highly compressed JPEG: " + jpeg.length);
+        assertEquals(2000, ImageDecoder.defaults().read(jpeg).width());
+    }
+
     private static void writeInt(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);

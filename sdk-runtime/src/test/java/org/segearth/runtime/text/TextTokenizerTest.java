@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 
 class TextTokenizerTest {
@@ -100,6 +101,90 @@ class TextTokenizerTest {
         try (TextTokenizer tok = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
             assertEquals(-1, tok.padTokenId());
             assertEquals(11, tok.segTokenId());
+        }
+    }
+
+    /** A word-level tokenizer.json whose unknown token is not in its vocabulary, with {@code words} as the vocab. */
+    private static String wordLevelWithoutUnk(String... words) {
+        StringBuilder vocab = new StringBuilder("\"<|endoftext|>\":0");
+        for (int i = 0; i < words.length; i++) {
+            vocab.append(",\"").append(words[i]).append("\":").append(i + 1);
+        }
+        return WORD_LEVEL.replaceFirst("(?s)\"vocab\":\\{.*?\\}", "\"vocab\":{" + vocab.toString()
+                .replace("\\", "\\\\").replace("$", "\\$") + "}");
+    }
+
+    private static SegEarthException refused(Path file) {
+        SegEarthException e = assertThrows(SegEarthException.class, () -> TextTokenizer.open(file).close());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n") && !e.getMessage().contains("\r"), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void invalidJsonIsReportedOnOneLine(@TempDir Path dir) throws Exception {
+        // a fuzzing finding: Gson's parse error has a second "See ...Troubleshooting" line
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, ",\"n:\"0\",{\n  \n");
+        SegEarthException e = refused(file);
+        assertTrue(e.getMessage().contains("not valid JSON") && !e.getMessage().contains("Troubleshooting"),
+                e.getMessage());
+        e = assertThrows(SegEarthException.class, () -> TextTokenizer.fromJson("{\"a\": [1 2]}", "inline").close());
+        assertTrue(e.getMessage().startsWith("inline is not a tokenizer.json") && !e.getMessage().contains("\n"),
+                e.getMessage());
+    }
+
+    @Test
+    void aVocabIdThatIsNotAnIntegerIsRefused(@TempDir Path dir) throws Exception {
+        // a fuzzing finding: "$249" threw NumberFormatException
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, WORD_LEVEL.replace("\"planes\":8", "\"planes\":\"$249\""));
+        SegEarthException e = refused(file);
+        assertTrue(e.getMessage().contains("model.vocab entry \"planes\"") && e.getMessage().contains("\"$249\""),
+                e.getMessage());
+        Files.writeString(file, WORD_LEVEL.replace("\"planes\":8", "\"planes\":8.5"));
+        assertTrue(refused(file).getMessage().contains("8.5"));
+        Files.writeString(file, WORD_LEVEL.replace("\"planes\":8", "\"plan\\nes\":-8"));
+        assertTrue(refused(file).getMessage().contains("\"plan\\nes\" has the id -8"));
+    }
+
+    @Test
+    void anAddedTokenWithoutIdOrContentIsRefused(@TempDir Path dir) throws Exception {
+        // a fuzzing finding: a missing 'id' or 'content' threw NullPointerException
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, WORD_LEVEL.replace("{\"id\":0,\"content\"", "{\"content\""));
+        SegEarthException e = refused(file);
+        assertTrue(e.getMessage().contains("added_tokens[0]") && e.getMessage().contains("integer 'id'"),
+                e.getMessage());
+        Files.writeString(file, WORD_LEVEL.replace("\"content\":\"<|endoftext|>\"", "\"contents\":\"x\""));
+        assertTrue(refused(file).getMessage().contains("added_tokens[0] is {\"id\":0,\"contents\""));
+        Files.writeString(file, WORD_LEVEL.replace("{\"id\":0,", "{\"id\":\"zero\","));
+        assertTrue(refused(file).getMessage().contains("added_tokens[0].id has the id \"zero\""));
+    }
+
+    @Test
+    void aTokenizerThatCannotEncodeFailsWhenOpened(@TempDir Path dir) throws Exception {
+        // a fuzzing finding: "WordLevel error: Missing [UNK] token" escaped from the first encode
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, wordLevelWithoutUnk("segment", "the", "planes"));
+        SegEarthException e = refused(file);
+        assertTrue(e.getMessage().contains("cannot encode") && e.getMessage().contains("Missing [UNK] token"),
+                e.getMessage());
+    }
+
+    @Test
+    void aNativeEncodingErrorIsAModelPackageException(@TempDir Path dir) throws Exception {
+        // the trial text's words are known; others are not and there is no [UNK] to map them to
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, wordLevelWithoutUnk("Please", "segment", "the", "2", "ships", "near", "pier", ",",
+                "and", "roofs", "(", "red", ")", "."));
+        try (TextTokenizer tok = TextTokenizer.open(file)) {
+            assertArrayEquals(new long[] {2, 3, 5}, tok.encode("segment the ships"));
+            ModelPackageException e = assertThrows(ModelPackageException.class, () -> tok.encode("the harbour"));
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("\"the harbour\"")
+                    && e.getMessage().contains("Missing [UNK] token") && !e.getMessage().contains("\n"),
+                    e.getMessage());
+            assertThrows(ModelPackageException.class, () -> tok.encodePrompt("<image> the harbour"));
         }
     }
 
