@@ -80,7 +80,8 @@ final class Inputs {
         try {
             return read.get();
         } catch (InvalidInputException e) {
-            throw e;
+            // the decoder names the file; say which option gave it
+            throw new InvalidInputException("--image: " + e.getMessage(), e);
         } catch (SegEarthException | IllegalArgumentException | IllegalStateException | ArithmeticException
                 | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new InvalidInputException("--image " + image + " cannot be used: "
