@@ -19,7 +19,7 @@ cp="$root/benchmarks/target/segearth-benchmarks-0.1.0-SNAPSHOT.jar:$(cat "$root/
 
 timed() { # name, command...
   local name="$1"; shift
-  echo "== $name: $*" | tee -a "$log"
+  echo "== $name" | tee -a "$log"
   /usr/bin/time -f "$name: wall %e s, peak RSS %M kB, exit %x" -a -o "$log" "$@" 2>&1 | tee -a "$log" | tail -n 20
 }
 
