@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Messages;
 
 /**
  * One safetensors file, its header validated up front and its tensor data memory-mapped on demand
@@ -145,14 +146,14 @@ public final class SafetensorsFile implements AutoCloseable {
         for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
             JsonElement v = m.getValue();
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                throw new SegEarthException(path + ": __metadata__." + m.getKey() + " must be a string");
+                throw new SegEarthException(path + ": __metadata__." + Messages.abbreviate(m.getKey(), 120) + " must be a string");
             }
             into.put(m.getKey(), v.getAsString());
         }
     }
 
     private static TensorInfo readEntry(Path path, String name, JsonElement value, long dataStart) {
-        String where = path + ": tensor '" + name + "'";
+        String where = path + ": tensor '" + Messages.abbreviate(name, 120) + "'";
         if (!value.isJsonObject()) {
             throw new SegEarthException(where + " must be an object with dtype, shape and data_offsets");
         }
@@ -220,17 +221,17 @@ public final class SafetensorsFile implements AutoCloseable {
         TensorInfo previous = null;
         for (TensorInfo t : sorted) {
             if (t.end() > fileSize) {
-                throw new SegEarthException(path + ": tensor '" + t.name() + "' ends at data offset "
+                throw new SegEarthException(path + ": tensor '" + Messages.abbreviate(t.name(), 120) + "' ends at data offset "
                         + (t.end() - dataStart) + ", outside the data area of " + (fileSize - dataStart) + " bytes");
             }
             if (t.begin() < expected) {
-                throw new SegEarthException(path + ": tensor '" + t.name() + "' overlaps tensor '"
-                        + (previous == null ? "?" : previous.name()) + "' (data offsets "
+                throw new SegEarthException(path + ": tensor '" + Messages.abbreviate(t.name(), 120) + "' overlaps tensor '"
+                        + (previous == null ? "?" : Messages.abbreviate(previous.name(), 120)) + "' (data offsets "
                         + (t.begin() - dataStart) + " < " + (expected - dataStart) + ")");
             }
             if (t.begin() > expected) {
                 throw new SegEarthException(path + ": " + (t.begin() - expected) + " bytes before tensor '"
-                        + t.name() + "' belong to no tensor; the header does not describe the data");
+                        + Messages.abbreviate(t.name(), 120) + "' belong to no tensor; the header does not describe the data");
             }
             expected = t.end();
             previous = t;

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.segearth.runtime.Messages;
 import org.segearth.api.SegEarthException;
 
 /**
@@ -716,20 +717,11 @@ public final class SafePickle {
 
     /** At most 60 characters of {@code s}, control characters escaped (messages are one line). */
     private static String abbreviate(String s) {
-        return printable(s.length() <= 60 ? s : s.substring(0, 60) + "...");
+        return Messages.abbreviate(s, 60);
     }
 
     static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return Messages.printable(s);
     }
 
     /** Python's raw-unicode-escape: {@code \\uXXXX} and {@code \\UXXXXXXXX}, other chars Latin-1. */

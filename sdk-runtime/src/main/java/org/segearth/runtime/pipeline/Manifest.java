@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.segearth.runtime.Messages;
 import org.segearth.api.ModelPackageException;
 import org.segearth.spi.config.JsonConfig;
 
@@ -111,7 +112,7 @@ public record Manifest(String format, String name, String description, String vi
         Manifest d = defaults();
         String format = c.getString("format", FORMAT);
         if (!format.equals(FORMAT)) {
-            throw new ModelPackageException(c.source() + ": format '" + oneLine(format)
+            throw new ModelPackageException(c.source() + ": format '" + Messages.abbreviate(format, 60)
                     + "' is not supported; expected '" + FORMAT + "' (a newer SDK may read it)");
         }
         JsonConfig components = c.optObject("components").orElse(JsonConfig.parse("{}", c.source()));
@@ -147,17 +148,9 @@ public record Manifest(String format, String name, String description, String vi
         return switch (value) {
             case "before" -> PhrasePosition.BEFORE;
             case "after" -> PhrasePosition.AFTER;
-            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + oneLine(value)
+            default -> throw new ModelPackageException(source + ": tokens.phrase is '" + Messages.abbreviate(value, 60)
                     + "'; expected 'before' or 'after'");
         };
-    }
-
-    /** {@code s} with its control characters escaped, for a one-line message. */
-    private static String oneLine(String s) {
-        String t = s.length() <= 60 ? s : s.substring(0, 60) + "...";
-        StringBuilder b = new StringBuilder(t.length());
-        t.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
-        return b.toString();
     }
 
     /** The manifest as JSON, as {@link #read} reads it. */

@@ -55,6 +55,16 @@ class SafetensorsHostileFileTest {
     }
 
     @Test
+    void tensorNamesWithControlCharactersAreEscapedInMessages() throws IOException {
+        // a fuzzing finding: a carriage return in a key made the message two lines
+        String h = "{\"__\\retadata__\":{\"format\":\"pt\"}}";
+        Path f = RawSafetensors.write(dir.resolve("a.safetensors"), h, new byte[0]);
+        SegEarthException e = assertThrows(SegEarthException.class, () -> SafetensorsFile.open(f).close());
+        assertTrue(e.getMessage().contains("'__\\u000detadata__' lacks 'dtype'"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\r") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void offsetsOutsideTheDataArea() throws IOException {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         assertRejected(RawSafetensors.write(dir.resolve("a.safetensors"), h, RawSafetensors.floats(1, 2)), "outside the data area");
