@@ -3,6 +3,7 @@ package org.segearth.runtime.checkpoint;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Messages;
 
 /** The safetensors dtypes the SDK reads and writes. */
 public enum DType {
@@ -43,8 +44,9 @@ public enum DType {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SegEarthException(file + ": tensor '" + tensor + "' has dtype '" + name
-                    + "', which is not supported; supported: F32, F16, BF16, F64, I64, I32, U8, BOOL");
+            throw new SegEarthException(file + ": tensor '" + Messages.abbreviate(tensor, 120) + "' has dtype '"
+                    + Messages.abbreviate(name, 40) + "', which is not supported; supported: F32, F16, BF16, F64, I64,"
+                    + " I32, U8, BOOL");
         }
     }
 

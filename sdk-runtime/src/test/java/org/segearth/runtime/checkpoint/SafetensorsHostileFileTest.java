@@ -65,6 +65,14 @@ class SafetensorsHostileFileTest {
     }
 
     @Test
+    void dtypesWithControlCharactersAreEscapedInMessages() throws IOException {
+        String h = "{\"a\":{\"dtype\":\"F3\\u000b\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        Path f = RawSafetensors.write(dir.resolve("a.safetensors"), h, RawSafetensors.floats(1));
+        SegEarthException e = assertThrows(SegEarthException.class, () -> SafetensorsFile.open(f).close());
+        assertTrue(e.getMessage().contains("dtype 'F3\\u000b'") && e.getMessage().lines().count() == 1, e.getMessage());
+    }
+
+    @Test
     void offsetsOutsideTheDataArea() throws IOException {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         assertRejected(RawSafetensors.write(dir.resolve("a.safetensors"), h, RawSafetensors.floats(1, 2)), "outside the data area");
