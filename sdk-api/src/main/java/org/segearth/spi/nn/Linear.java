@@ -110,23 +110,25 @@ public final class Linear {
             return ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
         }
         long out = weight.getShape().get(0);
-        long in = weight.getShape().get(1);
-        long step = Math.max(1, MatmulContext.MAX_SCRATCH_ELEMENTS / in);
+        long step = Math.max(1, MatmulContext.MAX_SCRATCH_ELEMENTS / weight.getShape().get(1));
+        if (step >= out) {
+            NDArray wide = context.widen(weight);
+            wide.attach(scope);
+            return ai.djl.nn.core.Linear.linear(x, wide, bias).singletonOrThrow();
+        }
         java.util.List<NDArray> parts = new java.util.ArrayList<>();
         for (long r0 = 0; r0 < out; r0 += step) {
-            String rows = r0 + ":" + Math.min(out, r0 + step);
-            NDArray slice = step >= out ? weight : weight.get(new NDIndex(rows));
+            NDIndex rows = new NDIndex(r0 + ":" + Math.min(out, r0 + step));
+            NDArray slice = weight.get(rows);
+            slice.attach(scope);
             NDArray wide = context.widen(slice);
             wide.attach(scope);
-            if (slice != weight) {
-                slice.attach(scope);
-            }
-            NDArray b = bias == null || step >= out ? bias : bias.get(new NDIndex(rows));
-            if (b != null && b != bias) {
+            NDArray b = bias == null ? null : bias.get(rows);
+            if (b != null) {
                 b.attach(scope);
             }
             parts.add(ai.djl.nn.core.Linear.linear(x, wide, b).singletonOrThrow());
         }
-        return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), -1);
+        return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), -1);
     }
 }

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,9 @@ import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Messages;
 
 /**
- * One safetensors file, its header validated up front and its tensor data memory-mapped on demand
- * (nothing is copied to the Java heap). Offsets are 64-bit: files and offsets beyond 2 GiB work;
- * a single tensor is limited to 2 GiB, the limit of one mapping.
+ * One safetensors file, its header validated up front and its tensor data read on demand, by
+ * ranges, into the caller's buffer ({@link #read}). Offsets are 64-bit: files and offsets beyond
+ * 2 GiB work.
  *
  * <p>Hostile files fail here with a {@link SegEarthException}: a header length past the end of the
  * file or above {@link #MAX_HEADER_BYTES}, invalid JSON, unknown dtypes, negative dimensions,
@@ -271,25 +270,6 @@ public final class SafetensorsFile implements AutoCloseable {
     /** File offset where tensor data starts. */
     public long dataStart() {
         return dataStart;
-    }
-
-    /**
-     * Maps the bytes of {@code tensor} read-only, little endian.
-     */
-    public ByteBuffer map(TensorInfo tensor) {
-        if (tensor.byteLength() > Integer.MAX_VALUE) {
-            throw new SegEarthException(path + ": tensor '" + tensor.name() + "' holds " + tensor.byteLength()
-                    + " bytes; a single tensor over 2 GiB is not supported");
-        }
-        try {
-            if (tensor.byteLength() == 0) {
-                return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, tensor.begin(), tensor.byteLength());
-            return buffer.order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new SegEarthException("cannot map tensor '" + tensor.name() + "' of " + path + ": " + e.getMessage(), e);
-        }
     }
 
     /**

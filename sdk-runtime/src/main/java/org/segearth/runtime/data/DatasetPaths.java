@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.segearth.api.InvalidInputException;
+import org.segearth.runtime.Messages;
 
 /**
  * Resolves the file names that dataset annotations give inside the folder the layout names for
@@ -69,7 +70,7 @@ final class DatasetPaths {
     static String abbreviate(Object o) {
         StringBuilder b = new StringBuilder();
         render(o, b, 0);
-        return SafePickle.printable(b.length() <= MESSAGE_CHARS ? b.toString() : b.substring(0, MESSAGE_CHARS) + "...");
+        return Messages.abbreviate(b.toString(), MESSAGE_CHARS);
     }
 
     private static final int MESSAGE_CHARS = 80;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Messages;
 
 /** JSON reading for the dataset readers: errors name the file and the record. */
 final class JsonFiles {
@@ -31,7 +32,7 @@ final class JsonFiles {
             return JsonParser.parseReader(r);
         } catch (IOException | RuntimeException e) {
             throw new SegEarthException("cannot parse JSON file " + file + ": "
-                    + SafePickle.printable(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), e);
+                    + Messages.printable(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), e);
         }
     }
 

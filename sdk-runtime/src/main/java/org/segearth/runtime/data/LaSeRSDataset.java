@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Messages;
 
 /**
  * LaSeRS (SegEarth-R2): {@code {root}/{train|test}/images/*} and
@@ -99,7 +100,7 @@ public final class LaSeRSDataset extends ListedDataset {
             }
             JsonObject o = e.getAsJsonObject();
             String id = o.has("id") ? JsonFiles.string(o, "id", file, where) : stem + "_" + index;
-            String record = where + " (id " + SafePickle.printable(id) + ")";
+            String record = where + " (id " + Messages.printable(id) + ")";
             String imageName = JsonFiles.string(o, "image_name", file, record);
             String description = JsonFiles.string(o, "description", file, record);
             String answer = o.has("answer") ? JsonFiles.string(o, "answer", file, record) : null;

@@ -22,8 +22,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.segearth.runtime.Messages;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.Messages;
 
 /**
  * A Python pickle reader for plain data only: protocols 0 to 5 with dicts, lists, tuples, sets,
@@ -718,10 +718,6 @@ public final class SafePickle {
     /** At most 60 characters of {@code s}, control characters escaped (messages are one line). */
     private static String abbreviate(String s) {
         return Messages.abbreviate(s, 60);
-    }
-
-    static String printable(String s) {
-        return Messages.printable(s);
     }
 
     /** Python's raw-unicode-escape: {@code \\uXXXX} and {@code \\UXXXXXXXX}, other chars Latin-1. */

@@ -5,8 +5,8 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.segearth.runtime.Messages;
 import org.segearth.api.ModelPackageException;
+import org.segearth.runtime.Messages;
 import org.segearth.spi.config.JsonConfig;
 
 /**

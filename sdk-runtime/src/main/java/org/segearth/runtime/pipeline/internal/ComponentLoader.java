@@ -63,10 +63,11 @@ public final class ComponentLoader {
     private Checkpoint trained;
     private TextTokenizer tokenizer;
 
-    private ComponentLoader(ModelPackage pkg, ModelOptions options, boolean headersOnly) {
+    private ComponentLoader(ModelPackage pkg, ModelOptions options, boolean headersOnly, TextTokenizer checked) {
         this.pkg = pkg;
         this.options = options;
         this.headersOnly = headersOnly;
+        this.tokenizer = checked;
     }
 
     /**
@@ -74,8 +75,11 @@ public final class ComponentLoader {
      * is read, {@link #check} runs the same loaders on the checkpoints' headers.
      */
     public static Components load(ModelPackage pkg, ModelOptions options) {
-        check(pkg, options);
-        ComponentLoader loader = new ComponentLoader(pkg, options, false);
+        TextTokenizer checked = check(pkg, options);
+        ComponentLoader loader = new ComponentLoader(pkg, options, false, checked);
+        if (checked != null) {
+            loader.opened.add(checked);
+        }
         try {
             return loader.load();
         } catch (RuntimeException e) {
@@ -88,24 +92,36 @@ public final class ComponentLoader {
      * Checks that {@code pkg} can load without reading any tensor data: providers, configs and the
      * tokenizer, then every component built on placeholders that carry the checkpoints' shapes
      * (from the safetensors headers), so that every key and shape is checked, and unread keys
-     * found, in seconds whatever the model's size.
+     * found, in seconds whatever the model's size. Returns the tokenizer it opened (null when the
+     * package has none), for the load to use.
      *
      * @throws ModelPackageException naming the file and what is wrong
      */
-    public static void check(ModelPackage pkg, ModelOptions options) {
+    private static TextTokenizer check(ModelPackage pkg, ModelOptions options) {
         long start = System.nanoTime();
         // the adapter is checked unmerged: merging would compute on the placeholders
-        ComponentLoader dry = new ComponentLoader(pkg, options.withMergedAdapter(false), true);
+        ComponentLoader dry = new ComponentLoader(pkg, options.withMergedAdapter(false), true, null);
         long weightBytes;
+        TextTokenizer checked;
         try {
             dry.load();
             weightBytes = dry.checkpoints.stream().mapToLong(Checkpoint::placeholderBytes).sum();
+            checked = dry.tokenizer;
+            dry.opened.remove(checked); // handed over to the load
         } finally {
             dry.closeAll();
         }
         LOG.debug("model package {} checked in {} ms: {} MB of weights to load", pkg.root(),
                 (System.nanoTime() - start) / 1_000_000, weightBytes >> 20);
-        MemoryBudget.requireRoomFor(pkg.root(), weightBytes, options.precision());
+        try {
+            MemoryBudget.requireRoomFor(pkg.root(), weightBytes, options.precision());
+        } catch (RuntimeException e) {
+            if (checked != null) {
+                checked.close();
+            }
+            throw e;
+        }
+        return checked;
     }
 
     private Components load() {
@@ -117,7 +133,9 @@ public final class ComponentLoader {
         LanguageModelProvider lmProvider = registry.find(LanguageModelProvider.class, manifest.languageModel());
         MaskEncoderProvider encoderProvider = registry.find(MaskEncoderProvider.class, encoderName);
         SegmentationHeadProvider headProvider = registry.find(SegmentationHeadProvider.class, headName);
-        tokenizer = pkg.tokenizer().map(this::tokenizer).orElse(null);
+        if (tokenizer == null) {
+            tokenizer = pkg.tokenizer().map(this::tokenizer).orElse(null);
+        }
         manager = Engines.pytorch().newBaseManager(device(options.device()));
         if (options.threads() > 0) {
             JniUtils.setNumThreads(options.threads());
