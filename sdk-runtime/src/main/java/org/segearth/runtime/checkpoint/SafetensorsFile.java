@@ -202,10 +202,16 @@ public final class SafetensorsFile implements AutoCloseable {
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
                 throw new SegEarthException(where + " must be an array of non-negative integers, found " + e);
             }
-            java.math.BigDecimal d = v.getAsBigDecimal();
-            if (d.signum() < 0 || d.stripTrailingZeros().scale() > 0
+            java.math.BigDecimal d;
+            try {
+                d = v.getAsBigDecimal();
+            } catch (NumberFormatException ex) { // e.g. an exponent beyond the JSON reader's limits
+                d = null;
+            }
+            if (d == null || d.signum() < 0 || d.stripTrailingZeros().scale() > 0
                     || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                throw new SegEarthException(where + " must be an array of non-negative integers, found " + e);
+                throw new SegEarthException(where + " must be an array of non-negative integers, found "
+                        + Messages.abbreviate(e.toString(), 120));
             }
             out[i] = d.longValueExact();
         }

@@ -55,6 +55,16 @@ class SafetensorsHostileFileTest {
     }
 
     @Test
+    void exponentsBeyondTheJsonReadersLimitsAreRefused() throws IOException {
+        // a fuzzing finding: Gson's BigDecimal parse of 429e967296 threw NumberFormatException
+        for (String n : new String[] {"429e967296", "1e-99999", "-0.5", "4.5", "1e19"}) {
+            String h = "{\"a\": {\"dtype\": \"F32\", \"shape\": [" + n + "], \"data_offsets\": [0, 4]}}";
+            assertRejected(RawSafetensors.write(dir.resolve("n.safetensors"), h, new byte[4]),
+                    "must be an array of non-negative integers");
+        }
+    }
+
+    @Test
     void tensorNamesWithControlCharactersAreEscapedInMessages() throws IOException {
         // a fuzzing finding: a carriage return in a key made the message two lines
         String h = "{\"__\\retadata__\":{\"format\":\"pt\"}}";
