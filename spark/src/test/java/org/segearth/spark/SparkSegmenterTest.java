@@ -90,6 +90,25 @@ class SparkSegmenterTest {
     }
 
     @Test
+    void modelShippedWithTheJobIsFoundByName() throws Exception {
+        Path demo = org.segearth.runtime.pipeline.internal.DemoModel.open().root();
+        LocalSpark.session().sparkContext().addFile(demo.toString(), true);
+        Path image = LocalSpark.testdata().resolve("dubai/images/Tile1_image_part_001.jpg");
+        Dataset<Row> input = LocalSpark.session().createDataFrame(
+                List.of(RowFactory.create(image.toString(), INSTRUCTIONS[0])),
+                new StructType().add("path", DataTypes.StringType).add("instruction", DataTypes.StringType));
+        // the folder's name only: not a path on the executor, the file shipped under that name
+        List<Row> rows = SparkSegmenter.builder().model(demo.getFileName().toString()).build().transform(input)
+                .collectAsList();
+        try (Segmenter segmenter = Segmenter.builder().threads(1).build()) {
+            SegmentationResult expected = segmenter.segment(image, INSTRUCTIONS[0]);
+            assertEquals(expected.targets().size(), rows.size());
+            assertEquals(expected.answer(), rows.get(0).getString(3));
+            assertNull(rows.get(0).get(9));
+        }
+    }
+
+    @Test
     void inputsThatCannotWorkAreRefusedWhenTheJobIsBuilt() {
         Dataset<Row> input = LocalSpark.session().createDataFrame(List.of(RowFactory.create("a.jpg", "x")),
                 new StructType().add("path", DataTypes.StringType).add("error", DataTypes.StringType));
