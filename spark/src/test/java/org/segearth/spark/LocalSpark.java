@@ -12,7 +12,7 @@ final class LocalSpark {
 
     static synchronized SparkSession session() {
         if (spark == null) {
-            Path work = Path.of(System.getProperty("java.io.tmpdir"));
+            Path work = Path.of("target").toAbsolutePath();
             spark = SparkSession.builder()
                     .master("local[2]")
                     .appName("segearth-spark-test")
@@ -20,7 +20,7 @@ final class LocalSpark {
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.local.dir", work.resolve("segearth-spark-test").toString())
+                    .config("spark.local.dir", work.resolve("spark-local").toString())
                     .getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
         }
