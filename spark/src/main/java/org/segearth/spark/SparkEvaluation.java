@@ -73,6 +73,14 @@ public final class SparkEvaluation {
     public EvaluationReport run(SparkSession spark) {
         long start = System.nanoTime();
         BenchmarkDataset data = Datasets.open(dataset, Path.of(root), split);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < data.size(); i++) {
+            if (!ids.add(data.get(i).id())) {
+                // as the single-machine evaluator refuses it
+                throw new SegEarthException(dataset + "/" + split + " has two samples with id '" + data.get(i).id()
+                        + "'; ids must be unique for the per-sample CSV and resuming");
+            }
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = partitions > 0 ? partitions : Math.max(1, Math.min(data.size(), jsc.defaultParallelism() * 4));
         List<Integer> indices = IntStream.range(0, data.size()).boxed().toList();
