@@ -109,73 +109,121 @@ public final class Evaluator {
         if (output != null && !resume) {
             removeOutputs(output);
         }
-        GroupMetrics overall = new GroupMetrics();
-        Map<String, GroupMetrics> groups = new LinkedHashMap<>();
+        Totals totals = new Totals();
         Map<String, List<String>> previous = output == null ? Map.of() : readPrevious(output.resolve("samples.csv"), true);
-        int done = 0;
-        int resumed = 0;
-        int noGroundTruth = 0;
-        double modelSeconds = 0;
         try (CsvOut csv = output == null ? null : new CsvOut(output, !previous.isEmpty())) {
             for (Sample sample : dataset.samples()) {
                 List<String> row = previous.get(sample.id());
                 if (row != null) {
-                    if (!row.get(2).isEmpty()) {
-                        add(overall, groups, sample, parseTargets(row), new long[] {
-                                Long.parseLong(row.get(4)), Long.parseLong(row.get(5))});
-                    } else {
-                        noGroundTruth++;
-                    }
-                    resumed++;
-                    done++;
+                    totals.add(fromCsv(sample, row), true);
                     continue;
                 }
-                BufferedImage image = sample.image();
-                String answer = mode == EvalMode.TEACHER_FORCED ? teacherAnswer(sample) : null;
-                long t0 = System.nanoTime();
-                SegmentationFunction.Output out = function.segment(image, sample.instruction(), answer);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                modelSeconds += seconds;
-                List<long[]> targets = List.of();
-                long[] merged = null;
-                int gtCount = -1;
-                if (sample.hasGroundTruth()) {
-                    List<Mask> gt = sample.targets();
-                    gtCount = gt.size();
-                    int w = gt.isEmpty() ? image.getWidth() : gt.get(0).width();
-                    int h = gt.isEmpty() ? image.getHeight() : gt.get(0).height();
-                    try {
-                        targets = MaskScores.perTarget(gt, out.masks(), w, h);
-                        merged = MaskScores.merged(gt, out.masks(), w, h);
-                    } catch (SegEarthException e) {
-                        throw new SegEarthException("sample " + sample.id() + " (" + sample.imagePath() + "): "
-                                + e.getMessage(), e);
-                    }
-                    add(overall, groups, sample, targets, merged);
-                } else {
-                    noGroundTruth++;
-                }
+                Scored scored = evaluate(sample);
+                SampleScore score = scored.score();
+                totals.add(score, false);
                 if (csv != null) {
-                    csv.row(sample, gtCount, out, targets, merged, seconds);
-                    csv.masks(sample, out.masks(), maskOutput);
+                    csv.row(sample, score.groundTruthTargets(), scored.output(), score.targets(), score.merged(),
+                            score.seconds());
+                    csv.masks(sample, scored.output().masks(), maskOutput);
                 }
-                done++;
-                progress.update(done, dataset.size(), sample, seconds);
+                progress.update(totals.done, dataset.size(), sample, score.seconds());
             }
         }
-        double total = (System.nanoTime() - start) / 1e9;
-        EvaluationReport report = new EvaluationReport(dataset.name(), dataset.split(), mode, metricStyle, overall,
-                groups, done, resumed, noGroundTruth, total, modelSeconds);
+        EvaluationReport report = totals.report(dataset, mode, metricStyle, (System.nanoTime() - start) / 1e9);
         if (output != null) {
             write(output.resolve("report.json"), report.toJson() + "\n");
         }
         return report;
     }
 
-    private static void add(GroupMetrics overall, Map<String, GroupMetrics> groups, Sample sample,
-            List<long[]> targets, long[] merged) {
-        overall.add(targets, merged);
-        sample.group().ifPresent(g -> groups.computeIfAbsent(g, k -> new GroupMetrics()).add(targets, merged));
+    /**
+     * Runs the function on one sample and scores it, as {@link #run} does for each sample; with
+     * {@link #report} the scores of samples run apart (on other machines, say) give the report
+     * {@code run} would give. Writes nothing.
+     */
+    public SampleScore score(Sample sample) {
+        return evaluate(sample).score();
+    }
+
+    /**
+     * The report of samples scored apart with {@link #score}: the same metrics as {@link #run}
+     * on {@code dataset} when {@code scores} holds each of its samples once, in the dataset's
+     * order (the sums are the same sums in the same order). The timing is {@code seconds} of
+     * wall time and the sum of the samples' model seconds.
+     */
+    public EvaluationReport report(BenchmarkDataset dataset, List<SampleScore> scores, double seconds) {
+        Totals totals = new Totals();
+        scores.forEach(s -> totals.add(s, false));
+        return totals.report(dataset, mode, style != null ? style : MetricStyle.forDataset(dataset.name()), seconds);
+    }
+
+    /** The function's output on one sample and its score. */
+    private record Scored(SegmentationFunction.Output output, SampleScore score) {}
+
+    private Scored evaluate(Sample sample) {
+        BufferedImage image = sample.image();
+        String answer = mode == EvalMode.TEACHER_FORCED ? teacherAnswer(sample) : null;
+        long t0 = System.nanoTime();
+        SegmentationFunction.Output out = function.segment(image, sample.instruction(), answer);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<long[]> targets = List.of();
+        long[] merged = null;
+        int gtCount = -1;
+        if (sample.hasGroundTruth()) {
+            List<Mask> gt = sample.targets();
+            gtCount = gt.size();
+            int w = gt.isEmpty() ? image.getWidth() : gt.get(0).width();
+            int h = gt.isEmpty() ? image.getHeight() : gt.get(0).height();
+            try {
+                targets = MaskScores.perTarget(gt, out.masks(), w, h);
+                merged = MaskScores.merged(gt, out.masks(), w, h);
+            } catch (SegEarthException e) {
+                throw new SegEarthException("sample " + sample.id() + " (" + sample.imagePath() + "): "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Scored(out, new SampleScore(sample.id(), sample.group().orElse(null), gtCount, out.masks().size(),
+                targets, merged, seconds, out.answer()));
+    }
+
+    /** A sample's score read back from its {@code samples.csv} row. */
+    private static SampleScore fromCsv(Sample sample, List<String> row) {
+        boolean gt = !row.get(2).isEmpty();
+        return new SampleScore(sample.id(), sample.group().orElse(null), gt ? Integer.parseInt(row.get(2)) : -1,
+                row.get(3).isEmpty() ? 0 : Integer.parseInt(row.get(3)), gt ? parseTargets(row) : List.of(),
+                gt ? new long[] {Long.parseLong(row.get(4)), Long.parseLong(row.get(5))} : null, 0, row.get(10));
+    }
+
+    /** The sums of a run: metrics overall and per group, counts, model time. */
+    private static final class Totals {
+        private final GroupMetrics overall = new GroupMetrics();
+        private final Map<String, GroupMetrics> groups = new LinkedHashMap<>();
+        private int done;
+        private int resumed;
+        private int noGroundTruth;
+        private double modelSeconds;
+
+        void add(SampleScore s, boolean fromEarlierRun) {
+            if (s.hasGroundTruth()) {
+                overall.add(s.targets(), s.merged());
+                if (s.group() != null) {
+                    groups.computeIfAbsent(s.group(), k -> new GroupMetrics()).add(s.targets(), s.merged());
+                }
+            } else {
+                noGroundTruth++;
+            }
+            if (fromEarlierRun) {
+                resumed++;
+            } else {
+                modelSeconds += s.seconds();
+            }
+            done++;
+        }
+
+        EvaluationReport report(BenchmarkDataset dataset, EvalMode mode, MetricStyle style, double seconds) {
+            return new EvaluationReport(dataset.name(), dataset.split(), mode, style, overall, groups, done, resumed,
+                    noGroundTruth, seconds, modelSeconds);
+        }
     }
 
     /** The answer given in teacher-forced mode: the reference one, else one [SEG] per target (at least one). */

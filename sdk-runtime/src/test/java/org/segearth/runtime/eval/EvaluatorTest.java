@@ -77,6 +77,39 @@ class EvaluatorTest {
     }
 
     @Test
+    void samplesScoredApartGiveTheSameReport(@TempDir Path dir) throws Exception {
+        BenchmarkDataset ds = Datasets.open("lasers", Fixtures.lasers(dir.resolve("data")), "test");
+        Evaluator evaluator = Evaluator.builder()
+                .function((image, instruction, answer) -> answer(instruction))
+                .mode(EvalMode.TEACHER_FORCED)
+                .build();
+        EvaluationReport whole = evaluator.run(ds);
+        // scored one by one, each through a serialized copy (as between processes), then summed
+        List<SampleScore> scores = new ArrayList<>();
+        for (var sample : ds.samples()) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(evaluator.score(sample));
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                scores.add((SampleScore) in.readObject());
+            }
+        }
+        EvaluationReport apart = evaluator.report(ds, scores, 1.0);
+        assertEquals(0.5, apart.gIoU(), 1e-12);
+        assertEquals(withoutTiming(whole.toJson()), withoutTiming(apart.toJson()));
+        assertEquals(2, scores.get(1).targets().size());
+        assertEquals(6, scores.get(1).merged()[0]);
+    }
+
+    private static JsonObject withoutTiming(String json) {
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        o.remove("timing");
+        return o;
+    }
+
+    @Test
     void partialRunContinues(@TempDir Path dir) throws Exception {
         BenchmarkDataset ds = Datasets.open("lasers", Fixtures.lasers(dir.resolve("data")), "test");
         Path out = dir.resolve("out");
