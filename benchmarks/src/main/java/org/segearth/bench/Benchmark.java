@@ -196,19 +196,22 @@ public final class Benchmark {
             java.util.function.Supplier<NDArray> body, String[] runs) {
         JsonObject o = new JsonObject();
         for (String run : runs) {
+            // what the allocator kept from earlier components stays resident: the baseline is taken per run
+            long rssBefore = Machine.rss();
             Machine.Sampled<NDArray> s = Machine.sampled(() -> matmuls.run(body));
             if (s.value() != null) {
                 s.value().close();
             }
             o.addProperty("seconds_" + run, s.seconds());
             o.addProperty("peak_rss_" + run, s.peakRss());
-            o.addProperty("working_set_" + run, s.peakRss() - resident);
+            o.addProperty("rss_before_" + run, rssBefore);
+            o.addProperty("working_set_" + run, s.peakRss() - rssBefore);
         }
         double warm = o.get("seconds_" + runs[runs.length - 1]).getAsDouble();
         o.addProperty("gflop", gflop);
         o.addProperty("gflops", gflop / warm);
         o.addProperty("fraction_of_gemm", gflop / warm / gemm);
-        o.addProperty("resident_rss_before", resident);
+        o.addProperty("rss_after_load", resident);
         components.add(name, o);
         log("%s: %s %.2f s, %.0f GFLOP, %.0f%% of GEMM, peak RSS %s", name, runs[runs.length - 1], warm, gflop,
                 100 * gflop / warm / gemm, Machine.gb(o.get("peak_rss_" + runs[runs.length - 1]).getAsLong()));

@@ -30,6 +30,7 @@ public final class ThreadScaling {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 4;
         int cores = Runtime.getRuntime().availableProcessors();
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch
         System.out.printf(Locale.ROOT, "cores %d, inter-op threads %d, products %d x %d float32, %.0f s per setting%n",
                 cores, JniUtils.getNumInteropThreads(), n, n, seconds);
         JniUtils.setNumThreads(1);
