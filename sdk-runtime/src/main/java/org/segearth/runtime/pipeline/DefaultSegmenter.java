@@ -100,19 +100,22 @@ public final class DefaultSegmenter implements Segmenter {
         TokenInput tokens;
         String answerText;
         List<String> phrases;
+        SegEarthOutput out;
+        PassOptions.Attentions attentions = settings.attentionHeatmaps() ? PassOptions.Attentions.SEG_TO_IMAGE
+                : PassOptions.Attentions.NONE;
         if (answer == null) {
-            Generated g = model.generate(call, encoding, instruction, generationConfig(), timer);
+            // one language-model pass: the [SEG] states and attentions come from the generation itself
+            Generated g = model.generate(call, encoding, instruction, generationConfig(), attentions, timer);
             tokens = g.tokens();
             answerText = model.requireTokenizer().decode(g.answerIds()).strip();
             phrases = Phrases.fromIds(g.answerIds(), model.segTokenId(), model.requireTokenizer(), phrasePosition());
+            out = model.segment(call, encoding, g, timer);
         } else {
             tokens = timer.time("prompt", () -> model.tokens(instruction, answer));
             answerText = answer;
             phrases = null;
+            out = model.forward(call, encoding, tokens, new PassOptions(false, attentions), timer);
         }
-        PassOptions options = new PassOptions(false,
-                settings.attentionHeatmaps() ? PassOptions.Attentions.SEG_TO_IMAGE : PassOptions.Attentions.NONE);
-        SegEarthOutput out = model.forward(call, encoding, tokens, options, timer);
         if (phrases == null) {
             phrases = Phrases.fromText(answer, model.modelPackage().manifest().segToken(), out.numTargets(),
                     phrasePosition());

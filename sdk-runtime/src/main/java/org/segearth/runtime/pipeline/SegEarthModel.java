@@ -188,7 +188,7 @@ public final class SegEarthModel implements AutoCloseable {
         return matmuls().run(() -> {
             int n = image.numImageTokens();
             requireFits(tokens.expandedLength(n), "the prompt, the image tokens and the answer");
-            int[] imagePositions = IntStream.range(tokens.imageIndex(), tokens.imageIndex() + n).toArray();
+            int[] imagePositions = imagePositions(tokens, n);
             int[] segPositions = tokens.segPositions(c.segTokenId(), n);
             NDArray inputsEmbeds = splice(manager, image.imageEmbeds(), tokens);
             ForwardOptions lmOptions = ForwardOptions.DEFAULT
@@ -196,14 +196,40 @@ public final class SegEarthModel implements AutoCloseable {
                     .withAttentions(capture(options.attentions(), segPositions, imagePositions));
             LanguageModelOutput lm = timer.time("language_model", () -> c.languageModel().forward(inputsEmbeds, null, lmOptions));
             NDArray segHidden = rows(manager, lm.lastHiddenState(), segPositions);
-            NDArray queries = c.projector().forward(segHidden);
-            HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
-            NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
-                    image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
-            return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, lm.logits(),
-                    lm.lastHiddenState(), lm.attentions(), imagePositions, segPositions, segHidden, queries,
-                    head.maskLogits(), head.auxMaskLogits(), head.scores(), head.stride(), full, full.gt(0));
+            return masks(manager, image, tokens, inputsEmbeds, lm.logits(), lm.lastHiddenState(), lm.attentions(),
+                    segPositions, segHidden, timer);
         });
+    }
+
+    /**
+     * The masks of a generated answer from the states its generation computed ({@link #generate}):
+     * the same masks, queries and attentions as a teacher-forced {@link #forward} over
+     * {@code generated.tokens()}, without running the language model again. The output has no
+     * logits, no input embeddings and no full hidden-state sequence (null); arrays in {@code manager}.
+     */
+    public SegEarthOutput segment(NDManager manager, ImageEncoding image, Generated generated, StageTimer timer) {
+        ensureOpen();
+        return matmuls().run(() -> masks(manager, image, generated.tokens(), null, null, null, generated.attentions(),
+                generated.segPositions(), generated.segHidden(), timer));
+    }
+
+    /** Projector, head and post-processing on the [SEG] states of a pass over {@code tokens}. */
+    private SegEarthOutput masks(NDManager manager, ImageEncoding image, TokenInput tokens, NDArray inputsEmbeds,
+            NDArray logits, NDArray lastHiddenState, List<NDArray> attentions, int[] segPositions, NDArray segHidden,
+            StageTimer timer) {
+        int n = image.numImageTokens();
+        int[] imagePositions = imagePositions(tokens, n);
+        NDArray queries = c.projector().forward(segHidden);
+        HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
+        NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
+                image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
+        return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, logits, lastHiddenState,
+                attentions, imagePositions, segPositions, segHidden, queries, head.maskLogits(), head.auxMaskLogits(),
+                head.scores(), head.stride(), full, full.gt(0));
+    }
+
+    private static int[] imagePositions(TokenInput tokens, int imageTokens) {
+        return IntStream.range(tokens.imageIndex(), tokens.imageIndex() + imageTokens).toArray();
     }
 
     /**
@@ -240,32 +266,54 @@ public final class SegEarthModel implements AutoCloseable {
 
     /**
      * Generative mode: renders the prompt for {@code instruction}, writes the answer (stopping at
-     * the end token or {@code config}'s limit, clamped to the context) and returns the ids of the
-     * teacher-forced pass that follows.
+     * the end token or {@code config}'s limit, clamped to the context) and keeps, from that one
+     * pass and its KV cache, the final-layernorm hidden state of every generated {@code [SEG]} (and
+     * its attention to the image tokens when {@code attentions} is {@code SEG_TO_IMAGE}). A
+     * {@code [SEG]}'s state comes out of the step that feeds it back; a {@code [SEG]} written last
+     * gets one more one-token step. {@link #segment(NDManager, ImageEncoding, Generated, StageTimer)}
+     * turns the result into masks. Arrays in {@code manager}.
+     *
+     * @param attentions {@code NONE} or {@code SEG_TO_IMAGE} ({@code ALL} needs a teacher-forced pass)
      */
     public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
-            StageTimer timer) {
+            PassOptions.Attentions attentions, StageTimer timer) {
         ensureOpen();
+        if (attentions == PassOptions.Attentions.ALL) {
+            throw new InvalidInputException("generation keeps the [SEG] rows of the attentions only (SEG_TO_IMAGE);"
+                    + " for every row run forward() teacher-forced on the generated tokens");
+        }
         return matmuls().run(() -> {
             long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
             TokenInput promptOnly = new TokenInput(prompt, prompt.length);
-            int length = promptOnly.expandedLength(image.numImageTokens());
+            int n = image.numImageTokens();
+            int length = promptOnly.expandedLength(n);
             requireFits(length + 1, "the prompt, the image tokens and one answer token");
             int room = c.maxPositions() - length;
             GenerationConfig limited = new GenerationConfig(Math.min(config.maxNewTokens(), room), config.temperature(),
-                    config.topP(), config.seed(), c.eosTokenId(), Set.of());
-            long[] ids;
-            boolean eos;
+                    config.topP(), config.seed(), c.eosTokenId(), Set.of(c.segTokenId()));
+            int[] columns = attentions == PassOptions.Attentions.SEG_TO_IMAGE ? imagePositions(promptOnly, n) : null;
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray embeds = splice(scratch, image.imageEmbeds(), promptOnly);
-                try (Generation g = timer.time("generate", () -> generator.generate(c.languageModel(), embeds, limited))) {
-                    ids = g.ids();
-                    eos = g.stoppedAtEos();
-                }
+                // what the generation made belongs to scratch; what is kept moves to the caller's manager
+                Generation g = timer.time("generate", () -> generator.generate(c.languageModel(), embeds, limited, columns));
+                long[] ids = g.ids();
+                int[] segPositions = Arrays.stream(g.hiddenStateIndices()).map(i -> length + i).toArray();
+                NDArray segHidden = g.hiddenStates().isEmpty()
+                        ? manager.zeros(new Shape(0, c.languageModel().hiddenSize()), embeds.getDataType())
+                        : NDArrays.stack(new NDList(g.hiddenStates()));
+                segHidden.attach(manager);
+                g.attentions().forEach(a -> a.attach(manager));
+                long[] answer = g.stoppedAtEos() ? append(ids, c.eosTokenId()) : ids;
+                return new Generated(TokenInput.of(prompt, answer), ids, g.stoppedAtEos(), segPositions, segHidden,
+                        g.attentions());
             }
-            long[] answer = eos ? append(ids, c.eosTokenId()) : ids;
-            return new Generated(TokenInput.of(prompt, answer), ids, eos);
         });
+    }
+
+    /** {@link #generate(NDManager, ImageEncoding, String, GenerationConfig, PassOptions.Attentions, StageTimer)} without attentions. */
+    public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
+            StageTimer timer) {
+        return generate(manager, image, instruction, config, PassOptions.Attentions.NONE, timer);
     }
 
     /** Teacher-forced ids for {@code instruction} and {@code answer} (text with its {@code [SEG]}s). */

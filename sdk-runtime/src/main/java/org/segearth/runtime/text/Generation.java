@@ -12,14 +12,23 @@ import java.util.List;
  * @param hiddenStates the final-layernorm hidden state ({@code [hidden]}) of every generated token
  *     whose id the config asked for, in order
  * @param hiddenStateIndices for each hidden state, the index of its token in {@code ids}
+ * @param attentions per layer, the attention probabilities of the same tokens' rows at the key
+ *     positions asked for ({@code [1, heads, hiddenStates, columns]}); empty when not asked for or
+ *     when no such token was generated
  */
-public record Generation(long[] ids, boolean stoppedAtEos, List<NDArray> hiddenStates, int[] hiddenStateIndices)
-        implements AutoCloseable {
+public record Generation(long[] ids, boolean stoppedAtEos, List<NDArray> hiddenStates, int[] hiddenStateIndices,
+        List<NDArray> attentions) implements AutoCloseable {
 
     public Generation {
         ids = ids.clone();
         hiddenStates = List.copyOf(hiddenStates);
         hiddenStateIndices = hiddenStateIndices.clone();
+        attentions = List.copyOf(attentions);
+    }
+
+    /** A generation without captured attentions. */
+    public Generation(long[] ids, boolean stoppedAtEos, List<NDArray> hiddenStates, int[] hiddenStateIndices) {
+        this(ids, stoppedAtEos, hiddenStates, hiddenStateIndices, List.of());
     }
 
     @Override
@@ -40,5 +49,6 @@ public record Generation(long[] ids, boolean stoppedAtEos, List<NDArray> hiddenS
     @Override
     public void close() {
         hiddenStates.forEach(NDArray::close);
+        attentions.forEach(NDArray::close);
     }
 }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import org.segearth.api.SegEarthException;
+import org.segearth.spi.AttentionCapture;
 import org.segearth.spi.ForwardOptions;
 import org.segearth.spi.KvCache;
 import org.segearth.spi.LanguageModel;
@@ -33,9 +36,23 @@ public final class Generator {
         if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
             throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
         }
+        return generate(model, promptEmbeds, config, null);
+    }
+
+    /**
+     * Generates after {@code promptEmbeds} and also keeps, for every token whose hidden state the
+     * config asks for, its attention probabilities at the key positions {@code attentionColumns}
+     * (e.g. the image tokens): the row of the step that feeds the token, from the KV cache, which
+     * equals its row in a teacher-forced pass over the same sequence.
+     */
+    public Generation generate(LanguageModel model, NDArray promptEmbeds, GenerationConfig config,
+            int[] attentionColumns) {
+        if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
+            throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
+        }
         int capacity = (int) promptEmbeds.getShape().get(1) + config.maxNewTokens() + 1;
         try (KvCache cache = model.newCache(1, capacity)) {
-            return generate(model, cache, promptEmbeds, config);
+            return new Run(model, config, promptEmbeds.getManager(), attentionColumns).generate(promptEmbeds, cache);
         }
     }
 
@@ -47,7 +64,7 @@ public final class Generator {
         if (promptEmbeds.getShape().dimension() != 3 || promptEmbeds.getShape().get(0) != 1) {
             throw new SegEarthException("generation takes one prompt [1, length, hidden], found " + promptEmbeds.getShape());
         }
-        return new Run(model, config, promptEmbeds.getManager()).generate(promptEmbeds, cache);
+        return new Run(model, config, promptEmbeds.getManager(), null).generate(promptEmbeds, cache);
     }
 
     /** The state of one generation. */
@@ -59,13 +76,18 @@ public final class Generator {
         private final List<Long> ids = new ArrayList<>();
         private final List<NDArray> states = new ArrayList<>();
         private final List<Integer> stateIndices = new ArrayList<>();
+        /** Key positions whose attention the kept tokens' rows are captured at, or null. */
+        private final int[] attentionColumns;
+        /** Per kept token, per layer {@code [1, heads, 1, columns]}. */
+        private final List<List<NDArray>> stateAttentions = new ArrayList<>();
         private boolean eos;
 
-        Run(LanguageModel model, GenerationConfig config, NDManager out) {
+        Run(LanguageModel model, GenerationConfig config, NDManager out, int[] attentionColumns) {
             this.model = model;
             this.config = config;
             this.out = out;
             this.random = new Random(config.seed());
+            this.attentionColumns = attentionColumns == null ? null : attentionColumns.clone();
         }
 
         Generation generate(NDArray prompt, KvCache cache) {
@@ -89,15 +111,17 @@ public final class Generator {
                 }
             }
             return new Generation(ids.stream().mapToLong(Long::longValue).toArray(), eos, states,
-                    stateIndices.stream().mapToInt(Integer::intValue).toArray());
+                    stateIndices.stream().mapToInt(Integer::intValue).toArray(), attentionsByLayer());
         }
 
         /** Feeds {@code input}, picks the next id and returns its embedding (in {@code tmp}), or null at EOS. */
         private NDArray step(NDArray input, KvCache cache, NDManager tmp, boolean last) {
-            LanguageModelOutput o = model.forward(input, cache, LAST);
+            // the hidden state of a kept token comes out of the step that feeds it (the one after it was picked)
+            LanguageModelOutput o = model.forward(input, cache, withCapture(LAST));
             o.logits().attach(tmp);
             o.lastHiddenState().attach(tmp);
-            keepState(o.lastHiddenState());
+            o.attentions().forEach(a -> a.attach(tmp));
+            keepState(o);
             int allowed = Math.min(model.embeddingRows(), model.vocabSize());
             float[] logits = o.logits().get(new NDIndex("0, -1, :{}", allowed)).toFloatArray();
             long next = config.sampling() ? sample(logits, config, random) : argMax(logits);
@@ -110,22 +134,60 @@ public final class Generator {
             if (last && config.hiddenStateTokens().contains(next)) {
                 // the last token's hidden state needs one more forward
                 LanguageModelOutput extra = model.forward(embedded, cache,
-                        ForwardOptions.DEFAULT.withLogits(ForwardOptions.Logits.NONE));
+                        withCapture(ForwardOptions.DEFAULT.withLogits(ForwardOptions.Logits.NONE)));
                 extra.lastHiddenState().attach(tmp);
-                keepState(extra.lastHiddenState());
+                extra.attentions().forEach(a -> a.attach(tmp));
+                keepState(extra);
             }
             return embedded;
         }
 
-        /** Keeps the hidden state of the token just fed when it is one the config asks for. */
-        private void keepState(NDArray hidden) {
-            if (ids.isEmpty() || !config.hiddenStateTokens().contains(ids.get(ids.size() - 1))) {
+        /** Whether the token fed next (the last id picked) is one whose state is kept. */
+        private boolean feedingKept() {
+            return !ids.isEmpty() && config.hiddenStateTokens().contains(ids.get(ids.size() - 1));
+        }
+
+        /** {@code options} capturing the fed token's attention at the asked columns when it is kept. */
+        private ForwardOptions withCapture(ForwardOptions options) {
+            return attentionColumns != null && feedingKept()
+                    ? options.withAttentions(AttentionCapture.slice(null, attentionColumns)) : options;
+        }
+
+        /** Keeps the hidden state (and attentions) of the token just fed when it is one the config asks for. */
+        private void keepState(LanguageModelOutput o) {
+            if (!feedingKept()) {
                 return;
             }
-            NDArray state = hidden.get(new NDIndex("0, -1, :"));
+            NDArray state = o.lastHiddenState().get(new NDIndex("0, -1, :"));
             state.attach(out);
             states.add(state);
             stateIndices.add(ids.size() - 1);
+            if (attentionColumns != null) {
+                List<NDArray> layers = new ArrayList<>(o.attentions());
+                layers.forEach(a -> a.attach(out));
+                stateAttentions.add(layers);
+            }
+        }
+
+        /** Per layer, the kept tokens' rows side by side: {@code [1, heads, states, columns]}. */
+        private List<NDArray> attentionsByLayer() {
+            if (stateAttentions.isEmpty()) {
+                return List.of();
+            }
+            List<NDArray> byLayer = new ArrayList<>();
+            for (int layer = 0; layer < stateAttentions.get(0).size(); layer++) {
+                NDList rows = new NDList();
+                for (List<NDArray> state : stateAttentions) {
+                    rows.add(state.get(layer));
+                }
+                NDArray joined = rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows, 2);
+                joined.attach(out);
+                byLayer.add(joined);
+            }
+            if (stateAttentions.size() > 1) {
+                stateAttentions.forEach(state -> state.forEach(NDArray::close));
+            }
+            return byLayer;
         }
     }
 
