@@ -67,11 +67,11 @@ class GeoSceneTest {
         try (GeoScene s = GeoScene.open(Fixtures.geo("float32-nodata.tif"))) {
             assertEquals(GeoScene.SampleType.FLOAT32, s.sampleType());
             assertEquals(-9999.0, s.nodata().orElseThrow());
-            float[][] px = s.read(0, 0, 96, 80, new int[] {0, 1});
+            float[][] px = s.read(0, 0, 160, 80, new int[] {0, 1});
             // SIS turns a float band's nodata into NaN; both read as nodata
             assertTrue(Float.isNaN(px[0][0]) || px[0][0] == -9999f, "corner " + px[0][0]);
-            assertEquals(0.25f, px[0][40 * 96 + 40]);
-            assertEquals(1.5f, px[1][40 * 96 + 40]);
+            assertEquals(0.25f, px[0][40 * 160 + 40]);
+            assertEquals(1.5f, px[1][40 * 160 + 40]);
         }
     }
 
