@@ -277,6 +277,7 @@ public final class SceneSegmenter {
         List<String> files = new ArrayList<>();
         List<SceneResult.SceneTarget> targets = new ArrayList<>();
         List<String> phrases = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
         List<byte[]> quickMasks = new ArrayList<>();
         try (GeoJsonWriter json = new GeoJsonWriter(staging.resolve("targets.geojson"), crsName,
                 nativeOut && !geographic ? 3 : 8)) {
@@ -308,11 +309,12 @@ public final class SceneSegmenter {
                 }
                 targets.add(new SceneResult.SceneTarget(index, b.phrase(), b.score(), b.pixels(), area, count, b.tiles()));
                 phrases.add(b.phrase());
+                scores.add(b.score());
                 quickMasks.add(b.quickMask());
             }
         }
         files.add("targets.geojson");
-        if (!ImageIO.write(quickLook.render(phrases, quickMasks), "png", staging.resolve("quicklook.png").toFile())) {
+        if (!ImageIO.write(quickLook.render(phrases, scores, quickMasks), "png", staging.resolve("quicklook.png").toFile())) {
             throw new SegEarthException("no PNG writer available for the quick-look");
         }
         files.add("quicklook.png");

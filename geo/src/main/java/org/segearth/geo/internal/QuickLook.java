@@ -55,7 +55,7 @@ public final class QuickLook {
     }
 
     /** The picture with the masks drawn over it (colours and outlines as the plain-image overlay's). */
-    public BufferedImage render(List<String> phrases, List<byte[]> masks) {
+    public BufferedImage render(List<String> phrases, List<Double> scores, List<byte[]> masks) {
         BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] bgr = ((java.awt.image.DataBufferByte) picture.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < width * height; i++) {
@@ -65,7 +65,8 @@ public final class QuickLook {
         }
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < masks.size(); i++) {
-            targets.add(new Target(i, phrases.get(i), Mask.fromBytes(masks.get(i), width, height), 1, Optional.empty()));
+            targets.add(new Target(i, phrases.get(i), Mask.fromBytes(masks.get(i), width, height), scores.get(i),
+                    Optional.empty()));
         }
         return Overlay.render(picture, targets);
     }
