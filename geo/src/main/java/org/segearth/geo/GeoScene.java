@@ -18,11 +18,14 @@ import org.apache.sis.storage.DataStoreException;
 import org.apache.sis.storage.DataStores;
 import org.apache.sis.storage.GridCoverageResource;
 import org.apache.sis.storage.Resource;
+import org.apache.sis.storage.event.WarningEvent;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 import org.segearth.geo.internal.TiffDirectory;
 import org.segearth.runtime.Messages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A GeoTIFF scene opened for reading window by window (Apache SIS reads only the strips or tiles
@@ -38,6 +41,8 @@ public final class GeoScene implements AutoCloseable {
 
     /** How samples are stored. */
     public enum SampleType { UINT8, UINT16, FLOAT32 }
+
+    private static final Logger LOG = LoggerFactory.getLogger(GeoScene.class);
 
     private final Path file;
     private final DataStore store;
@@ -99,6 +104,8 @@ public final class GeoScene implements AutoCloseable {
         DataStore store = null;
         try {
             store = DataStores.open(file);
+            // SIS's warnings (e.g. an unknown CRS) go to our log, not to java.util.logging's console
+            store.addListener(WarningEvent.class, w -> LOG.debug("{}: {}", file, w.getDescription().getMessage()));
             GridCoverageResource resource = firstCoverage(store);
             if (resource == null) {
                 throw new InvalidInputException(file + " holds no image");

@@ -2,6 +2,7 @@ package org.segearth.geo;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.segearth.geo.internal.GeoJsonWriter;
 
 /** {@code scene.json}: what a scene run found and wrote. */
 final class SceneJson {
@@ -34,17 +35,7 @@ final class SceneJson {
         return b.append("]\n}\n").toString();
     }
 
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
+    private static String quote(String s) {
+        return GeoJsonWriter.quote(s);
     }
 }

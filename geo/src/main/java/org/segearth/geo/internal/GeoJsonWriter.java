@@ -67,7 +67,8 @@ public final class GeoJsonWriter implements AutoCloseable {
         b.append(']');
     }
 
-    static String quote(String s) {
+    /** {@code s} as a JSON string. */
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
