@@ -181,6 +181,18 @@ class SceneSegmenterTest {
     @Test
     void segmentsAnRgbSceneWithTheDemoModel(@TempDir Path out) throws Exception {
         try (Segmenter segmenter = Segmenter.builder().maskLogits(true).build()) {
+            // the API addition the blending needs: per-target logits whose sign is the mask
+            SegmentationResult plain = segmenter.segment(Fixtures.geo("plain.tif"), "segment the roads");
+            assertFalse(plain.targets().isEmpty());
+            for (Target t : plain.targets()) {
+                Heatmap logits = t.logits().orElseThrow();
+                assertEquals(64, logits.width());
+                for (int y = 0; y < 64; y++) {
+                    for (int x = 0; x < 64; x++) {
+                        assertEquals(t.mask().get(x, y), logits.get(x, y) > 0, "pixel " + x + "," + y);
+                    }
+                }
+            }
             SceneResult r = new SceneSegmenter(segmenter, SceneOptions.defaults().withTile(256, 16))
                     .segment(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"), "segment the roads and the buildings", out);
             assertEquals(1, r.tiles());
