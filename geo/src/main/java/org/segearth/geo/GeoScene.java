@@ -101,6 +101,7 @@ public final class GeoScene implements AutoCloseable {
         }
         TiffDirectory directory = TiffDirectory.read(file);
         sampleType(file, directory); // fail before SIS reads anything
+        checkCompression(file, directory);
         DataStore store = null;
         try {
             store = DataStores.open(file);
@@ -160,6 +161,23 @@ public final class GeoScene implements AutoCloseable {
         };
         throw new InvalidInputException(file + " has " + bits + "-bit " + kind + " samples; supported are 8- and"
                 + " 16-bit unsigned integers and 32-bit floats (convert it, e.g. gdal_translate -ot UInt16)");
+    }
+
+    private static void checkCompression(Path file, TiffDirectory d) {
+        int c = (int) d.number(TiffDirectory.COMPRESSION, 1);
+        if (c == 1 || c == 5 || c == 8 || c == 32946 || c == 32773) {
+            return; // none, LZW, Deflate (both codes), PackBits: what Apache SIS 1.6 decodes
+        }
+        String name = switch (c) {
+            case 6, 7 -> "JPEG";
+            case 34887 -> "LERC";
+            case 34925 -> "LZMA";
+            case 50000 -> "ZSTD";
+            case 50001 -> "WebP";
+            default -> "code " + c;
+        };
+        throw new InvalidInputException(file + " uses " + name + " compression, which is not supported (none, LZW,"
+                + " Deflate and PackBits are); convert it, e.g. gdal_translate -co COMPRESS=DEFLATE");
     }
 
     /** The first line of an exception's message, printable. */

@@ -85,6 +85,9 @@ class GeoSceneTest {
         assertTrue(e.getMessage().contains("lambert93.tif") && e.getMessage().contains("coordinate reference system"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+        Path jpeg = Fixtures.geo("jpeg.tif");
+        e = assertThrows(InvalidInputException.class, () -> GeoScene.open(jpeg));
+        assertTrue(e.getMessage().contains("jpeg.tif uses JPEG compression"), e.getMessage());
         try (GeoScene s = GeoScene.open(Fixtures.geo("spacenet-atlanta-utm16n-uint16.tif"))) {
             e = assertThrows(InvalidInputException.class, () -> s.read(0, 0, 8, 8, new int[] {1}));
             assertTrue(e.getMessage().contains("band 2 does not exist"), e.getMessage());

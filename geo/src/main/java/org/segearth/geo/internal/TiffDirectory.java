@@ -21,6 +21,7 @@ import org.segearth.api.InvalidInputException;
 public final class TiffDirectory {
 
     public static final int BITS_PER_SAMPLE = 258;
+    public static final int COMPRESSION = 259;
     public static final int PHOTOMETRIC = 262;
     public static final int SAMPLES_PER_PIXEL = 277;
     public static final int SAMPLE_FORMAT = 339;
