@@ -187,9 +187,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     private Integer scene() throws IOException {
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SceneRun.options(this, progress); // checks the flags before the model loads
-        try (GeoScene checked = GeoScene.open(image)) {
-            // an unsupported CRS or sample format fails here, before the model loads
-        }
+        GeoScene.open(image).close(); // an unsupported CRS, sample format or compression fails before the model loads
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         SceneResult result;
