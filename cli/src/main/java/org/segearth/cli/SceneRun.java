@@ -111,7 +111,18 @@ final class SceneRun {
     /** Segments one GeoTIFF scene into {@code out}; returns the result. */
     static SceneResult scene(Segmenter segmenter, SegmentCommand c, Path image, Path out, ProgressDisplay progress) {
         progress.stage("segmenting " + image.getFileName());
-        return new SceneSegmenter(segmenter, options(c, progress)).segment(image, c.instruction, out);
+        try {
+            Files.createDirectories(out);
+            // staging inside --out, removed on every exit (Ctrl-C and SIGTERM included)
+            Path staging = Cleanup.register(Files.createTempDirectory(out, ".segearth-tmp-"));
+            try {
+                return new SceneSegmenter(segmenter, options(c, progress)).segment(image, c.instruction, out, staging);
+            } finally {
+                Cleanup.remove(staging);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write into " + out + ": " + e.getMessage(), e);
+        }
     }
 
     static void summarise(PrintWriter out, SceneResult r) {

@@ -103,22 +103,35 @@ public final class SceneSegmenter {
      *     format we cannot read, a band out of range, or a scene of nodata only
      */
     public SceneResult segment(Path scene, String instruction, Path out) {
+        try {
+            Files.createDirectories(out);
+            Path staging = Files.createTempDirectory(out, ".segearth-scene-");
+            try {
+                return segment(scene, instruction, out, staging);
+            } finally {
+                FileTrees.deleteTree(staging);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(scene + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #segment(Path, String, Path)} with a staging folder the caller owns (and removes, e.g.
+     * on an interrupt): an empty folder on the file system of {@code out}.
+     */
+    public SceneResult segment(Path scene, String instruction, Path out, Path staging) {
         try (GeoScene s = GeoScene.open(scene)) {
             if (!s.isGeoreferenced()) {
                 throw new InvalidInputException(scene + " is a TIFF without georeferencing; segment it as a plain image");
             }
+            SceneResult result = run(s, instruction, staging);
             Files.createDirectories(out);
-            Path staging = Files.createTempDirectory(out, ".segearth-scene-");
-            try {
-                SceneResult result = run(s, instruction, staging);
-                for (String name : result.files()) {
-                    Files.move(staging.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                }
-                return result;
-            } finally {
-                FileTrees.deleteTree(staging);
+            for (String name : result.files()) {
+                Files.move(staging.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             }
+            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(scene + ": " + e.getMessage(), e);
         }
