@@ -22,6 +22,9 @@ import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
+import org.segearth.geo.GeoScene;
+import org.segearth.geo.SceneResult;
+import org.segearth.geo.SceneSegmenter;
 import org.segearth.runtime.render.Overlay;
 import org.segearth.runtime.render.ResultJson;
 import picocli.CommandLine.Command;
@@ -36,11 +39,41 @@ import picocli.CommandLine.Spec;
             "Writes result.json (answer, targets with phrase, score, box, area and COCO RLE mask),",
             "mask-<i>.png per target and overlay.png to --out. An --out that holds other files or a",
             "run with other settings is refused unless --overwrite; files of an earlier run that this",
-            "one does not write again (masks of targets it no longer finds) are removed."})
+            "one does not write again (masks of targets it no longer finds) are removed.",
+            "A GeoTIFF scene is cut into tiles and gives mask-<i>.tif per target (the scene's grid and CRS),",
+            "targets.geojson, quicklook.png and scene.json; a folder or a glob segments every image in it,",
+            "each into its own folder in --out, with summary.json (a bad file is reported, the rest go on)."})
 final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described {
 
-    @Option(names = "--image", required = true, paramLabel = "FILE", description = "PNG, JPEG or TIFF image.")
+    @Option(names = "--image", required = true, paramLabel = "FILE|DIR|GLOB",
+            description = "PNG, JPEG or TIFF image, a GeoTIFF scene, or a folder or quoted glob of them (a batch).")
     Path image;
+
+    @Option(names = "--bands", split = ",", paramLabel = "R,G,B",
+            description = "GeoTIFF: 1-based bands used as red, green, blue, or one band repeated (default: the RGB"
+                    + " bands where the file says so, else the first three, else the one band).")
+    List<Integer> bands;
+
+    @Option(names = "--stretch", split = ",", paramLabel = "MIN,MAX",
+            description = "GeoTIFF: the sample range mapped to 0..255 in every band (default: 0..255 for 8-bit data,"
+                    + " else per band the 2-98 % percentiles of a sample of windows).")
+    List<Double> stretch;
+
+    @Option(names = "--tile", defaultValue = "0", paramLabel = "PX",
+            description = "GeoTIFF: tile side (default: the model's mask input, 1024).")
+    int tile;
+
+    @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PX",
+            description = "GeoTIFF: pixels shared by neighbouring tiles, blended on logits (default: an eighth of the tile).")
+    int overlap;
+
+    @Option(names = "--simplify", defaultValue = "1", paramLabel = "PX",
+            description = "GeoTIFF: polygon simplification tolerance in pixels, 0 for none (default: ${DEFAULT-VALUE}).")
+    double simplify;
+
+    @Option(names = "--vector-crs", defaultValue = "wgs84", paramLabel = "CRS",
+            description = "GeoTIFF: polygons in wgs84 (RFC 7946 GeoJSON) or native (the scene's CRS) (default: ${DEFAULT-VALUE}).")
+    String vectorCrs;
 
     @Option(names = "--instruction", required = true, paramLabel = "TEXT", description = "What to segment.")
     String instruction;
@@ -89,7 +122,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     CommandSpec spec;
 
     /** The names of the files this command writes. */
-    private static final Pattern OUTPUTS = Pattern.compile("result\\.json|overlay\\.png|(mask|heatmap)-\\d+\\.png");
+    private static final Pattern OUTPUTS = Pattern.compile("result\\.json|overlay\\.png|(mask|heatmap)-\\d+\\.png|"
+            + SceneSegmenter.OUTPUTS.pattern() + "|summary\\.json");
 
     @Override
     public String work() {
@@ -101,22 +135,18 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         Inputs.checkInstruction("--instruction", instruction);
         Inputs.checkDevice(device);
         OutputFolder.checkUsable(out, "--out");
+        if (SceneRun.isBatch(image)) {
+            return batch();
+        }
+        if (SceneRun.isGeoTiff(image)) {
+            return scene();
+        }
         // one decode: the picture's pixels are the model's input and the overlay's background
         BufferedImage picture = Inputs.readPicture(image);
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        SegmenterBuilder builder = Segmenter.builder()
-                .model(modelRoot)
-                .device(device)
-                .maxNewTokens(maxNewTokens)
-                .temperature(temperature)
-                .seed(seed)
-                .attentionHeatmaps(heatmaps)
-                .precision(precision);
-        if (head != null) {
-            builder.head(head);
-        }
+        SegmenterBuilder builder = builder(modelRoot);
         SegmentationResult result;
         progress.stage("loading model");
         try (Segmenter segmenter = builder.build()) {
@@ -126,7 +156,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     : segmenter.segmentWithAnswer(source, instruction, answer);
         }
         progress.done();
-        List<String> written = write(result, picture);
+        List<String> written = write(result, picture, out);
         OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
         OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
@@ -138,11 +168,106 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         return ExitCodes.OK;
     }
 
+    private SegmenterBuilder builder(Path modelRoot) {
+        SegmenterBuilder builder = Segmenter.builder()
+                .model(modelRoot)
+                .device(device)
+                .maxNewTokens(maxNewTokens)
+                .temperature(temperature)
+                .seed(seed)
+                .attentionHeatmaps(heatmaps)
+                .precision(precision);
+        if (head != null) {
+            builder.head(head);
+        }
+        return builder;
+    }
+
+    /** A GeoTIFF scene: tiled by the geo module, outputs on the scene's grid. */
+    private Integer scene() throws IOException {
+        ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
+        SceneRun.options(this, progress); // checks the flags before the model loads
+        GeoScene.open(image).close(); // an unsupported CRS, sample format or compression fails before the model loads
+        Path modelRoot = Inputs.modelRoot(model);
+        OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
+        SceneResult result;
+        progress.stage("loading model");
+        try (Segmenter segmenter = builder(modelRoot).maskLogits(true).build()) {
+            result = SceneRun.scene(segmenter, this, image, out, progress);
+        }
+        progress.done();
+        OutputFolder.removeStale(out, folder.previous(), result.files(), OUTPUTS);
+        OutputFolder.write(out, record(modelRoot).withFiles(result.files()));
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (json) {
+            stdout.print(Files.readString(out.resolve("scene.json"), StandardCharsets.UTF_8));
+        } else {
+            SceneRun.summarise(stdout, result);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** A folder or glob: each image into its own folder, a bad file reported and skipped. */
+    private Integer batch() throws IOException {
+        List<Path> images = SceneRun.expand(image);
+        ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
+        SceneRun.options(this, progress);
+        Path modelRoot = Inputs.modelRoot(model);
+        OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        List<SceneRun.Outcome> outcomes = new ArrayList<>();
+        Map<String, Integer> used = new LinkedHashMap<>();
+        progress.stage("loading model");
+        try (Segmenter segmenter = builder(modelRoot).maskLogits(true).build()) {
+            for (Path img : images) {
+                String name = SceneRun.folderName(img, used);
+                Path dir = out.resolve(name);
+                try {
+                    int targets;
+                    if (SceneRun.isGeoTiff(img)) {
+                        targets = SceneRun.scene(segmenter, this, img, dir, progress).targets().size();
+                    } else {
+                        progress.stage("segmenting " + img.getFileName());
+                        BufferedImage picture = Inputs.readPicture(img);
+                        SegmentationResult r = answer == null ? segmenter.segment(ImageSource.of(picture), instruction)
+                                : segmenter.segmentWithAnswer(ImageSource.of(picture), instruction, answer);
+                        Files.createDirectories(dir);
+                        write(r, picture, dir);
+                        targets = r.targets().size();
+                    }
+                    outcomes.add(new SceneRun.Outcome(img, name, "ok", targets, null));
+                    stdout.println(img + ": " + targets + (targets == 1 ? " target" : " targets") + " -> " + dir);
+                } catch (SegEarthException | java.io.UncheckedIOException e) {
+                    String why = ErrorHandler.firstLine(String.valueOf(e.getMessage()));
+                    outcomes.add(new SceneRun.Outcome(img, name, "error", 0, why));
+                    stderr.println("segearth: skipped " + img + ": " + why);
+                }
+            }
+        }
+        progress.done();
+        SceneRun.writeSummary(out, outcomes);
+        List<String> written = new ArrayList<>(List.of("summary.json"));
+        OutputFolder.write(out, record(modelRoot).withFiles(written));
+        long failed = outcomes.stream().filter(o -> !o.status().equals("ok")).count();
+        stdout.println(String.format(Locale.ROOT, "%d of %d images segmented; summary in %s", images.size() - failed,
+                images.size(), out.resolve("summary.json")));
+        return failed == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+    }
+
     /** What decides this run's outputs. */
     private OutputFolder.Record record(Path modelRoot) throws IOException {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("image", image.toAbsolutePath().normalize().toString());
-        s.put("image_bytes", Long.toString(Files.size(image)));
+        s.put("image_bytes", Files.isRegularFile(image) ? Long.toString(Files.size(image)) : "(batch)");
+        if (SceneRun.isBatch(image) || SceneRun.isGeoTiff(image)) {
+            s.put("bands", String.valueOf(bands));
+            s.put("stretch", String.valueOf(stretch));
+            s.put("tile", Integer.toString(tile));
+            s.put("overlap", Integer.toString(overlap));
+            s.put("simplify", Double.toString(simplify));
+            s.put("vector_crs", vectorCrs);
+        }
         s.put("instruction", instruction);
         s.put("answer", answer == null ? "(generated)" : answer);
         s.put("head", head == null ? "(the package's)" : head);
@@ -160,7 +285,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
      * Writes every output into a temporary folder inside {@code out}, then renames each file into
      * place (atomically, replacing the earlier run's); returns the names written.
      */
-    private List<String> write(SegmentationResult result, BufferedImage picture) throws IOException {
+    private List<String> write(SegmentationResult result, BufferedImage picture, Path out) throws IOException {
         Files.createDirectories(out);
         Path staging = Cleanup.register(Files.createTempDirectory(out, ".segearth-tmp-"));
         try {

@@ -42,6 +42,7 @@ public final class SegmenterBuilder {
     private long seed = 42;
     private int featureCacheSize = 4;
     private boolean attentionHeatmaps;
+    private boolean maskLogits;
     private String instruction;
 
     SegmenterBuilder() {}
@@ -145,6 +146,15 @@ public final class SegmenterBuilder {
         return this;
     }
 
+    /**
+     * Whether targets carry their mask logits at the image size ({@link Target#logits()}, default
+     * false): what blending overlapping tiles of a large scene needs. Costs 4 bytes per pixel and target.
+     */
+    public SegmenterBuilder maskLogits(boolean enabled) {
+        this.maskLogits = enabled;
+        return this;
+    }
+
     /** The instruction of the one-shot {@link #segment(ImageSource)}. */
     public SegmenterBuilder instruction(String instruction) {
         this.instruction = instruction;
@@ -154,7 +164,7 @@ public final class SegmenterBuilder {
     /** The settings collected so far. */
     public Settings settings() {
         return new Settings(Optional.ofNullable(model), Optional.ofNullable(head), device, engine, threads,
-                maxNewTokens, temperature, topP, seed, featureCacheSize, attentionHeatmaps, precision);
+                maxNewTokens, temperature, topP, seed, featureCacheSize, attentionHeatmaps, precision, maskLogits);
     }
 
     /**
@@ -212,8 +222,18 @@ public final class SegmenterBuilder {
      * @param featureCacheSize images whose features stay cached
      * @param attentionHeatmaps whether targets carry attention heatmaps
      * @param precision {@code auto}, {@code f32}, {@code f16-upcast} or {@code f16}
+     * @param maskLogits whether targets carry their mask logits
      */
     public record Settings(Optional<Path> model, Optional<String> head, String device, String engine, int threads,
             int maxNewTokens, double temperature, double topP, long seed, int featureCacheSize,
-            boolean attentionHeatmaps, String precision) {}
+            boolean attentionHeatmaps, String precision, boolean maskLogits) {
+
+        /** The settings without mask logits (as before the option existed). */
+        public Settings(Optional<Path> model, Optional<String> head, String device, String engine, int threads,
+                int maxNewTokens, double temperature, double topP, long seed, int featureCacheSize,
+                boolean attentionHeatmaps, String precision) {
+            this(model, head, device, engine, threads, maxNewTokens, temperature, topP, seed, featureCacheSize,
+                    attentionHeatmaps, precision, false);
+        }
+    }
 }

@@ -19,13 +19,28 @@ import java.util.Optional;
  * @param score mean sigmoid of the mask logits inside the mask (0 for an empty mask), or the
  *     head's own quality score where it has one (SAM's IoU head)
  * @param attention the {@code [SEG]} -> image attention on the image grid, when asked for
+ * @param logits the mask logits at the image size (the mask is {@code logits > 0}), when asked for
+ *     with {@link SegmenterBuilder#maskLogits(boolean)}: what blending overlapping tiles needs
  */
-public record Target(int index, String phrase, Mask mask, double score, Optional<Heatmap> attention) {
+public record Target(int index, String phrase, Mask mask, double score, Optional<Heatmap> attention,
+        Optional<Heatmap> logits) {
 
     public Target {
         Objects.requireNonNull(phrase, "phrase");
         Objects.requireNonNull(mask, "mask");
         Objects.requireNonNull(attention, "attention");
+        Objects.requireNonNull(logits, "logits");
+        logits.ifPresent(l -> {
+            if (l.width() != mask.width() || l.height() != mask.height()) {
+                throw new IllegalArgumentException("logits " + l.width() + "x" + l.height() + " do not match the mask "
+                        + mask.width() + "x" + mask.height());
+            }
+        });
+    }
+
+    /** A target without logits. */
+    public Target(int index, String phrase, Mask mask, double score, Optional<Heatmap> attention) {
+        this(index, phrase, mask, score, attention, Optional.empty());
     }
 
     /** Pixels in the mask. */

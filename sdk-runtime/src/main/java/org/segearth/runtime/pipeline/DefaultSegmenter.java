@@ -140,14 +140,21 @@ public final class DefaultSegmenter implements Segmenter {
         List<Target> targets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Mask mask;
+            Optional<Heatmap> logits = Optional.empty();
             try (NDManager scope = out.masks().getManager().newSubManager()) {
                 // one full-size mask at a time: its temporaries go when it is packed
                 NDArray target = out.masks().get(i);
                 target.attach(scope);
                 mask = Mask.fromBytes(target.toType(DataType.UINT8, false).toByteArray(), image.width(), image.height());
+                if (settings.maskLogits()) {
+                    NDArray l = out.fullLogits().get(i);
+                    l.attach(scope);
+                    logits = Optional.of(new Heatmap(image.width(), image.height(),
+                            l.toType(DataType.FLOAT32, false).toFloatArray()));
+                }
             }
             Optional<Heatmap> heatmap = heatmaps.isEmpty() ? Optional.empty() : Optional.of(heatmaps.get(i));
-            targets.add(new Target(i, i < phrases.size() ? phrases.get(i) : "", mask, scores[i], heatmap));
+            targets.add(new Target(i, i < phrases.size() ? phrases.get(i) : "", mask, scores[i], heatmap, logits));
         }
         return targets;
     }

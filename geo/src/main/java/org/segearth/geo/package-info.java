@@ -1,0 +1,2 @@
+/** GeoTIFF scenes in, tiled large-scene segmentation, georeferenced masks and polygons out. */
+package org.segearth.geo;
