@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A bounded queue in front of a fixed number of workers. At most {@code workers + queueSize} jobs
  * are admitted at once; one more is refused at once ({@code 503}), so the backlog never grows past
- * the queue size. An admitted job that has not started after {@code queueWait} is dropped
+ * the queue size ({@code Retry-After}: the queue wait, 1 to 60 s). An admitted job that has not started after {@code queueWait} is dropped
  * ({@code 503}); one that started but runs past the time limit is answered {@code 504} and keeps
  * its slot until it ends (a segmentation cannot be stopped halfway), so the bound holds.
  */
@@ -50,7 +50,7 @@ final class WorkQueue implements AutoCloseable {
      * @throws HttpProblem 503 when the queue is full or the wait for a worker ran out, 504 past the time limit
      */
     <T> Done<T> run(Callable<T> work, Duration queueWait, Duration timeLimit) throws Exception {
-        long retry = Math.max(1, (queueWait.toMillis() + 999) / 1000);
+        long retry = Math.max(1, Math.min(60, (queueWait.toMillis() + 999) / 1000));
         if (!slots.tryAcquire()) {
             refused.incrementAndGet();
             throw new HttpProblem(503, "the service is busy: " + workers + " running and " + queueSize
