@@ -60,27 +60,33 @@ public record ServeConfig(String host, int port, Optional<String> apiKey, int wo
                 Duration.ofSeconds(120), 32L << 20, 4096L * 4096L);
     }
 
+    /** This configuration bound to {@code host}. */
     public ServeConfig withHost(String host) {
         return new ServeConfig(host, port, apiKey, workers, queueSize, queueWait, timeLimit, maxRequestBytes, maxPixels);
     }
 
+    /** This configuration on {@code port} (0: a free one). */
     public ServeConfig withPort(int port) {
         return new ServeConfig(host, port, apiKey, workers, queueSize, queueWait, timeLimit, maxRequestBytes, maxPixels);
     }
 
+    /** This configuration with the API key {@code key} (null or blank: none). */
     public ServeConfig withApiKey(String key) {
         return new ServeConfig(host, port, Optional.ofNullable(key), workers, queueSize, queueWait, timeLimit,
                 maxRequestBytes, maxPixels);
     }
 
+    /** This configuration with {@code workers}, a queue of {@code queueSize} and its longest wait. */
     public ServeConfig withQueue(int workers, int queueSize, Duration queueWait) {
         return new ServeConfig(host, port, apiKey, workers, queueSize, queueWait, timeLimit, maxRequestBytes, maxPixels);
     }
 
+    /** This configuration with the per-request time limit {@code timeLimit}. */
     public ServeConfig withTimeLimit(Duration timeLimit) {
         return new ServeConfig(host, port, apiKey, workers, queueSize, queueWait, timeLimit, maxRequestBytes, maxPixels);
     }
 
+    /** This configuration with the largest request body and image. */
     public ServeConfig withLimits(long maxRequestBytes, long maxPixels) {
         return new ServeConfig(host, port, apiKey, workers, queueSize, queueWait, timeLimit, maxRequestBytes, maxPixels);
     }
