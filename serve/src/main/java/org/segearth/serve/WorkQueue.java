@@ -80,7 +80,11 @@ final class WorkQueue implements AutoCloseable {
             if (cause instanceof Exception x) {
                 throw x;
             }
-            throw (Error) cause;
+            // an Error (out of memory) ends this request, not the service
+            String what = cause instanceof OutOfMemoryError ? "out of memory while segmenting (" + cause.getMessage()
+                    + "): send a smaller image, or give the service more heap (SEGEARTH_JAVA_OPTS=-Xmx8g)"
+                    : "internal failure while segmenting: " + cause;
+            throw new HttpProblem(500, what, 0, cause);
         }
     }
 
