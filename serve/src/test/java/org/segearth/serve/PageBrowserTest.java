@@ -134,7 +134,7 @@ class PageBrowserTest {
         long drawn = canvasSum();
         assertNotEquals(plain, drawn, "the masks are drawn over the image");
 
-        saveScreenshot();
+        saveScreenshot("serve-page.png", System.getProperty("segearth.screenshot"));
 
         WebElement first = targets.get(0).findElement(By.cssSelector("input.toggle"));
         first.click();
@@ -145,6 +145,7 @@ class PageBrowserTest {
 
         driver.findElement(By.id("heatmaps")).click();
         assertNotEquals(drawn, canvasSum(), "the heatmaps change the canvas");
+        saveScreenshot("serve-page-heatmaps.png", null);
         driver.findElement(By.id("heatmaps")).click();
 
         // downloads: the result JSON (COCO RLE) and one PNG per target
@@ -168,12 +169,12 @@ class PageBrowserTest {
         assertEquals(json.getAsJsonArray("targets").get(0).getAsJsonObject().get("area").getAsLong(), white);
     }
 
-    private static void saveScreenshot() throws Exception {
+    /** Saves a screenshot as {@code target/NAME}, and as {@code extra} when given. */
+    private static void saveScreenshot(String name, String extra) throws Exception {
         Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-        Path target = Path.of("target", "serve-page.png");
+        Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
         Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
-        String extra = System.getProperty("segearth.screenshot");
         if (extra != null && !extra.isBlank()) {
             Files.copy(shot, Path.of(extra), StandardCopyOption.REPLACE_EXISTING);
         }
