@@ -153,6 +153,19 @@ class ServeLimitsTest {
             Http.Answer tooLarge = Http.segment(server.port(), big, Http.fields("instruction", "segment"));
             assertEquals(413, tooLarge.status());
             assertTrue(tooLarge.json().get("error").getAsString().contains("limit of 20000 bytes"), tooLarge.json().toString());
+            // without a Content-Length (chunked), the multipart reader stops at the limit
+            String boundary = "b";
+            byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"instruction\"\r\n\r\nsegment\r\n--b\r\n"
+                    + "Content-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] chunked = new byte[head.length + 50_000];
+            System.arraycopy(head, 0, chunked, 0, head.length);
+            Http.Answer streamed = Http.send(java.net.http.HttpRequest.newBuilder(Http.uri(server.port(), "/v1/segment"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(chunked)))
+                    .build());
+            assertEquals(413, streamed.status(), streamed.raw().body());
             // the 128 x 103 tile has 13184 pixels
             Http.Answer tooMany = Http.segment(server.port(), Http.example("dubai-tile1-part001.jpg"),
                     Http.fields("instruction", "segment"));
