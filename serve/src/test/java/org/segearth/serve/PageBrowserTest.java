@@ -169,6 +169,37 @@ class PageBrowserTest {
         assertEquals(json.getAsJsonArray("targets").get(0).getAsJsonObject().get("area").getAsLong(), white);
     }
 
+    @Test
+    void uploadATiffTheBrowserCannotShowAndSeeItsMasksOnGrey() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, PATIENCE);
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        var tile = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Http.example("dubai-tile1-part002.jpg")));
+        Path tiff = temp.resolve("upload.tif");
+        assertTrue(javax.imageio.ImageIO.write(tile, "tiff", tiff.toFile()));
+        driver.findElement(By.id("file")).sendKeys(tiff.toString());
+        wait.until(d -> d.findElement(By.id("image-name")).getText().equals("upload.tif"));
+        driver.findElement(By.id("instruction")).sendKeys("segment the buildings and the roads");
+        driver.findElement(By.cssSelector("details summary")).click();
+        driver.findElement(By.id("answer")).sendKeys("sure, [SEG] buildings and [SEG] roads.");
+        wait.until(d -> d.findElement(By.id("submit")).isEnabled());
+        driver.findElement(By.id("submit")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#targets li.target")).isEmpty()
+                || d.findElement(By.id("status")).getAttribute("class").contains("error"));
+        assertEquals(2, driver.findElements(By.cssSelector("#targets li.target")).size(),
+                driver.findElement(By.id("status")).getText());
+        assertEquals(128, ((Number) js("return document.getElementById('view').width")).intValue());
+        long grey = ((Number) js("const c = document.getElementById('view');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                + "for (let i = 0; i < d.length; i += 4) { if (d[i] === 128 && d[i + 1] === 128 && d[i + 2] === 128) n++; }"
+                + "return n;")).longValue();
+        long area = 0;
+        for (WebElement t : driver.findElements(By.cssSelector("#targets .stats"))) {
+            area += Long.parseLong(t.getText().replaceAll(".* (\\d+) px.*", "$1"));
+        }
+        // the grey background shows wherever no mask is drawn (masks may overlap, so at least the rest)
+        assertTrue(grey >= 128 * 103 - area && grey < 128 * 103, grey + " grey pixels, mask area " + area);
+    }
+
     /** Saves a screenshot as {@code target/NAME}, and as {@code extra} when given. */
     private static void saveScreenshot(String name, String extra) throws Exception {
         Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();

@@ -48,7 +48,11 @@ function chooseFile(blob, name) {
   const url = URL.createObjectURL(blob);
   const img = new Image();
   img.onload = () => { state.image = img; state.result = null; clearResult(); draw(); };
-  img.onerror = () => { state.image = null; setStatus("the browser cannot show this image; the service may still read it (TIFF)"); };
+  img.onerror = () => {
+    // TIFF: browsers do not show it, the service reads it; the masks are drawn on grey
+    state.image = null; state.result = null; clearResult(); draw();
+    setStatus("this browser cannot show the image (TIFF?); the masks will be drawn on grey");
+  };
   img.src = url;
   updateSubmit();
 }
@@ -187,12 +191,17 @@ function maskPngLink(t, mask, w, h) {
 
 function draw() {
   const canvas = $("view"), img = state.image;
-  if (!img) return;
+  if (!img && !state.result) { canvas.width = canvas.height = 1; return; }
   const w = state.result ? state.result.width : img.naturalWidth;
   const h = state.result ? state.result.height : img.naturalHeight;
   canvas.width = w; canvas.height = h;
   const ctx = canvas.getContext("2d");
-  ctx.drawImage(img, 0, 0, w, h);
+  if (img) {
+    ctx.drawImage(img, 0, 0, w, h);
+  } else {
+    ctx.fillStyle = "#808080";
+    ctx.fillRect(0, 0, w, h);
+  }
   if (!state.result) return;
   const alpha = $("opacity").value / 100;
   const frame = ctx.getImageData(0, 0, w, h), d = frame.data;
