@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.Engines;
+import org.segearth.runtime.Instructions;
 import org.segearth.runtime.image.ImageDecoder;
 import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.pipeline.ModelPackage;
@@ -14,22 +15,11 @@ import org.segearth.runtime.pipeline.internal.DemoModel;
 /** Checks of the commands' inputs, made before a model loads so that bad input fails fast with exit 4. */
 final class Inputs {
 
-    /** Placeholders the prompt reserves for the image and the instruction's embeddings. */
-    private static final String[] PLACEHOLDERS = {"<image>", "<refer>"};
-
     private Inputs() {}
 
-    /** Refuses a blank instruction or one holding a prompt placeholder. */
+    /** Refuses a blank instruction or one holding a prompt placeholder (see {@link Instructions}). */
     static void checkInstruction(String option, String text) {
-        if (text == null || text.isBlank()) {
-            throw new InvalidInputException(option + " is empty; say what to segment, e.g. \"segment the roads\"");
-        }
-        for (String p : PLACEHOLDERS) {
-            if (text.contains(p)) {
-                throw new InvalidInputException(option + " contains " + p + ", which the prompt reserves for the "
-                        + (p.equals("<image>") ? "image" : "instruction") + "; remove it or write it otherwise");
-            }
-        }
+        Instructions.check(option, text);
     }
 
     /** Refuses a GPU device when the PyTorch engine has none (the CPU build). */

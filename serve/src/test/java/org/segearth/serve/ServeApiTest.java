@@ -1,0 +1,135 @@
+package org.segearth.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.segearth.api.Segmenter;
+import org.segearth.runtime.data.CocoMasks;
+
+/** The REST API on the embedded demo model: every route, the OpenAPI description, bad requests. */
+class ServeApiTest {
+
+    private static SegEarthServer server;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SegEarthServer.start(ServeConfig.defaults().withPort(0),
+                Segmenter.builder().attentionHeatmaps(true), "the embedded demo model");
+        port = server.port();
+        server.awaitReady(Duration.ofMinutes(5));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void openApiDescribesExactlyTheRegisteredHandlers() throws Exception {
+        Http.Answer a = Http.get(port, SegEarthServer.OPENAPI_PATH);
+        assertEquals(200, a.status());
+        Set<String> described = new TreeSet<>();
+        for (Map.Entry<String, JsonElement> path : a.json().getAsJsonObject("paths").entrySet()) {
+            for (String method : path.getValue().getAsJsonObject().keySet()) {
+                described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+            }
+        }
+        Set<String> registered = new TreeSet<>(server.routes());
+        assertEquals(registered, described);
+        assertTrue(registered.contains("POST /v1/segment"), registered.toString());
+        registered.forEach(r -> assertTrue(r.split(" ")[1].startsWith("/v1/"), r + " is not versioned"));
+    }
+
+    @Test
+    void healthReadyAndModel() throws Exception {
+        assertEquals("ok", Http.get(port, "/v1/health").json().get("status").getAsString());
+        assertTrue(Http.get(port, "/v1/ready").json().get("ready").getAsBoolean());
+        JsonObject model = Http.get(port, "/v1/model").json();
+        assertEquals("the embedded demo model", model.get("model").getAsString());
+        assertEquals(1, model.getAsJsonObject("queue").get("workers").getAsInt());
+    }
+
+    @Test
+    void segmentsGenerativelyAndTeacherForced() throws Exception {
+        byte[] tile = Http.example("dubai-tile3-part004-crop.jpg");
+        Http.Answer a = Http.segment(port, tile, Http.fields("instruction", "segment the water and the roads",
+                "heatmaps", "true"));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        JsonObject r = a.json();
+        assertEquals("generative", r.get("mode").getAsString());
+        assertFalse(r.get("answer").getAsString().isBlank());
+        assertEquals(320, r.get("width").getAsInt());
+        assertTrue(r.getAsJsonObject("timings").has("queue_ms"));
+
+        Http.Answer forced = Http.segment(port, tile, Http.fields("instruction", "segment the water and the roads",
+                "answer", "sure, [SEG] water and [SEG] roads.", "heatmaps", "true"));
+        assertEquals(200, forced.status(), String.valueOf(forced.json()));
+        var targets = forced.json().getAsJsonArray("targets");
+        assertEquals(2, targets.size());
+        for (JsonElement e : targets) {
+            JsonObject t = e.getAsJsonObject();
+            var mask = CocoMasks.rleFromJson(t.getAsJsonObject("mask"), 320, 320);
+            assertEquals(t.get("area").getAsLong(), mask.area());
+            JsonObject heat = t.getAsJsonObject("heatmap");
+            assertNotNull(heat);
+            assertEquals(heat.get("width").getAsInt() * heat.get("height").getAsInt(), heat.getAsJsonArray("values").size());
+        }
+        assertEquals("teacher-forced", forced.json().get("mode").getAsString());
+    }
+
+    @Test
+    void badRequestsGetOneLineErrorsAndTheServiceKeepsServing() throws Exception {
+        byte[] tile = Http.example("dubai-tile1-part001.jpg");
+        Http.Answer noImage = Http.segment(port, null, Http.fields("instruction", "segment the water"));
+        assertEquals(400, noImage.status());
+        assertTrue(noImage.json().get("error").getAsString().contains("'image'"), noImage.json().toString());
+
+        Http.Answer garbage = Http.segment(port, "not an image\nat all".getBytes(StandardCharsets.UTF_8),
+                Http.fields("instruction", "segment the water"));
+        assertEquals(400, garbage.status());
+        String message = garbage.json().get("error").getAsString();
+        assertTrue(message.startsWith("image: "), message);
+        assertFalse(message.contains("\n"));
+
+        Http.Answer empty = Http.segment(port, tile, Http.fields("instruction", "   "));
+        assertEquals(422, empty.status());
+        assertEquals("instruction is empty; say what to segment, e.g. \"segment the roads\"",
+                empty.json().get("error").getAsString());
+        Http.Answer placeholder = Http.segment(port, tile, Http.fields("instruction", "segment <image> roads"));
+        assertEquals(422, placeholder.status());
+        assertTrue(placeholder.json().get("error").getAsString().startsWith("instruction contains <image>"));
+
+        Http.Answer notMultipart = Http.send(java.net.http.HttpRequest.newBuilder(Http.uri(port, "/v1/segment"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+        assertEquals(415, notMultipart.status());
+
+        Http.Answer ok = Http.segment(port, tile, Http.fields("instruction", "segment the water"));
+        assertEquals(200, ok.status(), String.valueOf(ok.json()));
+    }
+
+    @Test
+    void servesThePage() throws Exception {
+        var r = Http.send(java.net.http.HttpRequest.newBuilder(Http.uri(port, "/")).GET().build()).raw();
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("<html") || r.body().contains("<!doctype html>"), r.body());
+        assertTrue(JsonParser.parseString(Http.send(java.net.http.HttpRequest.newBuilder(
+                Http.uri(port, "/examples.json")).GET().build()).raw().body()).isJsonArray());
+    }
+}
