@@ -103,6 +103,22 @@ class ImportCommandTest {
     }
 
     @Test
+    void importsAPytorchModelBin() throws IOException {
+        Path golden = Goldens.dir("official_r2_tiny");
+        Path bin = Files.createDirectories(dir.resolve("official_r2_tiny"));
+        for (String f : List.of("config.json", "io.json", "io.safetensors")) {
+            Files.copy(golden.resolve(f), bin.resolve(f));
+        }
+        Files.copy(golden.resolve("torch_save/pytorch_model.bin"), bin.resolve("pytorch_model.bin"));
+        CliRun run = CliRun.of("import", "--official", bin.toString(), "--out", dir.resolve("pkg").toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("F32 214, F16 114, I64 5"), run.out());
+        CliRun parity = CliRun.of("parity", bin.toString());
+        assertEquals(0, parity.exitCode(), parity.out() + parity.err());
+        assertTrue(parity.out().contains("PARITY official_r2_tiny OK"), parity.out());
+    }
+
+    @Test
     void refusesFoldersThatAreNotOfficialCheckpointsAndLeavesNothingBehind() throws IOException {
         Path tiny = Goldens.dir("segearth_r2_tiny");
         Path out = dir.resolve("out");

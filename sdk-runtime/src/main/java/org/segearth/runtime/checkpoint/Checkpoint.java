@@ -48,6 +48,10 @@ public final class Checkpoint implements Weights, AutoCloseable {
 
     /** The index file of sharded checkpoints. */
     public static final String INDEX_FILE = "model.safetensors.index.json";
+    /** The file name of PyTorch ({@code torch.save}) checkpoints in Hugging Face folders. */
+    public static final String TORCH_FILE = "pytorch_model.bin";
+    /** The index file of sharded PyTorch checkpoints. */
+    public static final String TORCH_INDEX_FILE = "pytorch_model.bin.index.json";
 
     private final String description;
     private final NDManager manager;
@@ -99,8 +103,9 @@ public final class Checkpoint implements Weights, AutoCloseable {
     }
 
     /**
-     * Opens {@code path}: a {@code .safetensors} file, an index file, a key map ({@value KeyMap#FILE}, see {@link KeyMap}), or a folder holding
-     * {@value KeyMap#FILE}, {@code model.safetensors.index.json}, {@code model.safetensors} or exactly one {@code .safetensors} file.
+     * Opens {@code path}: a {@code .safetensors} file, a PyTorch zip file ({@code torch.save},
+     * {@link TorchZipFile}), an index file, a key map ({@value KeyMap#FILE}, see {@link KeyMap}), or a folder holding
+     * {@value KeyMap#FILE}, {@code model.safetensors.index.json}, {@code model.safetensors}, {@value #TORCH_INDEX_FILE}, {@value #TORCH_FILE} or exactly one {@code .safetensors} file.
      *
      * @param floatType {@link DataType#FLOAT32} or {@link DataType#FLOAT16}: what floating tensors become
      */
@@ -190,9 +195,9 @@ public final class Checkpoint implements Weights, AutoCloseable {
         return new ArrayList<>(List.of(openFile(file)));
     }
 
-    /** A safetensors file. */
+    /** A safetensors or a PyTorch zip ({@code torch.save}) file, told apart by their first bytes. */
     static TensorFile openFile(Path file) {
-        return SafetensorsFile.open(file);
+        return TorchZipFile.isZip(file) ? TorchZipFile.open(file) : SafetensorsFile.open(file);
     }
 
     private static Checkpoint openMapped(Path keyMapFile, NDManager manager, DataType floatType, DataType matrixType,
@@ -257,7 +262,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
             }
             return path;
         }
-        for (String name : List.of(KeyMap.FILE, INDEX_FILE, "model.safetensors")) {
+        for (String name : List.of(KeyMap.FILE, INDEX_FILE, "model.safetensors", TORCH_INDEX_FILE, TORCH_FILE)) {
             if (Files.exists(path.resolve(name))) {
                 return path.resolve(name);
             }
@@ -270,7 +275,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
         }
         if (candidates.size() != 1) {
             throw new SegEarthException("folder " + path + " holds " + candidates.size() + " .safetensors files "
-                    + candidates + " and no " + INDEX_FILE + "; expected model.safetensors or an index");
+                    + candidates + " and no " + INDEX_FILE + "; expected model.safetensors, " + TORCH_FILE + " or an index");
         }
         return candidates.get(0);
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One file of tensors whose header (names, dtypes, shapes, byte ranges) is known up front and whose
  * data is read on demand, by ranges, into the caller's buffer: a safetensors file
- * ({@link SafetensorsFile}).
+ * ({@link SafetensorsFile}) or a PyTorch zip checkpoint ({@link TorchZipFile}).
  */
 public interface TensorFile extends AutoCloseable {
 

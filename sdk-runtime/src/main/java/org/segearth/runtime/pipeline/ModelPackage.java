@@ -66,7 +66,8 @@ public record ModelPackage(Path root, Manifest manifest) {
 
     /** The files a part's folder may hold its weights in. */
     private static final java.util.List<String> WEIGHT_FILES = java.util.List.of("model.safetensors",
-            "model.safetensors.index.json", org.segearth.runtime.checkpoint.KeyMap.FILE);
+            "model.safetensors.index.json", org.segearth.runtime.checkpoint.Checkpoint.TORCH_FILE,
+            org.segearth.runtime.checkpoint.Checkpoint.TORCH_INDEX_FILE, org.segearth.runtime.checkpoint.KeyMap.FILE);
 
     private void requireFile(Path file, String what) {
         if (!Files.isRegularFile(file)) {

@@ -194,8 +194,8 @@ public final class OfficialImporter {
 
     static ModelPackageException notOfficial(Path dir, String why) {
         return new ModelPackageException(dir + " is not an official SegEarth-R2 checkpoint folder: " + why
-                + " (expected what merge_lora_weights_and_save_hf_model.py saves: config.json and model.safetensors"
-                + " or shards with model.safetensors.index.json holding model.*, model.vision_tower_mask.*,"
+                + " (expected what merge_lora_weights_and_save_hf_model.py saves: config.json and model.safetensors,"
+                + " shards with model.safetensors.index.json or pytorch_model.bin, holding model.*, model.vision_tower_mask.*,"
                 + " pixel_decoder.*, predictor.*, SEG_token_projector.*; for Mipha-3B + Mask2Former use segearth init)");
     }
 
