@@ -119,6 +119,31 @@ class ImportCommandTest {
     }
 
     @Test
+    void linksTheTokenizerFilesTheOfficialFolderHolds() throws IOException {
+        Path golden = Goldens.dir("official_r2_tiny");
+        Path official = Files.createDirectories(dir.resolve("official"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.createSymbolicLink(official.resolve(f), golden.resolve(f));
+        }
+        // a byte-level BPE vocabulary small enough for the tiny model's 601 rows, [SEG] among its added tokens
+        Files.writeString(official.resolve("vocab.json"), "{\"a\": 0, \"b\": 1, \"ab\": 2, \"<|endoftext|>\": 3}");
+        Files.writeString(official.resolve("merges.txt"), "#version: 0.2\na b\n");
+        Files.writeString(official.resolve("added_tokens.json"), "{\"[SEG]\": 4}");
+        Path out = dir.resolve("pkg");
+        CliRun run = CliRun.of("import", "--official", official.toString(), "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("tokenizer linked"), run.out());
+        for (String f : List.of("vocab.json", "merges.txt", "added_tokens.json")) {
+            assertTrue(Files.isSymbolicLink(out.resolve("mllm").resolve(f)), f);
+        }
+        ModelPackage pkg = ModelPackage.open(out);
+        assertTrue(pkg.tokenizer().isPresent());
+        try (org.segearth.runtime.text.TextTokenizer t = org.segearth.runtime.text.TextTokenizer.openFolder(pkg.mllm())) {
+            assertEquals(4, t.segTokenId());
+        }
+    }
+
+    @Test
     void refusesFoldersThatAreNotOfficialCheckpointsAndLeavesNothingBehind() throws IOException {
         Path tiny = Goldens.dir("segearth_r2_tiny");
         Path out = dir.resolve("out");

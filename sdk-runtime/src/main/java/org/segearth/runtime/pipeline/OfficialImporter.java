@@ -94,8 +94,9 @@ public final class OfficialImporter {
 
     /**
      * Imports {@code officialDir} into {@code out}, a new or empty folder (refused otherwise). The
-     * folder is checked completely before anything is written; the package is written beside
-     * {@code out} and renamed into place, so a failure leaves nothing behind.
+     * folder's names and shapes are checked before anything is written; the package is written
+     * beside {@code out}, every component is built on the checkpoint's headers through it, and it
+     * is renamed into place only then, so a failure leaves nothing behind.
      *
      * @throws ModelPackageException naming what makes {@code officialDir} not an official checkpoint
      */
@@ -122,6 +123,9 @@ public final class OfficialImporter {
                 // not a POSIX file system: the default permissions stay
             }
             write(plan, staging, lateralRelu);
+            // every component built on the headers through the key maps: keys, shapes, tokenizer
+            org.segearth.runtime.pipeline.internal.ComponentLoader.verify(ModelPackage.open(staging),
+                    ModelOptions.defaults());
             if (Files.isDirectory(out)) {
                 Files.delete(out); // empty, checked above
             }
