@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.runtime.Engines;
@@ -97,7 +98,29 @@ class InitCommandTest {
         assertTrue(notAHead.err().contains("expected a Hugging Face Mask2Former (mask2former) or SAM (sam) folder"),
                 notAHead.err());
         try (var s = Files.list(parent)) {
-            assertEquals(java.util.List.of(), s.toList(), "a failed init leaves nothing behind");
+            assertEquals(List.of(), s.toList(), "a failed init leaves nothing behind");
         }
+    }
+
+    @Test
+    void acceptsAMask2FormerFolderThatShipsOnlyPytorchModelBin() throws IOException {
+        Path tiny = Goldens.dir("segearth_r2_tiny");
+        // the whole-model dump with its mask head as torch.save writes it: parity must still hold
+        Path copy = Files.createDirectories(dir.resolve("bin").resolve("segearth_r2_tiny"));
+        for (String part : List.of("mllm", "adapter")) {
+            Files.createSymbolicLink(copy.resolve(part), tiny.resolve(part));
+        }
+        for (String f : List.of("seg_projector.safetensors", "io.safetensors", "io.json")) {
+            Files.copy(tiny.resolve(f), copy.resolve(f));
+        }
+        Path head = Files.createDirectories(copy.resolve("mask_head"));
+        Files.copy(tiny.resolve("mask_head/config.json"), head.resolve("config.json"));
+        TorchSaveFiles.convert(tiny.resolve("mask_head/model.safetensors"), head.resolve("pytorch_model.bin"));
+        CliRun init = CliRun.of("init", "--mllm", tiny.resolve("mllm").toString(), "--mask-head", head.toString(),
+                "--out", dir.resolve("pkg").toString());
+        assertEquals(0, init.exitCode(), init.out() + init.err());
+        CliRun parity = CliRun.of("parity", copy.toString());
+        assertEquals(0, parity.exitCode(), parity.out() + parity.err());
+        assertTrue(parity.out().contains("PARITY segearth_r2_tiny OK"), parity.out());
     }
 }
