@@ -28,8 +28,9 @@ import org.segearth.spi.Weights;
 import org.segearth.spi.config.JsonConfig;
 
 /**
- * A checkpoint: one safetensors file or the shards of a {@code model.safetensors.index.json},
- * its headers validated on open, its tensors read by key. This is the root {@link Weights} view;
+ * A checkpoint: one safetensors file, one PyTorch zip file ({@code pytorch_model.bin},
+ * {@link TorchZipFile}), the shards of an index, or another checkpoint under other names through a
+ * key map ({@link KeyMap}); its headers validated on open, its tensors read by key. This is the root {@link Weights} view;
  * it remembers which keys were read so that loaders can report the unused ones
  * ({@link #requireAllUsed}).
  *
