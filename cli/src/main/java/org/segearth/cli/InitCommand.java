@@ -16,14 +16,18 @@ import picocli.CommandLine.Spec;
         description = {
             "Assembles a trainable package from Mipha-3B and Mask2Former.",
             "Takes --mllm (a Mipha-layout folder such as Mipha-3B) and",
-            "--mask-head (a Hugging Face Mask2Former folder such as mask2former-swin-base-coco-panoptic),",
-            "linked, plus a seeded untrained [SEG] projector and segearth.json. Then run `segearth train`."})
+            "--mask-head (a Hugging Face Mask2Former folder: the official recipe's is",
+            "facebook/mask2former-swin-base-IN21k-coco-panoptic; or a SAM folder such as facebook/sam-vit-base,",
+            "for the SAM head), linked as downloaded (safetensors or pytorch_model.bin; tokenizer.json or",
+            "Mipha's vocab.json + merges.txt), plus a seeded untrained [SEG] projector and segearth.json.",
+            "Everything is checked before the package is written; a failure leaves nothing behind.",
+            "Then run `segearth train`."})
 final class InitCommand implements Callable<Integer> {
 
     @Option(names = "--mllm", required = true, paramLabel = "DIR", description = "Mipha-layout language model folder.")
     Path mllm;
 
-    @Option(names = "--mask-head", required = true, paramLabel = "DIR", description = "Mask2Former checkpoint folder.")
+    @Option(names = "--mask-head", required = true, paramLabel = "DIR", description = "Mask2Former (or SAM) checkpoint folder.")
     Path maskHead;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The new package (an empty or new folder).")

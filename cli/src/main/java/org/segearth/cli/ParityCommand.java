@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Reproduces reference dumps with the SDK and compares every output.",
             "Loads the checkpoint in each DIR, runs the component the folder holds on the inputs in its",
             "io.safetensors and compares every expected output. The folder name says the component: "
-                    + "preprocess, siglip_vision, phi, mask2former, sam, losses, metrics, segearth_r2_tiny.",
+                    + "preprocess, siglip_vision, phi, mask2former, sam, losses, metrics, segearth_r2_tiny, official_r2_tiny (an official checkpoint folder, imported first).",
             "Prints one line per compared tensor, then PARITY <component> OK max_abs_diff=<x> or",
             "PARITY <component> FAIL <reason>. Exit code 0 when every folder passes, else 1."})
 final class ParityCommand implements Callable<Integer> {

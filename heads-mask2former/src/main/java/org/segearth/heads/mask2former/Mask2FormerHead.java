@@ -73,7 +73,7 @@ public final class Mask2FormerHead implements SegmentationHead {
         inputSpec = new FeatureSpec(levels);
         pixelDecoder = new Mask2FormerPixelDecoder(root.prefix("model.pixel_level_module.decoder"), channels, strides,
                 config.featureSize(), config.maskFeatureSize(), config.encoderLayers(), config.encoderFeedforwardDim(),
-                config.numAttentionHeads(), config.commonStride());
+                config.numAttentionHeads(), config.commonStride(), config.lateralConvRelu());
         transformerModule = new Mask2FormerTransformerModule(root.prefix("model.transformer_module"),
                 config.featureSize(), config.hiddenDim(), config.decoderLayers(), config.numAttentionHeads(),
                 config.dimFeedforward(), config.maskFeatureSize(), config.activationFunction());

@@ -30,7 +30,29 @@ public record Mask2FormerConfig(
         double importanceSampleRatio,
         double maskWeight,
         double diceWeight,
-        boolean enforceInputProjection) {
+        boolean enforceInputProjection,
+        boolean lateralConvRelu) {
+
+    /**
+     * The {@code config.json} field of {@link #lateralConvRelu()}: whether the pixel decoder's
+     * lateral convolutions ({@code adapter_i}: 1x1 conv + GroupNorm) end with a ReLU. The official
+     * SegEarth-R2 pixel decoder (its vendored {@code Mask2Former_Simplify/.../msdeformattn.py}:
+     * {@code lateral_conv = nn.Sequential(nn.Conv2d(...), nn.GroupNorm(32, conv_dim),
+     * nn.ReLU(inplace=True))}) has it; Hugging Face's and detectron2's do not. Absent: false.
+     */
+    public static final String LATERAL_CONV_RELU = "segearth_lateral_conv_relu";
+
+    /** A config without the lateral ReLU (Hugging Face's semantics). */
+    public Mask2FormerConfig(SwinConfig backbone, int featureSize, int maskFeatureSize, int hiddenDim,
+            int encoderFeedforwardDim, int encoderLayers, int decoderLayers, int numAttentionHeads, int dimFeedforward,
+            boolean preNorm, int commonStride, int[] featureStrides, int numQueries, String activationFunction,
+            int trainNumPoints, double oversampleRatio, double importanceSampleRatio, double maskWeight,
+            double diceWeight, boolean enforceInputProjection) {
+        this(backbone, featureSize, maskFeatureSize, hiddenDim, encoderFeedforwardDim, encoderLayers, decoderLayers,
+                numAttentionHeads, dimFeedforward, preNorm, commonStride, featureStrides, numQueries,
+                activationFunction, trainNumPoints, oversampleRatio, importanceSampleRatio, maskWeight, diceWeight,
+                enforceInputProjection, false);
+    }
 
     public Mask2FormerConfig {
         featureStrides = featureStrides.clone();
@@ -80,7 +102,8 @@ public record Mask2FormerConfig(
                 c.getDouble("importance_sample_ratio", 0.75),
                 c.getDouble("mask_weight", 5.0),
                 c.getDouble("dice_weight", 5.0),
-                c.getBoolean("enforce_input_projection", false)));
+                c.getBoolean("enforce_input_projection", false),
+                c.getBoolean(LATERAL_CONV_RELU, false)));
     }
 
     @Override

@@ -28,8 +28,9 @@ import org.segearth.spi.Weights;
 import org.segearth.spi.config.JsonConfig;
 
 /**
- * A checkpoint: one safetensors file or the shards of a {@code model.safetensors.index.json},
- * its headers validated on open, its tensors read by key. This is the root {@link Weights} view;
+ * A checkpoint: one safetensors file, one PyTorch zip file ({@code pytorch_model.bin},
+ * {@link TorchZipFile}), the shards of an index, or another checkpoint under other names through a
+ * key map ({@link KeyMap}); its headers validated on open, its tensors read by key. This is the root {@link Weights} view;
  * it remembers which keys were read so that loaders can report the unused ones
  * ({@link #requireAllUsed}).
  *
@@ -48,31 +49,44 @@ public final class Checkpoint implements Weights, AutoCloseable {
 
     /** The index file of sharded checkpoints. */
     public static final String INDEX_FILE = "model.safetensors.index.json";
+    /** The file name of PyTorch ({@code torch.save}) checkpoints in Hugging Face folders. */
+    public static final String TORCH_FILE = "pytorch_model.bin";
+    /** The index file of sharded PyTorch checkpoints. */
+    public static final String TORCH_INDEX_FILE = "pytorch_model.bin.index.json";
 
     private final String description;
     private final NDManager manager;
     private final DataType floatType;
     private final DataType matrixType;
     private final boolean placeholders;
-    private final List<SafetensorsFile> files;
+    private final List<TensorFile> files;
     private final Map<String, Entry> entries;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong handedOutBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoint.class);
 
-    private record Entry(SafetensorsFile file, TensorInfo info) {}
+    private record Entry(TensorFile file, TensorInfo info) {}
 
     private Checkpoint(String description, NDManager manager, DataType floatType, DataType matrixType,
-            boolean placeholders, List<SafetensorsFile> files) {
+            boolean placeholders, List<? extends TensorFile> files) {
+        this(description, manager, floatType, matrixType, placeholders, files, entriesOf(description, files));
+    }
+
+    private Checkpoint(String description, NDManager manager, DataType floatType, DataType matrixType,
+            boolean placeholders, List<? extends TensorFile> files, Map<String, Entry> entries) {
         this.description = description;
         this.placeholders = placeholders;
         this.manager = manager;
         this.floatType = floatType;
         this.matrixType = matrixType;
         this.files = List.copyOf(files);
+        this.entries = Collections.unmodifiableMap(entries);
+    }
+
+    private static Map<String, Entry> entriesOf(String description, List<? extends TensorFile> files) {
         Map<String, Entry> map = new TreeMap<>();
-        for (SafetensorsFile f : files) {
+        for (TensorFile f : files) {
             for (TensorInfo t : f.tensors().values()) {
                 Entry previous = map.put(t.name(), new Entry(f, t));
                 if (previous != null) {
@@ -81,7 +95,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
                 }
             }
         }
-        this.entries = Collections.unmodifiableMap(map);
+        return map;
     }
 
     /** Opens {@code path} with float32 weights. */
@@ -90,9 +104,9 @@ public final class Checkpoint implements Weights, AutoCloseable {
     }
 
     /**
-     * Opens {@code path}: a {@code .safetensors} file, an index file, or a folder holding
-     * {@code model.safetensors.index.json}, {@code model.safetensors} or exactly one
-     * {@code .safetensors} file.
+     * Opens {@code path}: a {@code .safetensors} file, a PyTorch zip file ({@code torch.save},
+     * {@link TorchZipFile}), an index file, a key map ({@value KeyMap#FILE}, see {@link KeyMap}), or a folder holding
+     * {@value KeyMap#FILE}, {@code model.safetensors.index.json}, {@code model.safetensors}, {@value #TORCH_INDEX_FILE}, {@value #TORCH_FILE} or exactly one {@code .safetensors} file.
      *
      * @param floatType {@link DataType#FLOAT32} or {@link DataType#FLOAT16}: what floating tensors become
      */
@@ -127,11 +141,119 @@ public final class Checkpoint implements Weights, AutoCloseable {
             }
         }
         Path file = resolve(path);
-        if (file.getFileName().toString().endsWith(".index.json")) {
-            return openSharded(file, manager, floatType, matrixType, placeholders);
+        if (isKeyMap(file)) {
+            return openMapped(file, manager, floatType, matrixType, placeholders);
         }
-        return new Checkpoint(file.toString(), manager, floatType, matrixType, placeholders,
-                List.of(SafetensorsFile.open(file)));
+        List<TensorFile> files = openFiles(file);
+        try {
+            return new Checkpoint(file.toString(), manager, floatType, matrixType, placeholders, files);
+        } catch (RuntimeException e) {
+            files.forEach(TensorFile::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The tensor headers of {@code path} (anything {@link #open} accepts), by key, without reading
+     * tensor data and without the engine.
+     */
+    public static Map<String, TensorInfo> headers(Path path) {
+        Path file = resolve(path);
+        if (isKeyMap(file)) {
+            List<TensorFile> opened = new ArrayList<>();
+            try {
+                Map<String, TensorInfo> out = new TreeMap<>();
+                mappedEntries(file, opened::add).forEach((k, v) -> out.put(k, v.info()));
+                return out;
+            } finally {
+                opened.forEach(TensorFile::close);
+            }
+        }
+        List<TensorFile> files = openFiles(file);
+        try {
+            Map<String, TensorInfo> out = new TreeMap<>();
+            entriesOf(file.toString(), files).forEach((k, v) -> out.put(k, v.info()));
+            return out;
+        } finally {
+            files.forEach(TensorFile::close);
+        }
+    }
+
+    /** Whether {@code file} (or the file a link points to) is a key map. */
+    private static boolean isKeyMap(Path file) {
+        try {
+            return file.toRealPath().getFileName().toString().endsWith(".keymap.json");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The files of {@code file} (resolved): the shards of an index, or the one file. */
+    private static List<TensorFile> openFiles(Path file) {
+        if (file.getFileName().toString().endsWith(".index.json")) {
+            return openShards(file);
+        }
+        return new ArrayList<>(List.of(openFile(file)));
+    }
+
+    /** A safetensors or a PyTorch zip ({@code torch.save}) file, told apart by their first bytes. */
+    static TensorFile openFile(Path file) {
+        return TorchZipFile.isZip(file) ? TorchZipFile.open(file) : SafetensorsFile.open(file);
+    }
+
+    private static Checkpoint openMapped(Path keyMapFile, NDManager manager, DataType floatType, DataType matrixType,
+            boolean placeholders) {
+        List<TensorFile> opened = new ArrayList<>();
+        try {
+            Map<String, Entry> entries = mappedEntries(keyMapFile, opened::add);
+            return new Checkpoint(keyMapFile.toString(), manager, floatType, matrixType, placeholders, opened, entries);
+        } catch (RuntimeException e) {
+            opened.forEach(TensorFile::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The entries a key map exposes; the source's files are handed to {@code keep} (to be closed with
+     * the checkpoint) or closed here when {@code keep} is a no-op.
+     */
+    private static Map<String, Entry> mappedEntries(Path keyMapFile, java.util.function.Consumer<TensorFile> keep) {
+        KeyMap map = KeyMap.read(keyMapFile);
+        Path real;
+        try {
+            real = keyMapFile.toRealPath();
+        } catch (IOException e) {
+            throw new SegEarthException("cannot read " + keyMapFile + ": " + e.getMessage(), e);
+        }
+        Path source = real.getParent().resolve(map.source());
+        Path sourceFile = resolve(source);
+        if (isKeyMap(sourceFile)) {
+            throw new SegEarthException(keyMapFile + ": its source " + map.source() + " is another key map; "
+                    + "a key map must name a checkpoint");
+        }
+        List<TensorFile> files = openFiles(sourceFile);
+        boolean handedOver = false;
+        try {
+            Map<String, Entry> sourceEntries = entriesOf(sourceFile.toString(), files);
+            Map<String, Entry> out = new TreeMap<>();
+            map.tensors().forEach((key, s) -> {
+                Entry e = sourceEntries.get(s.key());
+                if (e == null) {
+                    throw new SegEarthException(keyMapFile + ": '" + org.segearth.runtime.Messages.abbreviate(key, 120)
+                            + "' reads '" + org.segearth.runtime.Messages.abbreviate(s.key(), 120) + "', which "
+                            + sourceFile + " does not hold" + KeyDistance.nearest(s.key(), sourceEntries.keySet())
+                                    .map(n -> "; nearest existing key: '" + n + "'").orElse(""));
+                }
+                out.put(key, new Entry(e.file(), KeyMap.map(keyMapFile, key, s, e.info())));
+            });
+            files.forEach(keep);
+            handedOver = true;
+            return out;
+        } finally {
+            if (!handedOver) {
+                files.forEach(TensorFile::close);
+            }
+        }
     }
 
     private static Path resolve(Path path) {
@@ -141,11 +263,10 @@ public final class Checkpoint implements Weights, AutoCloseable {
             }
             return path;
         }
-        if (Files.exists(path.resolve(INDEX_FILE))) {
-            return path.resolve(INDEX_FILE);
-        }
-        if (Files.exists(path.resolve("model.safetensors"))) {
-            return path.resolve("model.safetensors");
+        for (String name : List.of(KeyMap.FILE, INDEX_FILE, "model.safetensors", TORCH_INDEX_FILE, TORCH_FILE)) {
+            if (Files.exists(path.resolve(name))) {
+                return path.resolve(name);
+            }
         }
         List<Path> candidates;
         try (Stream<Path> s = Files.list(path)) {
@@ -155,13 +276,12 @@ public final class Checkpoint implements Weights, AutoCloseable {
         }
         if (candidates.size() != 1) {
             throw new SegEarthException("folder " + path + " holds " + candidates.size() + " .safetensors files "
-                    + candidates + " and no " + INDEX_FILE + "; expected model.safetensors or an index");
+                    + candidates + " and no " + INDEX_FILE + "; expected model.safetensors, " + TORCH_FILE + " or an index");
         }
         return candidates.get(0);
     }
 
-    private static Checkpoint openSharded(Path index, NDManager manager, DataType floatType, DataType matrixType,
-            boolean placeholders) {
+    private static List<TensorFile> openShards(Path index) {
         JsonConfig json = JsonConfig.read(index);
         JsonConfig weightMap = json.object("weight_map");
         Map<String, String> keyToShard = new LinkedHashMap<>();
@@ -171,33 +291,33 @@ public final class Checkpoint implements Weights, AutoCloseable {
             }
             keyToShard.put(e.getKey(), e.getValue().getAsString());
         }
-        List<SafetensorsFile> shards = new ArrayList<>();
+        List<TensorFile> shards = new ArrayList<>();
         try {
             for (String shard : new TreeSet<>(keyToShard.values())) {
-                Path shardPath = index.resolveSibling(shard).normalize();
-                if (!shardPath.startsWith(index.getParent().normalize())) {
+                Path shardPath = index.toAbsolutePath().resolveSibling(shard).normalize();
+                if (!shardPath.startsWith(index.toAbsolutePath().getParent().normalize())) {
                     throw new SegEarthException(index + ": shard '" + shard + "' lies outside the checkpoint folder");
                 }
-                shards.add(SafetensorsFile.open(shardPath));
+                shards.add(openFile(shardPath));
             }
-            Checkpoint ckpt = new Checkpoint(index.toString(), manager, floatType, matrixType, placeholders, shards);
+            Map<String, Entry> entries = entriesOf(index.toString(), shards);
             for (Map.Entry<String, String> e : keyToShard.entrySet()) {
-                Entry entry = ckpt.entries.get(e.getKey());
+                Entry entry = entries.get(e.getKey());
                 if (entry == null || !entry.file().path().getFileName().toString()
                         .equals(Path.of(e.getValue()).getFileName().toString())) {
                     throw new SegEarthException(index + ": weight_map puts '" + e.getKey() + "' in " + e.getValue()
                             + " but " + (entry == null ? "no shard holds it" : "it is in " + entry.file().path()));
                 }
             }
-            return ckpt;
+            return shards;
         } catch (RuntimeException e) {
-            shards.forEach(SafetensorsFile::close);
+            shards.forEach(TensorFile::close);
             throw e;
         }
     }
 
     /** The files behind this checkpoint. */
-    public List<SafetensorsFile> files() {
+    public List<TensorFile> files() {
         return files;
     }
 
@@ -422,7 +542,7 @@ public final class Checkpoint implements Weights, AutoCloseable {
 
     @Override
     public void close() {
-        files.forEach(SafetensorsFile::close);
+        files.forEach(TensorFile::close);
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.segearth.runtime.Messages;
  * ranges that are reversed, overlap, leave gaps, reach outside the data area, or do not match
  * shape x dtype.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorFile {
 
     /** The largest header accepted (the format's own readers use 100 MB). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -258,17 +258,18 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** The file. */
+    @Override
     public Path path() {
         return path;
     }
 
-    /** Tensors by key, sorted by key. */
+    @Override
     public Map<String, TensorInfo> tensors() {
         return tensors;
     }
 
     /** The header's {@code __metadata__}. */
+    @Override
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -283,6 +284,7 @@ public final class SafetensorsFile implements AutoCloseable {
      * {@code into} (from its position): a plain file read, so that nothing of the file stays mapped
      * (and resident) once the caller owns the data.
      */
+    @Override
     public void read(TensorInfo tensor, long offset, ByteBuffer into) {
         long length = into.remaining();
         if (offset < 0 || offset + length > tensor.byteLength()) {

@@ -71,17 +71,39 @@ public final class SafePickle {
         }
     };
 
+    /**
+     * What a reader that is more than plain data lets through: the few Python names a format needs
+     * (e.g. {@code torch.save}'s {@code _rebuild_tensor_v2}), looked up and called by the
+     * extension, never by Python. Each method returns the value pushed, or throws a
+     * {@link SegEarthException} to refuse.
+     */
+    public interface Extension {
+        /** {@code GLOBAL}/{@code STACK_GLOBAL}: the object standing for {@code module.name}. */
+        Object global(String module, String name);
+
+        /** {@code REDUCE}: {@code callable(*args)}, the callable being a value {@link #global} returned. */
+        Object reduce(Object callable, List<Object> args);
+
+        /** {@code BUILD}: sets {@code state} on {@code object}; returns the object that replaces it. */
+        Object build(Object object, Object state);
+
+        /** {@code BINPERSID}: the object a persistent id stands for. */
+        Object persistentLoad(Object pid);
+    }
+
     private final String source;
     private final byte[] data;
+    private final Extension extension;
     private int pos;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     /** The tuples and frozensets read so far that Python could hash, with their shape. */
     private final Map<Object, KeyShape> hashable = new IdentityHashMap<>();
 
-    private SafePickle(String source, byte[] data) {
+    private SafePickle(String source, byte[] data, Extension extension) {
         this.source = source;
         this.data = data;
+        this.extension = extension;
     }
 
     /** Reads the pickle in {@code file}. */
@@ -97,7 +119,15 @@ public final class SafePickle {
 
     /** Reads a pickle held in memory; {@code source} names it in error messages. */
     public static Object read(byte[] bytes, String source) {
-        SafePickle reader = new SafePickle(source, bytes);
+        return read(bytes, source, null);
+    }
+
+    /**
+     * Reads a pickle held in memory, letting {@code extension} (null: none) resolve and call the
+     * names it allows; every other name, and every opcode the extension does not cover, is refused.
+     */
+    public static Object read(byte[] bytes, String source, Extension extension) {
+        SafePickle reader = new SafePickle(source, bytes, extension);
         Object value;
         try {
             value = reader.run();
@@ -208,11 +238,52 @@ public final class SafePickle {
                 case 'g' -> push(memoGet(parseIndex(line())));
                 case 'h' -> push(memoGet(u8()));
                 case 'j' -> push(memoGet(buffer(4).getInt() & 0xffffffffL));
-                case 'c', 0x93, 'R', 'b', 'i', 'o', 0x81, 0x92, 0x82, 0x83, 0x84, 'P', 'Q', 0x97, 0x98 ->
-                    throw refused(op, at);
+                case 'c' -> {
+                    requireExtension(op, at);
+                    String module = line();
+                    push(extension.global(module, line()));
+                }
+                case 0x93 -> {
+                    requireExtension(op, at);
+                    Object name = pop();
+                    Object module = pop();
+                    if (!(module instanceof String m) || !(name instanceof String n)) {
+                        throw error("STACK_GLOBAL with a " + typeName(module) + " and a " + typeName(name)
+                                + "; expected two strings");
+                    }
+                    push(extension.global(m, n));
+                }
+                case 'R' -> {
+                    requireExtension(op, at);
+                    Object args = pop();
+                    Object callable = pop();
+                    if (!(args instanceof List<?> a) || args instanceof ArrayList<?>) {
+                        throw error("REDUCE with a " + typeName(args) + " for arguments; expected a tuple");
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<Object> list = (List<Object>) a;
+                    push(extension.reduce(callable, list));
+                }
+                case 'b' -> {
+                    requireExtension(op, at);
+                    Object state = pop();
+                    Object object = pop();
+                    push(extension.build(object, state));
+                }
+                case 'Q' -> {
+                    requireExtension(op, at);
+                    push(extension.persistentLoad(pop()));
+                }
+                case 'i', 'o', 0x81, 0x92, 0x82, 0x83, 0x84, 'P', 0x97, 0x98 -> throw refused(op, at);
                 default -> throw new SegEarthException("pickle " + source + ": unknown opcode 0x"
                         + Integer.toHexString(op) + " at byte " + at + "; is this a pickle file?");
             }
+        }
+    }
+
+    private void requireExtension(int op, int at) {
+        if (extension == null) {
+            throw refused(op, at);
         }
     }
 

@@ -33,7 +33,8 @@ public final class ParityRunner {
 
     /** The components a dump folder may hold. */
     public static final List<String> COMPONENTS = List.of(
-            "preprocess", "siglip_vision", "phi", "mask2former", "sam", "losses", "metrics", "segearth_r2_tiny");
+            "preprocess", "siglip_vision", "phi", "mask2former", "sam", "losses", "metrics", "segearth_r2_tiny",
+            "official_r2_tiny");
 
     private final Map<String, ParityCheck> checks = new TreeMap<>();
 

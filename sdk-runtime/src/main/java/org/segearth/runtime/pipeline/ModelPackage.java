@@ -18,6 +18,11 @@ import org.segearth.api.ModelPackageException;
  *   trained.safetensors       optional: trained weights that replace base ones
  * </pre>
  *
+ * A part's weights may also be a key map ({@code mllm/model.keymap.json},
+ * {@code mask_head/model.keymap.json}, {@code seg_projector.keymap.json}, see
+ * {@link org.segearth.runtime.checkpoint.KeyMap}): another checkpoint's tensors under this
+ * layout's names, as {@code segearth import --official} writes them.
+ *
  * Opening checks that every required part is there and names the first missing one.
  *
  * @param root the package folder
@@ -59,6 +64,11 @@ public record ModelPackage(Path root, Manifest manifest) {
         }
     }
 
+    /** The files a part's folder may hold its weights in. */
+    private static final java.util.List<String> WEIGHT_FILES = java.util.List.of("model.safetensors",
+            "model.safetensors.index.json", org.segearth.runtime.checkpoint.Checkpoint.TORCH_FILE,
+            org.segearth.runtime.checkpoint.Checkpoint.TORCH_INDEX_FILE, org.segearth.runtime.checkpoint.KeyMap.FILE);
+
     private void requireFile(Path file, String what) {
         if (!Files.isRegularFile(file)) {
             throw new ModelPackageException("model package " + root + " lacks " + what + ": "
@@ -67,11 +77,13 @@ public record ModelPackage(Path root, Manifest manifest) {
     }
 
     private void requireWeights(Path dir, String what) {
-        if (Files.exists(dir.resolve("model.safetensors.index.json")) || Files.exists(dir.resolve("model.safetensors"))) {
-            return;
+        for (String name : WEIGHT_FILES) {
+            if (Files.exists(dir.resolve(name))) {
+                return;
+            }
         }
         throw new ModelPackageException("model package " + root + " lacks " + what + ": " + root.relativize(dir)
-                + " holds neither model.safetensors nor model.safetensors.index.json");
+                + " holds none of " + String.join(", ", WEIGHT_FILES));
     }
 
     /** The Mipha-layout folder. */
@@ -84,10 +96,15 @@ public record ModelPackage(Path root, Manifest manifest) {
         return root.resolve("mask_head");
     }
 
-    /** The [SEG] projector's weights. */
+    /** The [SEG] projector's weights: {@code seg_projector.safetensors}, else its key map when there is one. */
     public Path segProjector() {
-        return root.resolve("seg_projector.safetensors");
+        Path file = root.resolve("seg_projector.safetensors");
+        Path mapped = root.resolve(SEG_PROJECTOR_KEY_MAP);
+        return !Files.exists(file) && Files.exists(mapped) ? mapped : file;
     }
+
+    /** The key map of the [SEG] projector in an imported package. */
+    public static final String SEG_PROJECTOR_KEY_MAP = "seg_projector.keymap.json";
 
     /** The LoRA adapter folder, when the package has one. */
     public Optional<Path> adapter() {

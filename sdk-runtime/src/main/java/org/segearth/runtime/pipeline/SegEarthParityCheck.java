@@ -49,16 +49,28 @@ public final class SegEarthParityCheck implements ParityCheck {
         Weights io = context.io();
         int frame = (int) io.shapeOf("swin_pixel_values")[2];
         ModelPackage pkg = ModelPackage.open(context.directory(), Manifest.defaults().withMaskImageSize(frame));
+        run(context, pkg, "");
+    }
+
+    /**
+     * Runs {@code pkg} on the dump's inputs and compares; with a {@code prefix} only the head's
+     * outputs are compared, to the expected tensors of that prefix ({@code hf_semantics_mask_logits}
+     * ...), the rest having been compared without it.
+     */
+    static void run(ParityContext context, ModelPackage pkg, String prefix) {
+        Weights io = context.io();
         try (SegEarthModel model = SegEarthModel.load(pkg, ModelOptions.defaults());
                 NDManager m = model.manager().newSubManager()) {
             TokenInput tokens = TokenInput.of(ids(io, "prefix_ids"), ids(io, "instruction_ids"), ids(io, "answer_ids"));
             ImageEncoding image = model.encodeImage(m, image(io), true, StageTimer.NONE);
             SegEarthOutput out = model.forward(m, image, tokens, new PassOptions(true, PassOptions.Attentions.ALL),
                     StageTimer.NONE);
-            compareImage(context, m, image);
-            compareText(context, m, out);
-            compareMasks(context, m, out);
-            SegEarthLossParity.compare(context, out);
+            if (prefix.isEmpty()) {
+                compareImage(context, m, image);
+                compareText(context, m, out);
+            }
+            compareMasks(context, m, out, prefix);
+            SegEarthLossParity.compare(context, out, prefix);
         }
     }
 
@@ -68,6 +80,11 @@ public final class SegEarthParityCheck implements ParityCheck {
         context.compareExact("valid_hw", m.create(new long[] {image.validHeight(), image.validWidth()}));
         context.compare("image_features", image.imageFeatures(), ATOL, RTOL);
         context.compare("image_embeds", image.imageEmbeds(), ATOL, RTOL);
+        for (int i = 0; i < image.maskFeatures().size(); i++) {
+            if (context.io().contains("backbone_features_" + i)) {
+                context.compare("backbone_features_" + i, image.maskFeatures().get(i), ATOL, RTOL);
+            }
+        }
     }
 
     private static void compareText(ParityContext context, NDManager m, SegEarthOutput out) {
@@ -82,14 +99,14 @@ public final class SegEarthParityCheck implements ParityCheck {
         context.compare("queries", out.queries(), ATOL, RTOL);
     }
 
-    private static void compareMasks(ParityContext context, NDManager m, SegEarthOutput out) {
-        context.compare("mask_logits", out.maskLogits().expandDims(1), HEAD_ATOL, HEAD_RTOL);
+    private static void compareMasks(ParityContext context, NDManager m, SegEarthOutput out, String prefix) {
+        context.compare(prefix + "mask_logits", out.maskLogits().expandDims(1), HEAD_ATOL, HEAD_RTOL);
         NDArray aux = NDArrays.stack(new NDList(out.auxMaskLogits()), 1).expandDims(2);
-        context.compare("aux_mask_logits", aux, HEAD_ATOL, HEAD_RTOL);
-        NDArray expected = context.io().get("masks");
+        context.compare(prefix + "aux_mask_logits", aux, HEAD_ATOL, HEAD_RTOL);
+        NDArray expected = context.io().get(prefix + "masks");
         expected.attach(m);
-        context.compareScalar("masks: targets", out.masks().getShape().get(0), expected.getShape().get(0), 0, 0);
-        context.compareScalar("masks: pixels that differ where |logit| >= " + MASK_LOGIT_MARGIN,
+        context.compareScalar(prefix + "masks: targets", out.masks().getShape().get(0), expected.getShape().get(0), 0, 0);
+        context.compareScalar(prefix + "masks: pixels that differ where |logit| >= " + MASK_LOGIT_MARGIN,
                 mismatchesAwayFromThreshold(out.masks(), expected, out.fullLogits()), 0, 0, 0);
     }
 

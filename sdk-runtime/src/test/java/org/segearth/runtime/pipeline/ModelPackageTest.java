@@ -77,7 +77,7 @@ class ModelPackageTest {
         Files.writeString(pkg2.resolve("seg_projector.safetensors"), "");
         Files.delete(pkg2.resolve("mask_head/model.safetensors"));
         e = assertThrows(ModelPackageException.class, () -> ModelPackage.open(pkg2));
-        assertTrue(e.getMessage().contains("mask_head holds neither model.safetensors"), e.getMessage());
+        assertTrue(e.getMessage().contains("mask_head holds none of model.safetensors"), e.getMessage());
 
         Files.delete(pkg2.resolve("adapter/adapter_config.json"));
         Files.writeString(pkg2.resolve("mask_head/model.safetensors"), "");

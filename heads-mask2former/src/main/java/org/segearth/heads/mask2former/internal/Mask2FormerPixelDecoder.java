@@ -32,8 +32,9 @@ public final class Mask2FormerPixelDecoder {
     private final NDArray levelEmbed; // level_embed [levels, F], rows taken in the forward
     private final Mask2FormerSinePositionEmbedding positionEmbedding;
     private final List<Mask2FormerPixelDecoderEncoderLayer> encoderLayers = new ArrayList<>();
-    private final List<NDArray[]> adapters = new ArrayList<>(); // lateral conv [F, C, 1, 1], GN weight, GN bias
-    private final List<NDArray[]> layers = new ArrayList<>(); // output conv [F, F, 3, 3], GN weight, GN bias
+    private final List<NDArray[]> adapters = new ArrayList<>(); // lateral conv [F, C, 1, 1], GN weight, GN bias, conv bias or null
+    private final List<NDArray[]> layers = new ArrayList<>(); // output conv [F, F, 3, 3], GN weight, GN bias, conv bias or null
+    private final boolean lateralRelu;
     private final NDArray maskProjectionWeight; // [mask, F, 1, 1]
     private final NDArray maskProjectionBias; // [mask]
 
@@ -44,6 +45,21 @@ public final class Mask2FormerPixelDecoder {
      */
     public Mask2FormerPixelDecoder(Weights w, int[] channels, int[] strides, int featureSize, int maskFeatureSize,
             int encoderLayers, int encoderFfn, int numHeads, int commonStride) {
+        this(w, channels, strides, featureSize, maskFeatureSize, encoderLayers, encoderFfn, numHeads, commonStride,
+                false);
+    }
+
+    /**
+     * Like the Hugging Face decoder; with {@code lateralRelu} the lateral convolutions end with a
+     * ReLU as in the official SegEarth-R2 pixel decoder ({@code Mask2Former_Simplify}
+     * {@code msdeformattn.py}: {@code lateral_conv = nn.Sequential(Conv2d, GroupNorm(32), ReLU)}).
+     * The lateral and output convolutions have biases when the checkpoint holds them
+     * ({@code adapter_i.0.bias}, {@code layer_i.0.bias}: detectron2's {@code Conv2d} with a norm
+     * has none, the official decoder's {@code nn.Conv2d} has).
+     */
+    public Mask2FormerPixelDecoder(Weights w, int[] channels, int[] strides, int featureSize, int maskFeatureSize,
+            int encoderLayers, int encoderFfn, int numHeads, int commonStride, boolean lateralRelu) {
+        this.lateralRelu = lateralRelu;
         if (channels.length < NUM_FEATURE_LEVELS || featureSize % GROUPS != 0) {
             throw new SegEarthException("Mask2Former pixel decoder needs at least " + NUM_FEATURE_LEVELS
                     + " backbone levels (got " + channels.length + ") and feature_size divisible by " + GROUPS
@@ -71,13 +87,17 @@ public final class Mask2FormerPixelDecoder {
         for (int j = 0; j < numFpnLevels; j++) {
             Weights a = w.prefix("adapter_" + (j + 1));
             adapters.add(new NDArray[] {a.get("0.weight", featureSize, channels[j], 1, 1), a.get("1.weight", featureSize),
-                a.get("1.bias", featureSize)});
+                a.get("1.bias", featureSize), optional(a, "0.bias", featureSize)});
             Weights o = w.prefix("layer_" + (j + 1));
             layers.add(new NDArray[] {o.get("0.weight", featureSize, featureSize, 3, 3), o.get("1.weight", featureSize),
-                o.get("1.bias", featureSize)});
+                o.get("1.bias", featureSize), optional(o, "0.bias", featureSize)});
         }
         maskProjectionWeight = w.get("mask_projection.weight", maskFeatureSize, featureSize, 1, 1);
         maskProjectionBias = w.get("mask_projection.bias", maskFeatureSize);
+    }
+
+    private static NDArray optional(Weights w, String key, long size) {
+        return w.contains(key) ? w.get(key, size) : null;
     }
 
     private static double log2(int v) {
@@ -126,11 +146,14 @@ public final class Mask2FormerPixelDecoder {
             int j = numFpnLevels - 1 - idx;
             NDArray[] a = adapters.get(j);
             NDArray[] o = layers.get(j);
-            NDArray lateral = Mask2FormerOps.groupNorm(Convolutions.conv2d(features.get(j), a[0], null, 1, 0), GROUPS, a[1], a[2]);
+            NDArray lateral = Mask2FormerOps.groupNorm(Convolutions.conv2d(features.get(j), a[0], a[3], 1, 0), GROUPS, a[1], a[2]);
+            if (lateralRelu) {
+                lateral = Activation.relu(lateral);
+            }
             int lh = (int) lateral.getShape().get(2);
             int lw = (int) lateral.getShape().get(3);
             NDArray sum = lateral.add(Interpolation.bilinear(last, lh, lw));
-            last = Activation.relu(Mask2FormerOps.groupNorm(Convolutions.conv2d(sum, o[0], null, 1, 1), GROUPS, o[1], o[2]));
+            last = Activation.relu(Mask2FormerOps.groupNorm(Convolutions.conv2d(sum, o[0], o[3], 1, 1), GROUPS, o[1], o[2]));
         }
         NDArray maskFeatures = Convolutions.conv2d(last, maskProjectionWeight, maskProjectionBias, 1, 0);
         return new Output(multiScale, maskFeatures);

@@ -97,7 +97,39 @@ public final class ComponentLoader {
      *
      * @throws ModelPackageException naming the file and what is wrong
      */
+    /**
+     * Checks that {@code pkg} can load, as {@link #load} checks it before reading any tensor data
+     * (providers, configs, tokenizer, every key and shape against the headers), without reading
+     * tensor data and without judging this machine's memory: for tools that make packages.
+     *
+     * @throws ModelPackageException naming the file and what is wrong
+     */
+    public static void verify(ModelPackage pkg, ModelOptions options) {
+        TextTokenizer t = dryRun(pkg, options).tokenizer();
+        if (t != null) {
+            t.close();
+        }
+    }
+
     private static TextTokenizer check(ModelPackage pkg, ModelOptions options) {
+        DryRun dry = dryRun(pkg, options);
+        TextTokenizer checked = dry.tokenizer();
+        long weightBytes = dry.weightBytes();
+        try {
+            MemoryBudget.requireRoomFor(pkg.root(), weightBytes, options.precision());
+        } catch (RuntimeException e) {
+            if (checked != null) {
+                checked.close();
+            }
+            throw e;
+        }
+        return checked;
+    }
+
+    /** What a dry run found: the tokenizer it opened (or null) and the bytes of weights to load. */
+    private record DryRun(TextTokenizer tokenizer, long weightBytes) {}
+
+    private static DryRun dryRun(ModelPackage pkg, ModelOptions options) {
         long start = System.nanoTime();
         // the adapter is checked unmerged: merging would compute on the placeholders
         ComponentLoader dry = new ComponentLoader(pkg, options.withMergedAdapter(false), true, null);
@@ -113,15 +145,7 @@ public final class ComponentLoader {
         }
         LOG.debug("model package {} checked in {} ms: {} MB of weights to load", pkg.root(),
                 (System.nanoTime() - start) / 1_000_000, weightBytes >> 20);
-        try {
-            MemoryBudget.requireRoomFor(pkg.root(), weightBytes, options.precision());
-        } catch (RuntimeException e) {
-            if (checked != null) {
-                checked.close();
-            }
-            throw e;
-        }
-        return checked;
+        return new DryRun(checked, weightBytes);
     }
 
     private Components load() {
