@@ -210,7 +210,7 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
     private OutputFolder.Record record() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", model.toAbsolutePath().normalize().toString());
-        s.put("model_identity", ModelIdentity.of(Inputs.modelRoot(model)));
+        s.put("model_content", ModelIdentity.contentSha256(Inputs.modelRoot(model)));
         s.put("data", data.toAbsolutePath().normalize().toString());
         s.put("split", split);
         s.put("epochs", Integer.toString(epochs));
