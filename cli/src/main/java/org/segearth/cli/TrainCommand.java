@@ -76,7 +76,8 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
     @Option(names = "--trainable", defaultValue = "segearth", description = "segearth (the paper's subset) or everything (default: ${DEFAULT-VALUE}).")
     String trainable;
 
-    @Option(names = "--lora-r", defaultValue = "8", description = "LoRA rank of a new adapter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lora-r", defaultValue = "4",
+            description = "LoRA rank of a new adapter (default: ${DEFAULT-VALUE}, as the official scripts/train.sh; the paper says 8).")
     int loraR;
 
     @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha (default: ${DEFAULT-VALUE}).")
@@ -87,6 +88,23 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--lora-targets", defaultValue = "q_proj,v_proj", split = ",", description = "LoRA target modules (default: ${DEFAULT-VALUE}).")
     List<String> loraTargets;
+
+    @Option(names = "--lm-head-bias",
+            description = "Keep and train the base's lm_head bias (the official model has none: by default it is dropped).")
+    boolean lmHeadBias;
+
+    @Option(names = "--train-seg-row",
+            description = "Train the [SEG] embedding row (officially embed_tokens stays frozen).")
+    boolean trainSegRow;
+
+    @Option(names = "--seg-row", defaultValue = "keep",
+            description = "The [SEG] embedding row where the base tokenizer lacked [SEG]: keep (as the checkpoint has it,"
+                    + " as the official resize_token_embeddings), normal or mean (default: ${DEFAULT-VALUE}).")
+    String segRow;
+
+    @Option(names = "--no-model-dropout",
+            description = "Train without the language model's own dropout (Phi's resid_pdrop; officially applied).")
+    boolean noModelDropout;
 
     @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; 0 only at the end (default: ${DEFAULT-VALUE}).")
     int saveEvery;
@@ -130,6 +148,10 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
                 .maskLoss(parseMaskLoss(maskLoss))
                 .trainable(parseTrainable(trainable))
                 .lora(new LoraConfig(loraR, loraAlpha, loraDropout, loraTargets, false, false))
+                .lmHeadBias(lmHeadBias)
+                .trainSegRow(trainSegRow)
+                .segRowInit(parseSegRow(segRow))
+                .modelDropout(!noModelDropout)
                 .saveEvery(saveEvery)
                 .build();
         BenchmarkDataset dataset = openData();
@@ -224,6 +246,9 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
         s.put("trainable", trainable.toLowerCase(Locale.ROOT));
         s.put("lora", loraR + "/" + loraAlpha + "/" + loraDropout + "/" + String.join(",", loraTargets));
         s.put("seed", Long.toString(seed));
+        s.put("lm_head_bias", lmHeadBias ? "kept" : "dropped");
+        s.put("seg_row", (trainSegRow ? "trained, " : "frozen, ") + segRow.toLowerCase(Locale.ROOT));
+        s.put("model_dropout", noModelDropout ? "off" : "on");
         return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/"));
     }
 
@@ -236,6 +261,15 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
             case "point", "point-sampled", "point_sampled" -> TrainingConfig.MaskLossMode.POINT_SAMPLED;
             case "dense" -> TrainingConfig.MaskLossMode.DENSE;
             default -> throw new InvalidInputException("--mask-loss must be point or dense, not '" + v + "'");
+        };
+    }
+
+    private static TrainingConfig.SegRowInit parseSegRow(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "keep" -> TrainingConfig.SegRowInit.KEEP;
+            case "normal" -> TrainingConfig.SegRowInit.NORMAL;
+            case "mean" -> TrainingConfig.SegRowInit.MEAN;
+            default -> throw new InvalidInputException("--seg-row must be keep, normal or mean, not '" + v + "'");
         };
     }
 

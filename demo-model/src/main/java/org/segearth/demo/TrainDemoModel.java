@@ -187,10 +187,18 @@ public final class TrainDemoModel {
         return train(run.init(), run.data(), run.trained(), config, run.out().resolve("loss.csv"), CHUNK);
     }
 
-    /** What both stages share: every weight trains, AdamW with warmup 3 % + cosine, clipping 1.0, a checkpoint per chunk. */
+    /**
+     * What both stages share: every weight trains, AdamW with warmup 3 % + cosine, clipping 1.0, a
+     * checkpoint per chunk. The demo model's own recipe, pinned where the SDK's defaults follow the
+     * official fine-tuning (LoRA r 8, lm_head keeps its bias, no model dropout, a fresh [SEG] row
+     * drawn from a normal), so that the shipped model stays reproducible.
+     */
     private static TrainingConfig.Builder recipe(int steps, int batchSize, double learningRate, long seed, int chunk) {
         return TrainingConfig.builder()
                 .trainable(TrainingConfig.Trainable.EVERYTHING)
+                .lora(new org.segearth.spi.config.LoraConfig(8, 16, 0.05, java.util.List.of("q_proj", "v_proj"), false,
+                        false))
+                .lmHeadBias(true).modelDropout(false).segRowInit(TrainingConfig.SegRowInit.NORMAL)
                 .learningRate(learningRate).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
                 .batchSize(batchSize).maxSteps(steps).seed(seed)
                 .saveEvery(chunk).logEvery(1);
