@@ -12,6 +12,7 @@ import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
+import org.segearth.runtime.chart.Charts;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
 import org.segearth.runtime.eval.EvalMode;
@@ -36,11 +37,14 @@ import picocli.CommandLine.Spec;
             "the official eval.py does (llava_phi prompt, sampling at temperature 0.2 with top-k 50, IoU",
             "in the padded 1024x1024 frame); the default (sdk) scores at the original image size.",
             "Writes report.json (gIoU and cIoU at the top level, per group, protocol, sampling, model and",
-            "its content hash, timings) and samples.csv to --out. A partial run of the same settings and",
+            "its content hash, timings), samples.csv and groups.png (a bar chart per group) to --out. A partial run of the same settings and",
             "model in --out continues where it stopped; an --out that holds other files or a run with",
             "other settings or another model is refused unless --overwrite (which replaces only the",
             "earlier evaluation's files)."})
 final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
+
+    /** The per-group bar chart written next to report.json. */
+    static final String GROUPS_PNG = "groups.png";
 
     @Option(names = "--dataset", required = true, description = "One of ${COMPLETION-CANDIDATES}.",
             completionCandidates = DatasetNames.class)
@@ -118,6 +122,9 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         String modelHash = ModelIdentity.contentSha256(modelRoot);
         OutputFolder.Record record = record(evalProtocol, modelHash);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
+        if (folder.state() == OutputFolder.State.OVERWRITE) {
+            OutputFolder.deleteQuietly(out.resolve(GROUPS_PNG)); // the earlier run's chart, redrawn at the end
+        }
         OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SegmenterBuilder builder = Segmenter.builder().model(modelRoot).precision(precision).seed(seed);
@@ -144,6 +151,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
                     .build()
                     .run(data);
         }
+        Charts.groupBars(report, out.resolve(GROUPS_PNG));
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
@@ -214,7 +222,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
         s.put("model_content", modelHash);
         return new OutputFolder.Record("eval", s,
-                List.of("samples.csv", "report.json", "predictions.jsonl", "masks/"));
+                List.of("samples.csv", "report.json", "predictions.jsonl", "masks/", GROUPS_PNG));
     }
 
     private static EvalMode parseMode(String mode) {

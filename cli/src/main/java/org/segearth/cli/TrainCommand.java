@@ -15,6 +15,8 @@ import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
+import org.segearth.runtime.chart.Charts;
+import org.segearth.runtime.train.LossLog;
 import org.segearth.runtime.train.Trainer;
 import org.segearth.runtime.train.TrainingConfig;
 import org.segearth.runtime.train.TrainingListener;
@@ -32,10 +34,16 @@ import picocli.CommandLine.Spec;
             "Fine-tunes a model package on a LaSeRS-format dataset.",
             "Losses: text CE, 5 x BCE + 5 x Dice with deep supervision, lambda_S x spatial attention.",
             "Writes checkpoints/step-N and the final package model/ (adapter/, trained.safetensors,",
-            "segearth.json with provenance) under --out. --resume continues the run in --out from its",
+            "segearth.json with provenance), loss.csv (step, loss parts, learning rate, gradient norm)",
+            "and its plot loss.png under --out. --resume continues the run in --out from its",
             "latest checkpoint (same settings and model only); an --out that holds another run or other",
             "files is refused unless --overwrite (which replaces only that run's checkpoints and model)."})
 final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
+
+    /** The loss curve written under --out. */
+    static final String LOSS_CSV = "loss.csv";
+    /** Its plot. */
+    static final String LOSS_PNG = "loss.png";
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model package to start from.")
     Path model;
@@ -173,19 +181,26 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
             }
         }
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        Trainer trainer = Trainer.builder()
-                .basePackage(model)
-                .data(dataset)
-                .output(out)
-                .config(config)
-                .resume(resume)
-                .overwrite(!resume && (startAgain || overwrite))
-                .listener(listener(progress))
-                .build();
-        trainer.check(); // the base and the folder's checkpoints, before the record names this run
-        OutputFolder.write(out, record);
-        progress.stage("loading model");
-        TrainingResult result = trainer.run();
+        Path lossCsv = out.resolve(LOSS_CSV);
+        TrainingResult result;
+        try (LossLog log = LossLog.open(lossCsv, resume)) {
+            Trainer trainer = Trainer.builder()
+                    .basePackage(model)
+                    .data(dataset)
+                    .output(out)
+                    .config(config)
+                    .resume(resume)
+                    .overwrite(!resume && (startAgain || overwrite))
+                    .listener(listener(progress, log))
+                    .build();
+            trainer.check(); // the base and the folder's checkpoints, before the record names this run
+            OutputFolder.write(out, record);
+            progress.stage("loading model");
+            result = trainer.run();
+        }
+        if (Files.isRegularFile(lossCsv)) {
+            Charts.lossCurves(LossLog.read(lossCsv), out.resolve(LOSS_PNG));
+        }
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         String last = result.stepLosses().isEmpty() ? "none" : result.stepLosses().get(result.stepLosses().size() - 1).toString();
@@ -249,11 +264,16 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
         s.put("lm_head_bias", lmHeadBias ? "kept" : "dropped");
         s.put("seg_row", (trainSegRow ? "trained, " : "frozen, ") + segRow.toLowerCase(Locale.ROOT));
         s.put("model_dropout", noModelDropout ? "off" : "on");
-        return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/"));
+        return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/", LOSS_CSV, LOSS_PNG));
     }
 
-    private static TrainingListener listener(ProgressDisplay progress) {
-        return (TrainingProgress p) -> progress.bar(p.step(), p.totalSteps());
+    /** The progress bar with the step's loss, and the loss log. */
+    private static TrainingListener listener(ProgressDisplay progress, LossLog log) {
+        return (TrainingProgress p) -> {
+            log.onStep(p);
+            progress.bar(p.step(), p.totalSteps(), String.format(Locale.ROOT, "loss %.4f (text %.3f, mask %.3f)",
+                    p.losses().total(), p.losses().textCe(), p.losses().maskBce() + p.losses().maskDice()));
+        };
     }
 
     private static TrainingConfig.MaskLossMode parseMaskLoss(String v) {

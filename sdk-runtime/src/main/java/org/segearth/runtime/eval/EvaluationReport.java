@@ -76,6 +76,21 @@ public final class EvaluationReport {
         return samples;
     }
 
+    /** The dataset's name. */
+    public String dataset() {
+        return dataset;
+    }
+
+    /** The split evaluated. */
+    public String split() {
+        return split;
+    }
+
+    /** Which metrics are at the top level. */
+    public MetricStyle style() {
+        return style;
+    }
+
     /** The evaluation protocol (prompt, decoding, IoU frame). */
     public EvalProtocol protocol() {
         return protocol;
