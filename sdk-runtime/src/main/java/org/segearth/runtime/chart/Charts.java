@@ -90,7 +90,7 @@ public final class Charts {
         }
         boolean perTarget = report.style() == org.segearth.runtime.eval.MetricStyle.PER_TARGET;
         int slot = 110;
-        int width = Math.max(520, 120 + slot * names.size());
+        int width = Math.max(560, 120 + slot * names.size());
         int height = 480;
         BufferedImage image = canvas(width, height);
         Graphics2D g = graphics(image);

@@ -87,7 +87,7 @@ class ChartsTest {
         Charts.groupBars(r, png);
         BufferedImage image = ImageIO.read(png.toFile());
         int groups = 1 + r.groups().size();
-        assertEquals(Math.max(520, 120 + 110 * groups), image.getWidth());
+        assertEquals(Math.max(560, 120 + 110 * groups), image.getWidth());
         int areaX = 70;
         int areaW = image.getWidth() - 100;
         int areaTop = 50;
