@@ -12,12 +12,16 @@ import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
+import org.segearth.runtime.chart.Charts;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
 import org.segearth.runtime.eval.EvalMode;
+import org.segearth.runtime.eval.EvalProtocol;
+import org.segearth.runtime.eval.OfficialProtocol;
 import org.segearth.runtime.eval.EvaluationReport;
 import org.segearth.runtime.eval.Evaluator;
 import org.segearth.runtime.eval.SegmentationFunction;
+import org.segearth.runtime.text.GenerationConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,12 +31,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
             "Evaluates a model on a benchmark with the paper's metrics.",
-            "Datasets: lasers, refsegrs, earthreason, rrsisd. Writes report.json (gIoU and cIoU at the",
-            "top level, per group, timings) and samples.csv to --out. A partial run of the same",
-            "settings and model in --out continues where it stopped; an --out that holds other files",
-            "or a run with other settings is refused unless --overwrite (which replaces only the",
+            "Datasets: lasers, refsegrs, earthreason, rrsisd. By default the model writes its own answer",
+            "and its [SEG]s decide the targets (generative); --mode teacher-forced gives it the reference",
+            "answer instead, an upper bound rather than a benchmark result. --protocol official scores as",
+            "the official eval.py does (llava_phi prompt, sampling at temperature 0.2 with top-k 50, IoU",
+            "in the padded 1024x1024 frame); the default (sdk) scores at the original image size.",
+            "Writes report.json (gIoU and cIoU at the top level, per group, protocol, sampling, model and",
+            "its content hash, timings), samples.csv and groups.png (a bar chart per group) to --out. A partial run of the same settings and",
+            "model in --out continues where it stopped; an --out that holds other files or a run with",
+            "other settings or another model is refused unless --overwrite (which replaces only the",
             "earlier evaluation's files)."})
 final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
+
+    /** The per-group bar chart written next to report.json. */
+    static final String GROUPS_PNG = "groups.png";
 
     @Option(names = "--dataset", required = true, description = "One of ${COMPLETION-CANDIDATES}.",
             completionCandidates = DatasetNames.class)
@@ -54,9 +66,20 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
     @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head (default: the package's).")
     String head;
 
-    @Option(names = "--mode", defaultValue = "teacher-forced",
-            description = "generative or teacher-forced (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "generative",
+            description = "generative (the model decides the targets) or teacher-forced (the reference answer is"
+                    + " given: an upper bound) (default: ${DEFAULT-VALUE}).")
     String mode;
+
+    @Option(names = "--protocol", defaultValue = "sdk",
+            description = "sdk (the package's prompt, greedy decoding, IoU at the original size) or official"
+                    + " (segearth_r2/eval/eval.py: llava_phi prompt, temperature 0.2, top-k 50, IoU in the padded"
+                    + " frame) (default: ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed of the official protocol's sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where report.json and samples.csv go.")
     Path out;
@@ -91,24 +114,36 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
     @Override
     public Integer call() {
         EvalMode evalMode = parseMode(mode);
+        EvalProtocol evalProtocol = parseProtocol(protocol);
         Evaluator.MaskOutput maskOutput = parseMasks(masks);
         OutputFolder.checkUsable(out, "--out");
         BenchmarkDataset data = openDataset();
         Path modelRoot = Inputs.modelRoot(model);
-        OutputFolder.Record record = record(modelRoot);
+        String modelHash = ModelIdentity.contentSha256(modelRoot);
+        OutputFolder.Record record = record(evalProtocol, modelHash);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
+        if (folder.state() == OutputFolder.State.OVERWRITE) {
+            OutputFolder.deleteQuietly(out.resolve(GROUPS_PNG)); // the earlier run's chart, redrawn at the end
+        }
         OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        SegmenterBuilder builder = Segmenter.builder().model(modelRoot).precision(precision);
+        SegmenterBuilder builder = Segmenter.builder().model(modelRoot).precision(precision).seed(seed);
         if (head != null) {
             builder.head(head);
         }
         progress.stage("loading model");
         EvaluationReport report;
         try (Segmenter segmenter = builder.build()) {
+            SegmentationFunction function = evalProtocol == EvalProtocol.OFFICIAL
+                    ? OfficialProtocol.function(segmenter, seed) : SegmentationFunction.of(segmenter);
             report = Evaluator.builder()
-                    .function(SegmentationFunction.of(segmenter))
+                    .function(function)
                     .mode(evalMode)
+                    .protocol(evalProtocol)
+                    .detail("sampling", sampling(evalProtocol, evalMode, builder.settings()))
+                    .detail("prompt_template", evalProtocol == EvalProtocol.OFFICIAL ? EvalProtocol.OFFICIAL_TEMPLATE
+                            : "(the package's)")
+                    .detail("model", modelDetail(modelHash))
                     .output(out)
                     .masks(maskOutput)
                     .resume(folder.state() == OutputFolder.State.SAME)
@@ -116,13 +151,16 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
                     .build()
                     .run(data);
         }
+        Charts.groupBars(report, out.resolve(GROUPS_PNG));
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
             stdout.println(report.toJson());
         } else {
-            stdout.println(String.format(Locale.ROOT, "%s %s: %d samples  gIoU %.4f  cIoU %.4f  (report: %s)", dataset,
-                    split, report.samples(), report.gIoU(), report.cIoU(), out.resolve("report.json")));
+            stdout.println(String.format(Locale.ROOT, "%s %s: %d samples  gIoU %.4f  cIoU %.4f  (%s protocol, %s%s;"
+                    + " report: %s)", dataset, split, report.samples(), report.gIoU(), report.cIoU(),
+                    evalProtocol.label(), evalMode == EvalMode.GENERATIVE ? "generative" : "teacher-forced",
+                    evalMode == EvalMode.GENERATIVE ? "" : ": an upper bound", out.resolve("report.json")));
         }
         return ExitCodes.OK;
     }
@@ -138,20 +176,53 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         }
     }
 
+    /** The decoding the report records: the official sampling, or the segmenter's settings. */
+    private static Map<String, Object> sampling(EvalProtocol protocol, EvalMode mode, SegmenterBuilder.Settings s) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (mode == EvalMode.TEACHER_FORCED) {
+            o.put("decoding", "none (teacher-forced: the reference answer is given)");
+            return o;
+        }
+        GenerationConfig g = protocol == EvalProtocol.OFFICIAL ? EvalProtocol.officialGeneration(s.seed())
+                : new GenerationConfig(s.maxNewTokens(), s.temperature(), s.topP(), s.seed(), -1, java.util.Set.of());
+        o.put("decoding", g.sampling() ? "sampling" : "greedy");
+        if (g.sampling()) {
+            o.put("temperature", g.temperature());
+            o.put("top_k", g.topK());
+            o.put("top_p", g.topP());
+            o.put("seed", g.seed());
+        }
+        o.put("max_new_tokens", g.maxNewTokens());
+        return o;
+    }
+
+    private Map<String, Object> modelDetail(String hash) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("path", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        o.put("content_sha256", hash);
+        o.put("precision", precision);
+        o.put("head", head == null ? "(the package's)" : head);
+        return o;
+    }
+
     /** What decides this run's outputs. */
-    private OutputFolder.Record record(Path modelRoot) {
+    private OutputFolder.Record record(EvalProtocol evalProtocol, String modelHash) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("dataset", dataset);
         s.put("root", root.toAbsolutePath().normalize().toString());
         s.put("split", split);
         s.put("mode", mode.toLowerCase(Locale.ROOT).replace('_', '-'));
+        s.put("protocol", evalProtocol.label());
+        if (evalProtocol == EvalProtocol.OFFICIAL && parseMode(mode) == EvalMode.GENERATIVE) {
+            s.put("seed", Long.toString(seed));
+        }
         s.put("masks", masks.toLowerCase(Locale.ROOT));
         s.put("head", head == null ? "(the package's)" : head);
         s.put("precision", precision);
         s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
-        s.put("model_identity", ModelIdentity.of(modelRoot));
+        s.put("model_content", modelHash);
         return new OutputFolder.Record("eval", s,
-                List.of("samples.csv", "report.json", "predictions.jsonl", "masks/"));
+                List.of("samples.csv", "report.json", "predictions.jsonl", "masks/", GROUPS_PNG));
     }
 
     private static EvalMode parseMode(String mode) {
@@ -159,6 +230,15 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
             case "generative" -> EvalMode.GENERATIVE;
             case "teacher-forced", "teacher_forced" -> EvalMode.TEACHER_FORCED;
             default -> throw new org.segearth.api.InvalidInputException("--mode must be generative or teacher-forced, not '" + mode + "'");
+        };
+    }
+
+    private static EvalProtocol parseProtocol(String protocol) {
+        return switch (protocol.toLowerCase(Locale.ROOT)) {
+            case "sdk" -> EvalProtocol.SDK;
+            case "official" -> EvalProtocol.OFFICIAL;
+            default -> throw new org.segearth.api.InvalidInputException("--protocol must be sdk or official, not '"
+                    + protocol + "'");
         };
     }
 

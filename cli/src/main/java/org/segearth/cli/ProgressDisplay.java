@@ -30,13 +30,18 @@ final class ProgressDisplay {
 
     /** Shows {@code done} of {@code total} with an estimate of the time left. */
     void bar(int done, int total) {
+        bar(done, total, "");
+    }
+
+    /** {@link #bar(int, int)} followed by {@code note} (e.g. the current loss). */
+    void bar(int done, int total, String note) {
         if (!enabled || total <= 0) {
             return;
         }
         int filled = (int) ((long) WIDTH * done / total);
         double eta = done == 0 ? Double.NaN : elapsed() / done * (total - done);
-        err.printf(Locale.ROOT, "\r[%s%s] %d/%d  %s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-                Double.isNaN(eta) ? "" : String.format(Locale.ROOT, "ETA %.0fs ", eta));
+        err.printf(Locale.ROOT, "\r[%s%s] %d/%d  %s%s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
+                note.isEmpty() ? "" : note + "  ", Double.isNaN(eta) ? "" : String.format(Locale.ROOT, "ETA %.0fs ", eta));
         err.flush();
     }
 

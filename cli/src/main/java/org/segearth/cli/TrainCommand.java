@@ -15,6 +15,8 @@ import org.segearth.api.ModelPackageException;
 import org.segearth.api.SegEarthException;
 import org.segearth.runtime.data.BenchmarkDataset;
 import org.segearth.runtime.data.Datasets;
+import org.segearth.runtime.chart.Charts;
+import org.segearth.runtime.train.LossLog;
 import org.segearth.runtime.train.Trainer;
 import org.segearth.runtime.train.TrainingConfig;
 import org.segearth.runtime.train.TrainingListener;
@@ -32,10 +34,16 @@ import picocli.CommandLine.Spec;
             "Fine-tunes a model package on a LaSeRS-format dataset.",
             "Losses: text CE, 5 x BCE + 5 x Dice with deep supervision, lambda_S x spatial attention.",
             "Writes checkpoints/step-N and the final package model/ (adapter/, trained.safetensors,",
-            "segearth.json with provenance) under --out. --resume continues the run in --out from its",
+            "segearth.json with provenance), loss.csv (step, loss parts, learning rate, gradient norm)",
+            "and its plot loss.png under --out. --resume continues the run in --out from its",
             "latest checkpoint (same settings and model only); an --out that holds another run or other",
             "files is refused unless --overwrite (which replaces only that run's checkpoints and model)."})
 final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
+
+    /** The loss curve written under --out. */
+    static final String LOSS_CSV = "loss.csv";
+    /** Its plot. */
+    static final String LOSS_PNG = "loss.png";
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model package to start from.")
     Path model;
@@ -76,7 +84,8 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
     @Option(names = "--trainable", defaultValue = "segearth", description = "segearth (the paper's subset) or everything (default: ${DEFAULT-VALUE}).")
     String trainable;
 
-    @Option(names = "--lora-r", defaultValue = "8", description = "LoRA rank of a new adapter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lora-r", defaultValue = "4",
+            description = "LoRA rank of a new adapter (default: ${DEFAULT-VALUE}, as the official scripts/train.sh; the paper says 8).")
     int loraR;
 
     @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha (default: ${DEFAULT-VALUE}).")
@@ -87,6 +96,23 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--lora-targets", defaultValue = "q_proj,v_proj", split = ",", description = "LoRA target modules (default: ${DEFAULT-VALUE}).")
     List<String> loraTargets;
+
+    @Option(names = "--lm-head-bias",
+            description = "Keep and train the base's lm_head bias (the official model has none: by default it is dropped).")
+    boolean lmHeadBias;
+
+    @Option(names = "--train-seg-row",
+            description = "Train the [SEG] embedding row (officially embed_tokens stays frozen).")
+    boolean trainSegRow;
+
+    @Option(names = "--seg-row", defaultValue = "keep",
+            description = "The [SEG] embedding row where the base tokenizer lacked [SEG]: keep (as the checkpoint has it,"
+                    + " as the official resize_token_embeddings), normal or mean (default: ${DEFAULT-VALUE}).")
+    String segRow;
+
+    @Option(names = "--no-model-dropout",
+            description = "Train without the language model's own dropout (Phi's resid_pdrop; officially applied).")
+    boolean noModelDropout;
 
     @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; 0 only at the end (default: ${DEFAULT-VALUE}).")
     int saveEvery;
@@ -130,6 +156,10 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
                 .maskLoss(parseMaskLoss(maskLoss))
                 .trainable(parseTrainable(trainable))
                 .lora(new LoraConfig(loraR, loraAlpha, loraDropout, loraTargets, false, false))
+                .lmHeadBias(lmHeadBias)
+                .trainSegRow(trainSegRow)
+                .segRowInit(parseSegRow(segRow))
+                .modelDropout(!noModelDropout)
                 .saveEvery(saveEvery)
                 .build();
         BenchmarkDataset dataset = openData();
@@ -151,19 +181,26 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
             }
         }
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        Trainer trainer = Trainer.builder()
-                .basePackage(model)
-                .data(dataset)
-                .output(out)
-                .config(config)
-                .resume(resume)
-                .overwrite(!resume && (startAgain || overwrite))
-                .listener(listener(progress))
-                .build();
-        trainer.check(); // the base and the folder's checkpoints, before the record names this run
-        OutputFolder.write(out, record);
-        progress.stage("loading model");
-        TrainingResult result = trainer.run();
+        Path lossCsv = out.resolve(LOSS_CSV);
+        TrainingResult result;
+        try (LossLog log = LossLog.open(lossCsv, resume)) {
+            Trainer trainer = Trainer.builder()
+                    .basePackage(model)
+                    .data(dataset)
+                    .output(out)
+                    .config(config)
+                    .resume(resume)
+                    .overwrite(!resume && (startAgain || overwrite))
+                    .listener(listener(progress, log))
+                    .build();
+            trainer.check(); // the base and the folder's checkpoints, before the record names this run
+            OutputFolder.write(out, record);
+            progress.stage("loading model");
+            result = trainer.run();
+        }
+        if (Files.isRegularFile(lossCsv)) {
+            Charts.lossCurves(LossLog.read(lossCsv), out.resolve(LOSS_PNG));
+        }
         progress.done();
         PrintWriter stdout = spec.commandLine().getOut();
         String last = result.stepLosses().isEmpty() ? "none" : result.stepLosses().get(result.stepLosses().size() - 1).toString();
@@ -210,7 +247,7 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
     private OutputFolder.Record record() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", model.toAbsolutePath().normalize().toString());
-        s.put("model_identity", ModelIdentity.of(Inputs.modelRoot(model)));
+        s.put("model_content", ModelIdentity.contentSha256(Inputs.modelRoot(model)));
         s.put("data", data.toAbsolutePath().normalize().toString());
         s.put("split", split);
         s.put("epochs", Integer.toString(epochs));
@@ -224,11 +261,19 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
         s.put("trainable", trainable.toLowerCase(Locale.ROOT));
         s.put("lora", loraR + "/" + loraAlpha + "/" + loraDropout + "/" + String.join(",", loraTargets));
         s.put("seed", Long.toString(seed));
-        return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/"));
+        s.put("lm_head_bias", lmHeadBias ? "kept" : "dropped");
+        s.put("seg_row", (trainSegRow ? "trained, " : "frozen, ") + segRow.toLowerCase(Locale.ROOT));
+        s.put("model_dropout", noModelDropout ? "off" : "on");
+        return new OutputFolder.Record("train", s, List.of("checkpoints/", "model/", LOSS_CSV, LOSS_PNG));
     }
 
-    private static TrainingListener listener(ProgressDisplay progress) {
-        return (TrainingProgress p) -> progress.bar(p.step(), p.totalSteps());
+    /** The progress bar with the step's loss, and the loss log. */
+    private static TrainingListener listener(ProgressDisplay progress, LossLog log) {
+        return (TrainingProgress p) -> {
+            log.onStep(p);
+            progress.bar(p.step(), p.totalSteps(), String.format(Locale.ROOT, "loss %.4f (text %.3f, mask %.3f)",
+                    p.losses().total(), p.losses().textCe(), p.losses().maskBce() + p.losses().maskDice()));
+        };
     }
 
     private static TrainingConfig.MaskLossMode parseMaskLoss(String v) {
@@ -236,6 +281,15 @@ final class TrainCommand implements Callable<Integer>, ErrorHandler.Described {
             case "point", "point-sampled", "point_sampled" -> TrainingConfig.MaskLossMode.POINT_SAMPLED;
             case "dense" -> TrainingConfig.MaskLossMode.DENSE;
             default -> throw new InvalidInputException("--mask-loss must be point or dense, not '" + v + "'");
+        };
+    }
+
+    private static TrainingConfig.SegRowInit parseSegRow(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "keep" -> TrainingConfig.SegRowInit.KEEP;
+            case "normal" -> TrainingConfig.SegRowInit.NORMAL;
+            case "mean" -> TrainingConfig.SegRowInit.MEAN;
+            default -> throw new InvalidInputException("--seg-row must be keep, normal or mean, not '" + v + "'");
         };
     }
 

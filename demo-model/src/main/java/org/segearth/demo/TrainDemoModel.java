@@ -12,6 +12,7 @@ import org.segearth.runtime.eval.EvalMode;
 import org.segearth.runtime.eval.SegmentationFunction;
 import org.segearth.runtime.train.LossValues;
 import org.segearth.runtime.train.Trainer;
+import org.segearth.runtime.train.LossLog;
 import org.segearth.runtime.train.TrainingConfig;
 import org.segearth.runtime.train.TrainingProgress;
 import org.segearth.runtime.train.TrainingResult;
@@ -187,10 +188,18 @@ public final class TrainDemoModel {
         return train(run.init(), run.data(), run.trained(), config, run.out().resolve("loss.csv"), CHUNK);
     }
 
-    /** What both stages share: every weight trains, AdamW with warmup 3 % + cosine, clipping 1.0, a checkpoint per chunk. */
+    /**
+     * What both stages share: every weight trains, AdamW with warmup 3 % + cosine, clipping 1.0, a
+     * checkpoint per chunk. The demo model's own recipe, pinned where the SDK's defaults follow the
+     * official fine-tuning (LoRA r 8, lm_head keeps its bias, no model dropout, a fresh [SEG] row
+     * drawn from a normal), so that the shipped model stays reproducible.
+     */
     private static TrainingConfig.Builder recipe(int steps, int batchSize, double learningRate, long seed, int chunk) {
         return TrainingConfig.builder()
                 .trainable(TrainingConfig.Trainable.EVERYTHING)
+                .lora(new org.segearth.spi.config.LoraConfig(8, 16, 0.05, java.util.List.of("q_proj", "v_proj"), false,
+                        false))
+                .lmHeadBias(true).modelDropout(false).segRowInit(TrainingConfig.SegRowInit.NORMAL)
                 .learningRate(learningRate).warmupRatio(0.03).maxGradNorm(1.0).weightDecay(0)
                 .batchSize(batchSize).maxSteps(steps).seed(seed)
                 .saveEvery(chunk).logEvery(1);
@@ -201,7 +210,7 @@ public final class TrainDemoModel {
      * losses as one uninterrupted run): a run stopped at any point resumes from its last chunk.
      */
     private static Path train(Path base, Path data, Path trained, TrainingConfig config, Path lossCsv, int chunk) {
-        try (LossCsv csv = new LossCsv(lossCsv)) {
+        try (LossLog csv = LossLog.open(lossCsv, false)) {
             TrainingResult result = null;
             while (result == null || result.modelPackage() == null) {
                 int before = result == null ? 0 : result.endStep();
@@ -209,7 +218,7 @@ public final class TrainDemoModel {
                         .data(new LaSeRSDataset(data, "train")).output(trained).config(config)
                         .resume(true).stopAfter(chunk)
                         .listener(p -> {
-                            csv.write(p);
+                            csv.onStep(p);
                             LOG.info("{}", p);
                         }).build().run();
                 if (result.endStep() <= before) {
@@ -217,44 +226,6 @@ public final class TrainDemoModel {
                 }
             }
             return result.modelPackage();
-        }
-    }
-
-    /** The loss curve as CSV: step, the loss parts, learning rate, gradient norm, elapsed seconds. */
-    static final class LossCsv implements AutoCloseable {
-        private final BufferedWriter out;
-        private final long began = System.nanoTime();
-
-        LossCsv(Path file) {
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                out = Files.newBufferedWriter(file);
-                out.write("step,total,text_ce,mask_bce,mask_dice,attention,learning_rate,grad_norm,seconds\n");
-                out.flush();
-            } catch (IOException e) {
-                throw new SegEarthException("cannot write the loss curve " + file + ": " + e.getMessage(), e);
-            }
-        }
-
-        void write(TrainingProgress p) {
-            LossValues l = p.losses();
-            try {
-                out.write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.6g,%.1f%n", p.step(), l.total(),
-                        l.textCe(), l.maskBce(), l.maskDice(), l.attention(), p.learningRate(), p.gradientNorm(),
-                        (System.nanoTime() - began) / 1e9));
-                out.flush();
-            } catch (IOException e) {
-                throw new SegEarthException("cannot write the loss curve: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                LOG.warn("closing the loss curve: {}", e.getMessage());
-            }
         }
     }
 

@@ -14,8 +14,9 @@ import org.segearth.runtime.eval.SegmentationFunction;
  * Evaluates a model package on a split of a LaSeRS-format folder
  * ({@code ROOT/SPLIT/images/*} and {@code ROOT/SPLIT/annotations/*.json}) and prints gIoU and cIoU,
  * overall and per group (the annotation file, or the records' {@code dimension}/{@code category}).
- * Teacher-forced, as the official evaluation: the model segments one target per {@code [SEG]} of
- * each reference answer. The output folder gets {@code samples.csv} (one row per sample) and
+ * Teacher-forced: the model segments one target per {@code [SEG]} of each reference answer, which
+ * measures the masks alone (an upper bound; the official evaluation is generative, see
+ * {@code EvalProtocol}, and so is {@code segearth eval} by default). The output folder gets {@code samples.csv} (one row per sample) and
  * {@code report.json}; a run that finds an earlier {@code samples.csv} there continues it.
  *
  * <pre>

@@ -24,8 +24,8 @@ import org.segearth.runtime.render.Overlay;
  *
  * <p>Without {@code ANSWER} the model writes its answer, one {@code [SEG]} per target it finds
  * (generative mode). With {@code ANSWER}, e.g. {@code "the ships [SEG] and the cranes [SEG]"}, the
- * model segments exactly the targets of that answer (teacher-forced mode, as the benchmarks are
- * scored). The core of it:
+ * model segments exactly the targets of that answer (teacher-forced mode: the masks alone are
+ * measured; the official benchmark evaluation is generative). The core of it:
  *
  * <pre>{@code
  * try (Segmenter segmenter = Segmenter.builder().model(model).build()) {

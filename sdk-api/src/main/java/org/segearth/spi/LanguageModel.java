@@ -100,6 +100,15 @@ public interface LanguageModel extends AutoCloseable {
     }
 
     /**
+     * {@link #setTraining(boolean)}, with or without the dropout the model's own config asks for
+     * in training (Phi's {@code resid_pdrop} and {@code embd_pdrop}); {@code setTraining(true)}
+     * applies it, as a Hugging Face model in {@code train()} mode does.
+     */
+    default void setTraining(boolean training, boolean modelDropout) {
+        setTraining(training);
+    }
+
+    /**
      * The base weights under their checkpoint keys ({@code lm_head.weight}, {@code model.embed_tokens.weight}, ...),
      * live: gradients can be attached to train them and values written in place to load trained ones.
      */

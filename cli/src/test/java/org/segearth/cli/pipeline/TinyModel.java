@@ -198,7 +198,7 @@ public final class TinyModel {
     }
 
     /** Rewrites the safetensors file {@code file} with {@code extra} tensors added (or replaced). */
-    static void addTensors(Path file, Map<String, float[]> extra) {
+    public static void addTensors(Path file, Map<String, float[]> extra) {
         try (NDManager m = Engines.newManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             if (Files.exists(file)) {

@@ -29,10 +29,12 @@ class EvalOutputTest {
         return new String[] {out.toString(), err.toString()};
     }
 
+    /** {@code eval} teacher-forced (fast on the tiny model) unless {@code more} names a mode. */
     private String[] eval(int expectedCode, Path model, Path out, String... more) {
-        String[] args = Stream.concat(Stream.of("eval", "--dataset", "lasers", "--root", tmp.resolve("data").toString(),
-                "--split", "train", "--model", model.toString(), "--out", out.toString()), Stream.of(more))
-                .toArray(String[]::new);
+        Stream<String> mode = List.of(more).contains("--mode") ? Stream.of() : Stream.of("--mode", "teacher-forced");
+        String[] args = Stream.of(Stream.of("eval", "--dataset", "lasers", "--root", tmp.resolve("data").toString(),
+                "--split", "train", "--model", model.toString(), "--out", out.toString()), mode, Stream.of(more))
+                .flatMap(x -> x).toArray(String[]::new);
         return run(expectedCode, args);
     }
 

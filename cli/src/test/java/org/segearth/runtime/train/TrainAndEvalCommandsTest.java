@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.cli.Main;
@@ -39,6 +41,11 @@ class TrainAndEvalCommandsTest {
         Path model = Path.of(trained[0].lines().filter(l -> l.startsWith("model package: ")).findFirst()
                 .orElseThrow().substring("model package: ".length()));
         assertTrue(Files.exists(model.resolve("trained.safetensors")), model.toString());
+        List<String> curve = Files.readAllLines(runDir.resolve("loss.csv"));
+        assertEquals("step,total,text_ce,mask_bce,mask_dice,attention,learning_rate,grad_norm,seconds", curve.get(0));
+        assertEquals(3, curve.size(), curve.toString());
+        assertTrue(curve.get(2).startsWith("2,"), curve.get(2));
+        assertEquals(960, ImageIO.read(runDir.resolve("loss.png").toFile()).getWidth());
 
         Path evalOut = tmp.resolve("eval");
         String[] evaluated = run(0, "eval", "--dataset", "lasers", "--root", data.toString(), "--split", "train",
@@ -49,6 +56,7 @@ class TrainAndEvalCommandsTest {
         assertTrue(giou >= 0 && giou <= 1, "gIoU " + giou);
         assertTrue(Files.readString(evalOut.resolve("samples.csv")).lines().count() > 1);
         assertTrue(Files.exists(evalOut.resolve("predictions.jsonl")));
+        assertTrue(ImageIO.read(evalOut.resolve("groups.png").toFile()).getWidth() >= 520);
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class PhiForCausalLM implements LanguageModel {
     private static final String[] MLP_NAMES = {"fc1", "fc2"};
 
     private final PhiConfig config;
+    private volatile float embedDropout; // embd_pdrop in training, else 0
     private final NDManager manager;
     private final PhiModel model;
     private final Linear lmHead; // [vocab, hidden]
@@ -165,6 +166,10 @@ public final class PhiForCausalLM implements LanguageModel {
         try (NDManager tmp = out.newSubManager()) {
             NDArray x = inputsEmbeds.reshape(inputsEmbeds.getShape());
             x.attach(tmp);
+            float embd = embedDropout;
+            if (embd > 0) {
+                x = ai.djl.nn.norm.Dropout.dropout(x, embd, true).singletonOrThrow();
+            }
             PhiModel.Output o = model.forward(x, kv, options.attentions(), options.hiddenStates());
             NDArray logits = switch (options.logits()) {
                 case ALL -> lmHead.forward(o.lastHiddenState());
@@ -230,7 +235,20 @@ public final class PhiForCausalLM implements LanguageModel {
 
     @Override
     public void setTraining(boolean training) {
+        setTraining(training, true);
+    }
+
+    /**
+     * LoRA dropout in training, and with {@code modelDropout} the config's {@code resid_pdrop} on
+     * each decoder branch and {@code embd_pdrop} on the input embeddings (transformers 4.38's
+     * {@code PhiDecoderLayer} and {@code PhiModel}; Phi-2's config has resid_pdrop 0.1).
+     */
+    @Override
+    public void setTraining(boolean training, boolean modelDropout) {
         modules.values().forEach(linear -> linear.setTraining(training));
+        boolean drop = training && modelDropout;
+        model.layers().forEach(layer -> layer.setResidDropout(drop ? config.residPdrop() : 0));
+        embedDropout = drop ? (float) config.embdPdrop() : 0;
     }
 
     @Override

@@ -160,7 +160,7 @@ class PhiForCausalLMTest {
                 Map<String, NDArray> created = phi.adapterTensors();
                 assertEquals(12, created.size());
                 NDArray a = created.get("base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight");
-                assertArrayEquals(new long[] {8, 80}, a.getShape().getShape());
+                assertArrayEquals(new long[] {4, 80}, a.getShape().getShape());
                 assertTrue(a.abs().max().getFloat() <= 1 / Math.sqrt(80));
                 assertEquals(0f, created.get("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight").abs().sum().getFloat());
                 assertEquals(0f, maxDiff(phi.forward(phi.embed(ids)).logits(), base), 0f);

@@ -24,6 +24,7 @@ final class TinyPhi {
     double partialRotary = 0.5;
     boolean lmHeadBias = true;
     boolean newLayout;
+    double residPdrop;
 
     TinyPhi write(Path dir, long seed) throws Exception {
         Random random = new Random(seed);
@@ -57,7 +58,8 @@ final class TinyPhi {
         return "{\"model_type\": \"phi\", \"vocab_size\": " + vocab + ", \"hidden_size\": " + hidden
                 + ", \"intermediate_size\": " + intermediate + ", \"num_hidden_layers\": " + layers
                 + ", \"num_attention_heads\": " + heads + ", \"num_key_value_heads\": " + kvHeads + ", " + rope
-                + ", \"hidden_act\": \"gelu_new\", \"layer_norm_eps\": 1e-05, \"eos_token_id\": 2}";
+                + ", \"hidden_act\": \"gelu_new\", \"layer_norm_eps\": 1e-05, \"eos_token_id\": 2, \"resid_pdrop\": "
+                + residPdrop + "}";
     }
 
     private static void linear(NDManager m, Random r, Map<String, NDArray> t, String path, int out, int in,

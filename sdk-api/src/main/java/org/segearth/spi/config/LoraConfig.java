@@ -10,7 +10,7 @@ import org.segearth.api.SegEarthException;
  * LoraConfig lora = LoraConfig.from(JsonConfig.read(adapterDir.resolve("adapter_config.json")));
  * double scale = lora.scale();                         // lora_alpha / r
  * languageModel.applyAdapter(lora, Checkpoint.open(adapterDir.resolve("adapter_model.safetensors"), manager), true);
- * LoraConfig training = LoraConfig.segEarthDefault(); // r 8, alpha 16 on q_proj, v_proj
+ * LoraConfig training = LoraConfig.segEarthDefault(); // r 4, alpha 16, dropout 0.05 on q_proj, v_proj
  * }</pre>
  *
  * @param r the rank
@@ -69,8 +69,11 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
         return useRslora ? loraAlpha / Math.sqrt(r) : loraAlpha / r;
     }
 
-    /** SegEarth-R2's training default: r 8, alpha 16, dropout 0.05 on q_proj and v_proj. */
+    /** SegEarth-R2's training recipe: r 4, alpha 16, dropout 0.05 on q_proj and v_proj (the official scripts/train.sh). */
     public static LoraConfig segEarthDefault() {
-        return new LoraConfig(8, 16, 0.05, List.of("q_proj", "v_proj"), false, false);
+        // scripts/train.sh passes --lora_r 4 (train.py's default is 8, as the paper says); lora_alpha 16,
+        // lora_dropout 0.05 and bias "none" are train.py's TrainingArguments defaults; find_linear_layers
+        // targets the Linear modules named q_proj / v_proj outside the vision towers: Phi's attention
+        return new LoraConfig(4, 16, 0.05, List.of("q_proj", "v_proj"), false, false);
     }
 }

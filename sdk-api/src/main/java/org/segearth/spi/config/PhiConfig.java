@@ -31,7 +31,9 @@ public record PhiConfig(
         boolean qkLayernorm,
         int bosTokenId,
         int eosTokenId,
-        double initializerRange) {
+        double initializerRange,
+        double residPdrop,
+        double embdPdrop) {
 
     public PhiConfig {
         String n = "Phi config";
@@ -44,6 +46,10 @@ public record PhiConfig(
         Bounds.positive(n, "rope_theta", ropeTheta, 1e12);
         Bounds.positive(n, "layer_norm_eps", layerNormEps, 1);
         Bounds.range(n, "initializer_range", initializerRange, 0, 10);
+        if (!(residPdrop >= 0 && residPdrop < 1) || !(embdPdrop >= 0 && embdPdrop < 1)) {
+            throw new SegEarthException("Phi config: resid_pdrop " + residPdrop + " and embd_pdrop " + embdPdrop
+                    + " must be in [0, 1)");
+        }
         if (hiddenSize <= 0 || numAttentionHeads <= 0 || hiddenSize % numAttentionHeads != 0) {
             throw new SegEarthException("Phi config: hidden_size " + hiddenSize
                     + " must be a positive multiple of num_attention_heads " + numAttentionHeads);
@@ -62,6 +68,16 @@ public record PhiConfig(
         }
         Bounds.range(n, "bos_token_id", bosTokenId, 0, lmHeadVocabSize - 1);
         Bounds.range(n, "eos_token_id", eosTokenId, 0, lmHeadVocabSize - 1);
+    }
+
+    /** A configuration without dropout ({@code resid_pdrop} and {@code embd_pdrop} 0). */
+    public PhiConfig(int vocabSize, int lmHeadVocabSize, int hiddenSize, int intermediateSize, int numHiddenLayers,
+            int numAttentionHeads, int numKeyValueHeads, double partialRotaryFactor, double ropeTheta, String hiddenAct,
+            double layerNormEps, int maxPositionEmbeddings, boolean tieWordEmbeddings, boolean qkLayernorm,
+            int bosTokenId, int eosTokenId, double initializerRange) {
+        this(vocabSize, lmHeadVocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, partialRotaryFactor, ropeTheta, hiddenAct, layerNormEps, maxPositionEmbeddings,
+                tieWordEmbeddings, qkLayernorm, bosTokenId, eosTokenId, initializerRange, 0, 0);
     }
 
     /** The longest context accepted ({@code max_position_embeddings}). */
@@ -99,7 +115,9 @@ public record PhiConfig(
                 c.getBoolean("qk_layernorm", false),
                 c.getInt("bos_token_id", 1),
                 c.getInt("eos_token_id", 2),
-                c.getDouble("initializer_range", 0.02));
+                c.getDouble("initializer_range", 0.02),
+                c.getDouble("resid_pdrop", 0.0),
+                c.getDouble("embd_pdrop", 0.0));
     }
 
     /** Width of one attention head. */

@@ -8,8 +8,11 @@ package org.segearth.runtime.eval;
  * }</pre>
  */
 public enum EvalMode {
-    /** The model writes its own answer; its [SEG]s decide the number of masks. */
+    /** The model writes its own answer; its [SEG]s decide the number of masks (the official {@code eval.py}). */
     GENERATIVE,
-    /** The reference answer is given; one mask per [SEG] of it (the official evaluation of LaSeRS). */
+    /**
+     * The reference answer is given; one mask per [SEG] of it. This measures the masks alone and is
+     * an upper bound, not a benchmark result: the model never has to find the targets.
+     */
     TEACHER_FORCED
 }

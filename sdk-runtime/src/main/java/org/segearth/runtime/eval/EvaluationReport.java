@@ -1,5 +1,6 @@
 package org.segearth.runtime.eval;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.util.Collections;
@@ -21,6 +22,7 @@ public final class EvaluationReport {
     private final String dataset;
     private final String split;
     private final EvalMode mode;
+    private final EvalProtocol protocol;
     private final MetricStyle style;
     private final GroupMetrics overall;
     private final Map<String, GroupMetrics> groups;
@@ -29,13 +31,16 @@ public final class EvaluationReport {
     private final int withoutGroundTruth;
     private final double seconds;
     private final double modelSeconds;
+    private final Map<String, Object> details;
 
-    EvaluationReport(String dataset, String split, EvalMode mode, MetricStyle style, GroupMetrics overall,
-            Map<String, GroupMetrics> groups, int samples, int resumed, int withoutGroundTruth, double seconds,
-            double modelSeconds) {
+    EvaluationReport(String dataset, String split, EvalMode mode, EvalProtocol protocol, MetricStyle style,
+            GroupMetrics overall, Map<String, GroupMetrics> groups, int samples, int resumed, int withoutGroundTruth,
+            double seconds, double modelSeconds, Map<String, Object> details) {
         this.dataset = dataset;
         this.split = split;
         this.mode = mode;
+        this.protocol = protocol;
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         this.style = style;
         this.overall = overall;
         this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
@@ -71,6 +76,31 @@ public final class EvaluationReport {
         return samples;
     }
 
+    /** The dataset's name. */
+    public String dataset() {
+        return dataset;
+    }
+
+    /** The split evaluated. */
+    public String split() {
+        return split;
+    }
+
+    /** Which metrics are at the top level. */
+    public MetricStyle style() {
+        return style;
+    }
+
+    /** The evaluation protocol (prompt, decoding, IoU frame). */
+    public EvalProtocol protocol() {
+        return protocol;
+    }
+
+    /** The answer mode. */
+    public EvalMode mode() {
+        return mode;
+    }
+
     /** The number of samples taken from an earlier partial run. */
     public int resumed() {
         return resumed;
@@ -81,8 +111,17 @@ public final class EvaluationReport {
         JsonObject o = new JsonObject();
         o.addProperty("dataset", dataset);
         o.addProperty("split", split);
+        o.addProperty("protocol", protocol.label());
         o.addProperty("mode", mode.name().toLowerCase().replace('_', '-'));
+        if (mode == EvalMode.TEACHER_FORCED) {
+            o.addProperty("mode_note", "upper bound: the reference answer decides the targets");
+        }
+        o.addProperty("iou_frame", protocol == EvalProtocol.OFFICIAL
+                ? "padded square frame (official eval.py: prediction in the letterbox frame, ground truth squashed)"
+                : "original image size");
         o.addProperty("style", style.name().toLowerCase().replace('_', '-'));
+        Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+        details.forEach((k, v) -> o.add(k, gson.toJsonTree(v)));
         JsonObject all = overall.toJson(style);
         o.add("gIoU", all.get("gIoU"));
         o.add("cIoU", all.get("cIoU"));

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * EvaluationReport r = Evaluator.builder()
  *         .function((image, instruction, answer) -> mySegmenter(image, instruction, answer))
- *         .mode(EvalMode.TEACHER_FORCED)
+ *         .mode(EvalMode.GENERATIVE)
  *         .output(Path.of("eval-out"))
  *         .build()
  *         .run(Datasets.open("lasers", Path.of("/data/LaSeRS"), "test"));
@@ -85,6 +85,8 @@ public final class Evaluator {
     private final MaskOutput maskOutput;
     private final Progress progress;
     private final boolean resume;
+    private final EvalProtocol protocol;
+    private final Map<String, Object> details;
 
     private Evaluator(Builder b) {
         this.function = Objects.requireNonNull(b.function, "function: set the segmentation function to evaluate");
@@ -94,6 +96,8 @@ public final class Evaluator {
         this.maskOutput = b.maskOutput;
         this.progress = b.progress;
         this.resume = b.resume;
+        this.protocol = b.protocol;
+        this.details = new LinkedHashMap<>(b.details);
     }
 
     /** A builder; only {@link Builder#function} is required. */
@@ -129,7 +133,8 @@ public final class Evaluator {
                 progress.update(totals.done, dataset.size(), sample, score.seconds());
             }
         }
-        EvaluationReport report = totals.report(dataset, mode, metricStyle, (System.nanoTime() - start) / 1e9);
+        EvaluationReport report = totals.report(dataset, mode, protocol, metricStyle, (System.nanoTime() - start) / 1e9,
+                details);
         if (output != null) {
             write(output.resolve("report.json"), report.toJson() + "\n");
         }
@@ -154,7 +159,8 @@ public final class Evaluator {
     public EvaluationReport report(BenchmarkDataset dataset, List<SampleScore> scores, double seconds) {
         Totals totals = new Totals();
         scores.forEach(s -> totals.add(s, false));
-        return totals.report(dataset, mode, style != null ? style : MetricStyle.forDataset(dataset.name()), seconds);
+        return totals.report(dataset, mode, protocol, style != null ? style : MetricStyle.forDataset(dataset.name()), seconds,
+                details);
     }
 
     /** The function's output on one sample and its score. */
@@ -174,9 +180,18 @@ public final class Evaluator {
             gtCount = gt.size();
             int w = gt.isEmpty() ? image.getWidth() : gt.get(0).width();
             int h = gt.isEmpty() ? image.getHeight() : gt.get(0).height();
+            List<Mask> predicted = out.masks();
+            if (protocol == EvalProtocol.OFFICIAL) {
+                // eval.py do_eval: both sides in the padded square frame
+                int frame = requireFrame(out, sample);
+                gt = gt.stream().map(m -> FrameMasks.squash(m, frame)).toList();
+                predicted = out.frameMasks();
+                w = frame;
+                h = frame;
+            }
             try {
-                targets = MaskScores.perTarget(gt, out.masks(), w, h);
-                merged = MaskScores.merged(gt, out.masks(), w, h);
+                targets = MaskScores.perTarget(gt, predicted, w, h);
+                merged = MaskScores.merged(gt, predicted, w, h);
             } catch (SegEarthException e) {
                 throw new SegEarthException("sample " + sample.id() + " (" + sample.imagePath() + "): "
                         + e.getMessage(), e);
@@ -220,10 +235,19 @@ public final class Evaluator {
             done++;
         }
 
-        EvaluationReport report(BenchmarkDataset dataset, EvalMode mode, MetricStyle style, double seconds) {
-            return new EvaluationReport(dataset.name(), dataset.split(), mode, style, overall, groups, done, resumed,
-                    noGroundTruth, seconds, modelSeconds);
+        EvaluationReport report(BenchmarkDataset dataset, EvalMode mode, EvalProtocol protocol, MetricStyle style,
+                double seconds, Map<String, Object> details) {
+            return new EvaluationReport(dataset.name(), dataset.split(), mode, protocol, style, overall, groups, done,
+                    resumed, noGroundTruth, seconds, modelSeconds, details);
         }
+    }
+
+    private static int requireFrame(SegmentationFunction.Output out, Sample sample) {
+        if (out.frame() <= 0 || out.frameMasks().size() != out.masks().size()) {
+            throw new SegEarthException("sample " + sample.id() + ": the official protocol scores masks in the padded"
+                    + " frame, and the function gave none; evaluate with OfficialProtocol.function(segmenter, seed)");
+        }
+        return out.frame();
     }
 
     /** The answer given in teacher-forced mode: the reference one, else one [SEG] per target (at least one). */
@@ -487,8 +511,29 @@ public final class Evaluator {
         private MaskOutput maskOutput = MaskOutput.NONE;
         private Progress progress = new LogProgress();
         private boolean resume = true;
+        private EvalProtocol protocol = EvalProtocol.SDK;
+        private final Map<String, Object> details = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * How IoU is computed: {@link EvalProtocol#SDK} (default) at the original size,
+         * {@link EvalProtocol#OFFICIAL} in the padded frame, which needs a function that gives
+         * frame masks ({@link OfficialProtocol#function}).
+         */
+        public Builder protocol(EvalProtocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol);
+            return this;
+        }
+
+        /**
+         * What the report records about the run besides its metrics (e.g. {@code "sampling"},
+         * {@code "model"}); values are written with Gson (strings, numbers, maps, lists).
+         */
+        public Builder detail(String key, Object value) {
+            details.put(Objects.requireNonNull(key), value);
+            return this;
+        }
 
         /**
          * Whether a {@code samples.csv} of an earlier run in the output folder is continued (the

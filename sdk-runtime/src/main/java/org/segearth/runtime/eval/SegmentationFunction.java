@@ -46,10 +46,23 @@ public interface SegmentationFunction {
      *
      * @param answer the answer text (the given one in teacher-forced mode)
      * @param masks one mask per target, in order; empty when the model found no target
+     * @param frameMasks the same targets in the padded square frame, padding included (what the
+     *     official evaluation scores, see {@link EvalProtocol#OFFICIAL}); empty when the function
+     *     does not give them
+     * @param frame the side of the padded square frame, 0 when the function does not give it
      */
-    record Output(String answer, List<Mask> masks) {
+    record Output(String answer, List<Mask> masks, List<Mask> frameMasks, int frame) {
         public Output {
             masks = List.copyOf(masks);
+            frameMasks = List.copyOf(frameMasks);
+            if (!frameMasks.isEmpty() && frameMasks.size() != masks.size()) {
+                throw new IllegalArgumentException(frameMasks.size() + " frame masks for " + masks.size() + " masks");
+            }
+        }
+
+        /** A result at the original size only. */
+        public Output(String answer, List<Mask> masks) {
+            this(answer, masks, List.of(), 0);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.segearth.spi.nn.MatmulContext;
@@ -277,20 +276,30 @@ public final class SegEarthModel implements AutoCloseable {
      */
     public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
             PassOptions.Attentions attentions, StageTimer timer) {
+        return generate(manager, image, instruction, config, attentions, timer, pkg.manifest().promptTemplate());
+    }
+
+    /**
+     * {@link #generate(NDManager, ImageEncoding, String, GenerationConfig, PassOptions.Attentions, StageTimer)}
+     * with the conversation template {@code template} ({@code phi_v0} or {@code llava_phi}) instead of
+     * the manifest's: the official evaluation prompts every model with {@code llava_phi}.
+     */
+    public Generated generate(NDManager manager, ImageEncoding image, String instruction, GenerationConfig config,
+            PassOptions.Attentions attentions, StageTimer timer, String template) {
         ensureOpen();
         if (attentions == PassOptions.Attentions.ALL) {
             throw new InvalidInputException("generation keeps the [SEG] rows of the attentions only (SEG_TO_IMAGE);"
                     + " for every row run forward() teacher-forced on the generated tokens");
         }
         return matmuls().run(() -> {
-            long[] prompt = timer.time("prompt", () -> promptBuilder().prompt(Inputs.requireInstruction(instruction)));
+            long[] prompt = timer.time("prompt", () -> promptBuilder(template).prompt(Inputs.requireInstruction(instruction)));
             TokenInput promptOnly = new TokenInput(prompt, prompt.length);
             int n = image.numImageTokens();
             int length = promptOnly.expandedLength(n);
             requireFits(length + 1, "the prompt, the image tokens and one answer token");
             int room = c.maxPositions() - length;
-            GenerationConfig limited = new GenerationConfig(Math.min(config.maxNewTokens(), room), config.temperature(),
-                    config.topP(), config.seed(), c.eosTokenId(), Set.of(c.segTokenId()));
+            GenerationConfig limited = config.withMaxNewTokens(Math.min(config.maxNewTokens(), room))
+                    .withStop(c.eosTokenId()).withHiddenStatesOf(c.segTokenId());
             int[] columns = attentions == PassOptions.Attentions.SEG_TO_IMAGE ? imagePositions(promptOnly, n) : null;
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray embeds = splice(scratch, image.imageEmbeds(), promptOnly);
@@ -318,11 +327,16 @@ public final class SegEarthModel implements AutoCloseable {
 
     /** Teacher-forced ids for {@code instruction} and {@code answer} (text with its {@code [SEG]}s). */
     public TokenInput tokens(String instruction, String answer) {
+        return tokens(instruction, answer, pkg.manifest().promptTemplate());
+    }
+
+    /** {@link #tokens(String, String)} with the conversation template {@code template} instead of the manifest's. */
+    public TokenInput tokens(String instruction, String answer, String template) {
         if (answer == null) {
             throw new InvalidInputException("the answer of a teacher-forced call is null; give the answer text with"
                     + " one [SEG] per target, or call segment() to let the model write it");
         }
-        return promptBuilder().withAnswer(Inputs.requireInstruction(instruction), answer);
+        return promptBuilder(template).withAnswer(Inputs.requireInstruction(instruction), answer);
     }
 
     /** The tokenizer, or an error that names the missing file. */
@@ -340,8 +354,8 @@ public final class SegEarthModel implements AutoCloseable {
                 + " text instructions need the tokenizer files of the language model's checkpoint");
     }
 
-    private PromptBuilder promptBuilder() {
-        return new PromptBuilder(pkg.manifest().promptTemplate(), requireTokenizer());
+    private PromptBuilder promptBuilder(String template) {
+        return new PromptBuilder(template, requireTokenizer());
     }
 
     private void requireFits(int tokens, String what) {

@@ -8,7 +8,7 @@ import org.segearth.api.SegEarthException;
  *
  * <pre>{@code
  * GenerationConfig greedy = GenerationConfig.greedy(128).withStop(tok.eosTokenId()).withHiddenStatesOf(tok.segTokenId());
- * GenerationConfig eval = GenerationConfig.sampling(128, 0.2, 1.0, 42);   // SegEarth-R2's evaluation
+ * GenerationConfig eval = GenerationConfig.sampling(128, 0.2, 1.0, 42).withTopK(50);   // SegEarth-R2's evaluation
  * }</pre>
  *
  * @param maxNewTokens the most tokens to generate
@@ -17,9 +17,12 @@ import org.segearth.api.SegEarthException;
  * @param seed the sampling seed (the same seed gives the same tokens)
  * @param eosTokenId the token that ends generation (not returned), or -1 for none
  * @param hiddenStateTokens ids whose final-layernorm hidden states are kept (e.g. {@code [SEG]})
+ * @param topK when sampling, only the {@code topK} most likely tokens can be drawn (0 keeps every
+ *     token); Hugging Face's {@code generate} samples with top-k 50 unless told otherwise, which is
+ *     what the official {@code segearth_r2/eval/eval.py} (do_sample=True, no top_k given) gets
  */
 public record GenerationConfig(int maxNewTokens, double temperature, double topP, long seed, long eosTokenId,
-        Set<Long> hiddenStateTokens) {
+        Set<Long> hiddenStateTokens, int topK) {
 
     public GenerationConfig {
         hiddenStateTokens = Set.copyOf(hiddenStateTokens);
@@ -32,6 +35,15 @@ public record GenerationConfig(int maxNewTokens, double temperature, double topP
         if (!(topP > 0 && topP <= 1)) {
             throw new SegEarthException("top_p must be in (0, 1], found " + topP);
         }
+        if (topK < 0) {
+            throw new SegEarthException("top_k must be >= 0 (0 = no top-k filter), found " + topK);
+        }
+    }
+
+    /** A config without a top-k filter. */
+    public GenerationConfig(int maxNewTokens, double temperature, double topP, long seed, long eosTokenId,
+            Set<Long> hiddenStateTokens) {
+        this(maxNewTokens, temperature, topP, seed, eosTokenId, hiddenStateTokens, 0);
     }
 
     /** Greedy decoding of up to {@code maxNewTokens}, no stop token. */
@@ -51,11 +63,21 @@ public record GenerationConfig(int maxNewTokens, double temperature, double topP
 
     /** This config stopping at {@code eos} (-1 for never). */
     public GenerationConfig withStop(long eos) {
-        return new GenerationConfig(maxNewTokens, temperature, topP, seed, eos, hiddenStateTokens);
+        return new GenerationConfig(maxNewTokens, temperature, topP, seed, eos, hiddenStateTokens, topK);
     }
 
     /** This config keeping the hidden states of {@code ids}. */
     public GenerationConfig withHiddenStatesOf(Long... ids) {
-        return new GenerationConfig(maxNewTokens, temperature, topP, seed, eosTokenId, Set.of(ids));
+        return new GenerationConfig(maxNewTokens, temperature, topP, seed, eosTokenId, Set.of(ids), topK);
+    }
+
+    /** This config drawing only among the {@code k} most likely tokens (0: no top-k filter). */
+    public GenerationConfig withTopK(int k) {
+        return new GenerationConfig(maxNewTokens, temperature, topP, seed, eosTokenId, hiddenStateTokens, k);
+    }
+
+    /** This config generating at most {@code n} tokens. */
+    public GenerationConfig withMaxNewTokens(int n) {
+        return new GenerationConfig(n, temperature, topP, seed, eosTokenId, hiddenStateTokens, topK);
     }
 }

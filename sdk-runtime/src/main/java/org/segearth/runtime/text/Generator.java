@@ -18,7 +18,7 @@ import org.segearth.spi.LanguageModelOutput;
 
 /**
  * Autoregressive generation on a {@link LanguageModel} with its KV cache: greedy, or sampling
- * with temperature and nucleus (top-p) filtering from a seeded generator. Only ids that have an
+ * with temperature, top-k and nucleus (top-p) filtering from a seeded generator. Only ids that have an
  * embedding row can come out (the lm_head may be wider than the vocabulary).
  *
  * <pre>{@code
@@ -203,9 +203,11 @@ public final class Generator {
     }
 
     /**
-     * Temperature, then top-p as Hugging Face's {@code TopPLogitsWarper} (sorted ascending, drop
-     * the tokens whose cumulative probability is at most 1 - top_p, always keep the most likely),
-     * then a draw from the softmax of what is left.
+     * Hugging Face's sampling warpers in their order: temperature, then top-k
+     * ({@code TopKLogitsWarper}: tokens below the k-th largest logit go, ties stay), then top-p
+     * ({@code TopPLogitsWarper}, on what top-k left: sorted ascending, drop the tokens whose
+     * cumulative probability is at most 1 - top_p, always keep the most likely), then a draw from
+     * the softmax of what is left.
      */
     static long sample(float[] logits, GenerationConfig config, Random random) {
         int n = logits.length;
@@ -215,17 +217,25 @@ public final class Generator {
             scaled[i] = logits[i] / config.temperature();
             max = Math.max(max, scaled[i]);
         }
+        boolean[] keep = new boolean[n];
+        Arrays.fill(keep, true);
+        if (config.topK() > 0 && config.topK() < n) {
+            double[] sorted = scaled.clone();
+            Arrays.sort(sorted);
+            double kth = sorted[n - config.topK()];
+            for (int i = 0; i < n; i++) {
+                keep[i] = scaled[i] >= kth;
+            }
+        }
         double[] p = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(scaled[i] - max);
+            p[i] = keep[i] ? Math.exp(scaled[i] - max) : 0;
             sum += p[i];
         }
         for (int i = 0; i < n; i++) {
             p[i] /= sum;
         }
-        boolean[] keep = new boolean[n];
-        Arrays.fill(keep, true);
         if (config.topP() < 1) {
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {

@@ -105,27 +105,38 @@ public final class Trainer {
         ModelPackage base = checkedBase;
         CheckpointStore store = checkedStore;
         try (SegEarthModel model = SegEarthModel.load(base, modelOptions)) {
+            Map<String, NDArray> fixed = new LinkedHashMap<>(TrainableWeights.fixed(model, config));
             List<TrainableParameter> params = TrainableWeights.select(model, config);
-            initSegRow(model, params);
-            model.languageModel().setTraining(true);
+            initSegRow(model).filter(t -> !config.trainSegRow()).ifPresent(t -> fixed.put(EMBED_KEY, t));
+            model.languageModel().setTraining(true, config.modelDropout());
             try (AdamW optimizer = AdamW.of(model.manager(), config)) {
                 if (overwrite && !resume) {
                     store.clear();
                 }
-                Run run = new Run(model, params, optimizer, store);
+                Run run = new Run(model, params, fixed, optimizer, store);
                 return run.execute();
             } finally {
-                model.languageModel().setTraining(false);
+                model.languageModel().setTraining(false, false);
             }
         }
     }
 
-    private void initSegRow(SegEarthModel model, List<TrainableParameter> params) {
-        if (SegRowInit.isFresh(model)) {
-            params.stream().filter(TrainableParameter::isRow).findFirst()
-                    .ifPresent(row -> SegRowInit.initialise(model, row, config));
+    /**
+     * Sets a fresh [SEG] row as asked (by default it stays as the checkpoint has it, as the official
+     * code); returns the embedding table when it changed (saved with the package even when frozen).
+     */
+    private java.util.Optional<NDArray> initSegRow(SegEarthModel model) {
+        if (config.segRowInit() != TrainingConfig.SegRowInit.KEEP && SegRowInit.isFresh(model)) {
+            NDArray table = model.languageModel().parameters().get("model.embed_tokens.weight");
+            if (table != null) {
+                SegRowInit.initialise(model, TrainableParameter.row(EMBED_KEY, table, model.segTokenId()), config);
+                return java.util.Optional.of(table);
+            }
         }
+        return java.util.Optional.empty();
     }
+
+    private static final String EMBED_KEY = "mllm.model.embed_tokens.weight";
 
     /**
      * Checks, before any model loads, that the base package opens and that the output folder may
@@ -242,6 +253,7 @@ public final class Trainer {
     private final class Run {
         private final SegEarthModel model;
         private final List<TrainableParameter> params;
+        private final Map<String, NDArray> fixed;
         private final AdamW optimizer;
         private final CheckpointStore store;
         private final DataOrder order;
@@ -253,9 +265,11 @@ public final class Trainer {
         private double lastNorm;
         private double lastLr;
 
-        Run(SegEarthModel model, List<TrainableParameter> params, AdamW optimizer, CheckpointStore store) {
+        Run(SegEarthModel model, List<TrainableParameter> params, Map<String, NDArray> fixed, AdamW optimizer,
+                CheckpointStore store) {
             this.model = model;
             this.params = params;
+            this.fixed = fixed;
             this.optimizer = optimizer;
             this.store = store;
             this.order = new DataOrder(data.size(), config.seed());
@@ -400,7 +414,8 @@ public final class Trainer {
         }
 
         private Path save(Path dir) {
-            Path written = store.save(dir, step, position, params, optimizer, model.languageModel().adapterTensors());
+            Path written = store.save(dir, step, position, params, fixed, optimizer,
+                    model.languageModel().adapterTensors());
             listener.onCheckpoint(step, written);
             LOG.info("saved {} after step {}", written, step);
             return written;

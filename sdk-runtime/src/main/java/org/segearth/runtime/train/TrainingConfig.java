@@ -5,9 +5,12 @@ import org.segearth.api.InvalidInputException;
 import org.segearth.spi.config.LoraConfig;
 
 /**
- * Settings of a SegEarth-R2 fine-tuning run; the defaults are the paper's: AdamW lr 5e-5, weight
- * decay 0, warmup 3 % then cosine, LoRA r 8 / alpha 16 / dropout 0.05 on q_proj and v_proj,
- * lambda_S 0.01, point-sampled mask losses.
+ * Settings of a SegEarth-R2 fine-tuning run; the defaults are the official recipe
+ * ({@code scripts/train.sh} and {@code segearth_r2/train/train.py}): AdamW lr 5e-5, weight decay 0,
+ * warmup 3 % then cosine, LoRA r 4 / alpha 16 / dropout 0.05 on q_proj and v_proj, lambda_S 0.01,
+ * point-sampled mask losses, {@code lm_head} without Mipha's bias, {@code embed_tokens} (the
+ * {@code [SEG]} row included) frozen and kept as the checkpoint has it, Phi's {@code resid_pdrop}
+ * dropout while training.
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(4).seed(7).saveEvery(500).build();
@@ -30,14 +33,23 @@ import org.segearth.spi.config.LoraConfig;
  * @param maskLoss point-sampled (official) or dense mask losses
  * @param lora the adapter created when the base has none
  * @param trainable which weights train
- * @param segRowInit how a fresh {@code [SEG]} embedding row is initialised
+ * @param segRowInit what happens to the {@code [SEG]} embedding row before training
+ * @param lmHeadBias whether {@code lm_head} keeps (and trains) the base checkpoint's bias; the
+ *     official model has none ({@code nn.Linear(config.hidden_size, 51200, bias=False)} in
+ *     {@code SegEarthR2.__init__}, so Mipha's {@code lm_head.bias} is not loaded)
+ * @param trainSegRow whether the {@code [SEG]} embedding row trains; officially not: PEFT freezes
+ *     {@code embed_tokens} and {@code train_module_list} re-enables only lm_head, pixel_decoder,
+ *     predictor and SEG_token_projector
+ * @param modelDropout whether the language model applies its config's dropout in training
+ *     ({@code resid_pdrop}, {@code embd_pdrop}), as the official Trainer's {@code model.train()} does
  * @param saveEvery save a checkpoint every N optimizer steps, 0 for only at the end
  * @param logEvery emit a progress event every N optimizer steps (at least 1)
  */
 public record TrainingConfig(double learningRate, double weightDecay, double beta1, double beta2, double eps,
         double warmupRatio, double maxGradNorm, int batchSize, int gradientAccumulation, int epochs, int maxSteps,
         long seed, Objective objective, float attentionWeight, MaskLossMode maskLoss, LoraConfig lora, Trainable trainable,
-        SegRowInit segRowInit, int saveEvery, int logEvery) {
+        SegRowInit segRowInit, int saveEvery, int logEvery, boolean lmHeadBias, boolean trainSegRow,
+        boolean modelDropout) {
 
     /** What a run optimises. */
     public enum Objective {
@@ -60,17 +72,29 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
 
     /** Which weights receive gradients. */
     public enum Trainable {
-        /** SegEarth-R2's subset: LoRA, lm_head, the [SEG] row, the head (pixel + transformer decoder), the SEG projector. */
+        /**
+         * SegEarth-R2's subset ({@code train_module_list} of {@code train.py}): LoRA, lm_head, the head
+         * (pixel + transformer decoder), the SEG projector; the [SEG] row too with {@code trainSegRow}.
+         */
         SEGEARTH,
         /** Every weight of every component (training a small model from scratch). */
         EVERYTHING
     }
 
-    /** Initialisation of a new {@code [SEG]} embedding row. */
+    /** What happens to the {@code [SEG]} embedding row before training. */
     public enum SegRowInit {
-        /** Normal with the config's {@code initializer_range} (transformers 4.38's resize, as the official code). */
+        /**
+         * The row as the checkpoint has it (official): {@code tokenizer.add_tokens("[SEG]")} then
+         * {@code model.resize_token_embeddings(len(tokenizer))} keeps every existing row, and Mipha's
+         * table (51200 rows) already has one at the new id.
+         */
+        KEEP,
+        /**
+         * Where the base tokenizer lacked {@code [SEG]}: normal with the config's
+         * {@code initializer_range} (what transformers 4.38's resize gives a row it adds).
+         */
         NORMAL,
-        /** The mean of the existing rows. */
+        /** Where the base tokenizer lacked {@code [SEG]}: the mean of the rows before it. */
         MEAN
     }
 
@@ -154,7 +178,10 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
         private MaskLossMode maskLoss = MaskLossMode.POINT_SAMPLED;
         private LoraConfig lora = LoraConfig.segEarthDefault();
         private Trainable trainable = Trainable.SEGEARTH;
-        private SegRowInit segRowInit = SegRowInit.NORMAL;
+        private SegRowInit segRowInit = SegRowInit.KEEP;
+        private boolean lmHeadBias;
+        private boolean trainSegRow;
+        private boolean modelDropout = true;
         private int saveEvery;
         private int logEvery = 1;
 
@@ -180,6 +207,9 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
             lora = c.lora;
             trainable = c.trainable;
             segRowInit = c.segRowInit;
+            lmHeadBias = c.lmHeadBias;
+            trainSegRow = c.trainSegRow;
+            modelDropout = c.modelDropout;
             saveEvery = c.saveEvery;
             logEvery = c.logEvery;
         }
@@ -281,9 +311,27 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
             return this;
         }
 
-        /** [SEG] row initialisation (normal). */
+        /** [SEG] row before training (default {@link SegRowInit#KEEP}, the official recipe). */
         public Builder segRowInit(SegRowInit v) {
-            segRowInit = v;
+            segRowInit = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** Keep and train the base's {@code lm_head} bias (default false: dropped, as the official model). */
+        public Builder lmHeadBias(boolean v) {
+            lmHeadBias = v;
+            return this;
+        }
+
+        /** Train the {@code [SEG]} embedding row (default false: embed_tokens frozen, as the official code). */
+        public Builder trainSegRow(boolean v) {
+            trainSegRow = v;
+            return this;
+        }
+
+        /** The language model's own dropout in training (default true, as the official code). */
+        public Builder modelDropout(boolean v) {
+            modelDropout = v;
             return this;
         }
 
@@ -303,7 +351,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
         public TrainingConfig build() {
             return new TrainingConfig(learningRate, weightDecay, beta1, beta2, eps, warmupRatio, maxGradNorm,
                     batchSize, gradientAccumulation, epochs, maxSteps, seed, objective, attentionWeight, maskLoss, lora,
-                    trainable, segRowInit, saveEvery, logEvery);
+                    trainable, segRowInit, saveEvery, logEvery, lmHeadBias, trainSegRow, modelDropout);
         }
     }
 }

@@ -203,4 +203,44 @@ class GeneratorTest {
         assertEquals(Set.of(2L, 4L), seen);
         assertEquals(2, Generator.argMax(logits));
     }
+
+    @Test
+    void topKDrawsOnlyAmongTheKMostLikelyTiesIncluded() {
+        float[] logits = {1, 0, 3, 2, 2, -1};
+        GenerationConfig hot = GenerationConfig.sampling(1, 100.0, 1.0, 0); // nearly uniform
+        Random random = new Random(5);
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < 600; i++) {
+            seen.add(Generator.sample(logits, hot.withTopK(2), random));
+        }
+        // the 2nd largest logit (2) is shared by ids 3 and 4: both stay, as with TopKLogitsWarper
+        assertEquals(Set.of(2L, 3L, 4L), seen);
+        Set<Long> all = new HashSet<>();
+        for (int i = 0; i < 600; i++) {
+            all.add(Generator.sample(logits, hot, random));
+        }
+        assertEquals(6, all.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(2, Generator.sample(logits, hot.withTopK(1), random));
+        }
+    }
+
+    @Test
+    void topPActsOnWhatTopKLeft() {
+        // top-k 2 leaves ids 2 (e^3) and 4 (e^2.5): 0.62 and 0.38 of the renormalised mass, so top-p
+        // 0.6 drops id 4 (0.38 <= 1 - 0.6); over all six tokens (id 4: 0.34 after 0.11 of small ones) it keeps it
+        float[] logits = {0, 0, 3, 0, 2.5f, 0};
+        GenerationConfig config = GenerationConfig.sampling(1, 1.0, 0.6, 0).withTopK(2);
+        Random random = new Random(11);
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            seen.add(Generator.sample(logits, config, random));
+        }
+        assertEquals(Set.of(2L), seen);
+        GenerationConfig untouched = GenerationConfig.sampling(1, 1.0, 0.6, 0);
+        for (int i = 0; i < 300; i++) {
+            seen.add(Generator.sample(logits, untouched, random));
+        }
+        assertEquals(Set.of(2L, 4L), seen);
+    }
 }

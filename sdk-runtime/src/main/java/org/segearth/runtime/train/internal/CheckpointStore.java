@@ -75,12 +75,23 @@ public final class CheckpointStore {
      */
     public Path save(Path target, int step, long position, List<TrainableParameter> params, AdamW optimizer,
             Map<String, NDArray> adapter) {
+        return save(target, step, position, params, Map.of(), optimizer, adapter);
+    }
+
+    /**
+     * {@link #save(Path, int, long, List, AdamW, Map)} with {@code fixed} weights (not trained, but
+     * changed from the base's, e.g. a dropped bias) saved in {@code trained.safetensors} too.
+     */
+    public Path save(Path target, int step, long position, List<TrainableParameter> params,
+            Map<String, NDArray> fixed, AdamW optimizer, Map<String, NDArray> adapter) {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             FileTrees.deleteTree(tmp);
             Files.createDirectories(tmp.resolve("adapter"));
             writeAdapter(tmp.resolve("adapter"), adapter);
-            SafetensorsWriter.write(tmp.resolve("trained.safetensors"), trained(params), Map.of("step", "" + step));
+            Map<String, NDArray> trained = trained(params);
+            trained.putAll(fixed);
+            SafetensorsWriter.write(tmp.resolve("trained.safetensors"), trained, Map.of("step", "" + step));
             linkBase(tmp);
             writeManifest(tmp, step);
             SafetensorsWriter.write(tmp.resolve(STATE), state(params, optimizer),

@@ -24,6 +24,7 @@ public final class TrainableWeights {
     public static final String ADAPTER = "adapter.";
     private static final Logger LOG = LoggerFactory.getLogger(TrainableWeights.class);
     private static final String EMBED = "model.embed_tokens.weight";
+    private static final String LM_HEAD_BIAS = "lm_head.bias";
 
     private TrainableWeights() {
     }
@@ -38,16 +39,22 @@ public final class TrainableWeights {
         lm.adapterTensors().forEach((k, a) -> out.add(TrainableParameter.of(ADAPTER + k, a)));
         Map<String, NDArray> llm = lm.parameters();
         if (config.trainable() == TrainingConfig.Trainable.EVERYTHING) {
-            llm.forEach((k, a) -> out.add(TrainableParameter.of("mllm." + k, a)));
+            llm.forEach((k, a) -> {
+                if (config.lmHeadBias() || !k.equals(LM_HEAD_BIAS)) {
+                    out.add(TrainableParameter.of("mllm." + k, a));
+                }
+            });
             addAll(out, "mllm.", model.visionEncoder().parameters(), "vision encoder");
             addAll(out, "mask_head.", model.maskEncoder().parameters(), "mask encoder");
         } else {
             llm.forEach((k, a) -> {
-                if (k.startsWith("lm_head.")) {
+                if (k.startsWith("lm_head.") && (config.lmHeadBias() || !k.equals(LM_HEAD_BIAS))) {
                     out.add(TrainableParameter.of("mllm." + k, a));
                 }
             });
-            out.add(TrainableParameter.row("mllm." + EMBED, require(llm, EMBED), model.segTokenId()));
+            if (config.trainSegRow()) {
+                out.add(TrainableParameter.row("mllm." + EMBED, require(llm, EMBED), model.segTokenId()));
+            }
         }
         Map<String, NDArray> head = model.head().parameters();
         if (head.isEmpty()) {
@@ -60,6 +67,22 @@ public final class TrainableWeights {
         out.forEach(TrainableParameter::requireGradient);
         LOG.info("training {} tensors ({} values)", out.size(), out.stream().mapToLong(p -> p.shape().size()).sum());
         return out;
+    }
+
+    /**
+     * Weights the recipe fixes rather than trains, set in {@code model} and saved with the trained
+     * ones: without {@code lmHeadBias}, the base's {@code lm_head.bias} becomes zeros (the official
+     * {@code lm_head} is {@code nn.Linear(hidden, 51200, bias=False)}, so Mipha's bias is never
+     * loaded). Empty when there is nothing to fix.
+     */
+    public static Map<String, NDArray> fixed(SegEarthModel model, TrainingConfig config) {
+        NDArray bias = model.languageModel().parameters().get(LM_HEAD_BIAS);
+        if (config.lmHeadBias() || bias == null) {
+            return Map.of();
+        }
+        bias.muli(0);
+        LOG.info("lm_head bias dropped (zero and frozen), as the official model has none");
+        return Map.of("mllm." + LM_HEAD_BIAS, bias);
     }
 
     private static void addAll(List<TrainableParameter> out, String prefix, Map<String, NDArray> weights, String what) {

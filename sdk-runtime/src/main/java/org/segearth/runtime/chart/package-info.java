@@ -1,0 +1,2 @@
+/** PNG charts of training and evaluation runs (Java2D, no dependency). */
+package org.segearth.runtime.chart;
