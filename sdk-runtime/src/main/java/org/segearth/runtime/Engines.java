@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engines {
 
+    /** The libtorch version the PyTorch engine of this build runs on. */
+    public static final String PYTORCH_NATIVES_VERSION = "2.7.1";
+
     /** Name of DJL's PyTorch engine. */
     public static final String PYTORCH = "PyTorch";
 
@@ -54,8 +57,9 @@ public final class Engines {
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the PyTorch engine could not start: " + e.getMessage()
-                    + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu"
-                    + " (classifier linux-x86_64) or a CUDA build to the class path", e);
+                    + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu:"
+                    + PYTORCH_NATIVES_VERSION + " with the classifier of this platform (" + SdkInfo.platform()
+                    + "), or point PYTORCH_LIBRARY_PATH at a libtorch " + PYTORCH_NATIVES_VERSION + " installation", e);
         }
     }
 
