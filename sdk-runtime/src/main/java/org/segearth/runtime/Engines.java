@@ -6,14 +6,17 @@ import com.sun.jna.NativeLibrary;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import org.segearth.api.SegEarthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that starts DJL. It sets {@code ai.djl.offline=true} before DJL's first use
- * (without it DJL calls out to the network at start) unless the user set the property
- * explicitly, and picks the PyTorch engine whose natives ship in
+ * The one place that starts DJL. Before DJL's first use it applies the settings the command line
+ * runs with ({@link #DEFAULTS}: {@code ai.djl.offline=true}, without which DJL calls out to the
+ * network at start, and {@code ai.djl.pytorch.graph_optimizer=false}), each unless the user set
+ * the property explicitly, so a library user needs no JVM flags; it picks the PyTorch engine whose natives ship in
  * {@code ai.djl.pytorch:pytorch-native-cpu}. Once the engine runs, PyTorch's own C++ warnings
  * (such as {@code Could not initialize NNPACK! Reason: Unsupported hardware}, printed on every
  * process on CPUs without AVX2-era extensions and in the middle of progress bars) are limited to
@@ -29,10 +32,17 @@ public final class Engines {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
 
+    /**
+     * The engine settings the SDK applies before DJL starts, each unless the JVM already sets it:
+     * offline mode, and PyTorch's TorchScript graph optimizer off (the SDK runs no TorchScript; it
+     * matters to training, and DJL logs a notice at every start while it is on).
+     */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            "ai.djl.offline", "true",
+            "ai.djl.pytorch.graph_optimizer", "false");
+
     static {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        applyDefaults(System.getProperties());
         if (!hasNvidiaDriver()) {
             quietCudaProbe();
         }
@@ -44,7 +54,12 @@ public final class Engines {
 
     private Engines() {}
 
-    /** Makes sure the offline property is set; call before anything touches DJL. */
+    /** Sets each of {@link #DEFAULTS} that {@code properties} lacks. */
+    static void applyDefaults(Properties properties) {
+        DEFAULTS.forEach(properties::putIfAbsent);
+    }
+
+    /** Makes sure the {@link #DEFAULTS} are set; call before anything touches DJL. */
     public static void init() {
         // the static initializer does the work
     }
