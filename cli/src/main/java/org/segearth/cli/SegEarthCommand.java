@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = SegEarthCommand.Version.class,
         description = "Language-guided segmentation of remote-sensing images (SegEarth-R2).",
-        subcommands = {SegmentCommand.class, EvalCommand.class, InitCommand.class, TrainCommand.class, InfoCommand.class, ParityCommand.class})
+        subcommands = {SegmentCommand.class, EvalCommand.class, InitCommand.class, TrainCommand.class, InfoCommand.class, ParityCommand.class,
+                ExportDemoCommand.class})
 public final class SegEarthCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = picocli.CommandLine.ScopeType.INHERIT)
