@@ -70,6 +70,20 @@ class StarterTest {
         assertEquals(List.of(), missing, "modules the BOM does not pin at " + version + "; pinned: " + new TreeSet<>(pinned.keySet()));
     }
 
+    @Test
+    void theStarterDependsOnWhatItSaysItBrings() throws Exception {
+        Document pom = parse(ROOT.resolve("starter/pom.xml"));
+        List<String> deps = new ArrayList<>();
+        NodeList list = pom.getElementsByTagName("dependency");
+        for (int i = 0; i < list.getLength(); i++) {
+            Element d = (Element) list.item(i);
+            if (!"test".equals(text(d, "scope"))) {
+                deps.add(text(d, "groupId") + ":" + text(d, "artifactId"));
+            }
+        }
+        assertEquals(Starter.ARTIFACTS, deps);
+    }
+
     private static Document parse(Path pom) throws Exception {
         assertTrue(Files.isRegularFile(pom), pom.toString());
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
