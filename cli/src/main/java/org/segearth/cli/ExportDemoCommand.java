@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * for {@code --model DIR} and the samples' {@code MODEL_DIR}.
  */
 @Command(name = "export-demo", mixinStandardHelpOptions = true,
-        description = {"Writes the embedded demo model package to a folder, for --model DIR and the samples' MODEL_DIR.",
+        description = {"Writes the embedded demo model package to a folder.",
+                "The folder works as --model DIR and as the samples' MODEL_DIR.",
                 "A non-empty --out is refused unless --overwrite is given; then only the package's own entries",
                 "(segearth.json, mllm/, adapter/, mask_head/, the .safetensors files) are replaced, other files are kept."})
 final class ExportDemoCommand implements Callable<Integer> {

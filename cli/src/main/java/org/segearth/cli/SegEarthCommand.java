@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "segearth",
         mixinStandardHelpOptions = true,
         versionProvider = SegEarthCommand.Version.class,
+        // the command list: one line per command summary, with room for the longest name (export-demo)
+        usageHelpWidth = 100,
         description = "Language-guided segmentation of remote-sensing images (SegEarth-R2).",
         subcommands = {SegmentCommand.class, EvalCommand.class, InitCommand.class, TrainCommand.class, InfoCommand.class, ParityCommand.class,
                 ExportDemoCommand.class})
