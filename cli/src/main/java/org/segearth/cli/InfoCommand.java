@@ -57,6 +57,14 @@ final class InfoCommand implements Callable<Integer> {
         info.put("engines", engines);
         Path libtorch = SdkInfo.loadedLibrary("libtorch_cpu").or(() -> SdkInfo.loadedLibrary("libtorch")).orElse(null);
         info.put("native_library", libtorch == null ? "not loaded" : libtorch.toString());
+        List<String> natives = new ArrayList<>();
+        SdkInfo.pytorchNatives().forEach(n -> natives.add(n.toString()));
+        String override = System.getenv("PYTORCH_LIBRARY_PATH");
+        if (override != null && !override.isBlank()) {
+            natives.add(0, "PYTORCH_LIBRARY_PATH=" + override + " (used in place of the class path's natives), flavor "
+                    + java.util.Objects.requireNonNullElse(System.getenv("PYTORCH_FLAVOR"), "not set"));
+        }
+        info.put("pytorch_natives", natives);
         Map<String, Object> providers = new LinkedHashMap<>();
         ProviderRegistry registry = new ProviderRegistry();
         ProviderRegistry.KINDS.entrySet().stream()

@@ -9,9 +9,11 @@ import picocli.CommandLine.Option;
 @Command(name = "segearth",
         mixinStandardHelpOptions = true,
         versionProvider = SegEarthCommand.Version.class,
+        // the command list: one line per command summary, with room for the longest name (export-demo)
+        usageHelpWidth = 100,
         description = "Language-guided segmentation of remote-sensing images (SegEarth-R2).",
         subcommands = {SegmentCommand.class, EvalCommand.class, InitCommand.class, ImportCommand.class, TrainCommand.class,
-                InfoCommand.class, ParityCommand.class, ServeCommand.class})
+                InfoCommand.class, ParityCommand.class, ServeCommand.class, ExportDemoCommand.class})
 public final class SegEarthCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = picocli.CommandLine.ScopeType.INHERIT)

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.segearth.api.Heatmap;
 import org.segearth.api.ImageSource;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.SegmentationResult;
@@ -25,6 +24,7 @@ import org.segearth.api.Target;
 import org.segearth.geo.GeoScene;
 import org.segearth.geo.SceneResult;
 import org.segearth.geo.SceneSegmenter;
+import org.segearth.runtime.render.AttentionHeatmap;
 import org.segearth.runtime.render.Overlay;
 import org.segearth.runtime.render.ResultJson;
 import picocli.CommandLine.Command;
@@ -298,7 +298,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                 names.add(mask);
                 if (heatmaps && t.attention().isPresent()) {
                     String heat = "heatmap-" + t.index() + ".png";
-                    png(heatmapImage(t.attention().get(), picture.getWidth(), picture.getHeight()), staging.resolve(heat));
+                    png(AttentionHeatmap.render(picture, t.attention().get()), staging.resolve(heat));
                     names.add(heat);
                 }
             }
@@ -329,19 +329,5 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     t.box().map(b -> b.x() + "," + b.y() + "," + b.width() + "x" + b.height()).orElse("-")));
         }
         out.println(String.format(Locale.ROOT, "time: %d ms", result.total().toMillis()));
-    }
-
-    /** The heatmap stretched (nearest) to the image size, scaled to its maximum. */
-    static BufferedImage heatmapImage(Heatmap h, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        float max = h.max() > 0 ? h.max() : 1;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float v = h.get(x * h.width() / width, y * h.height() / height);
-                int g = Math.max(0, Math.min(255, Math.round(255 * v / max)));
-                image.getRaster().setSample(x, y, 0, g);
-            }
-        }
-        return image;
     }
 }

@@ -27,7 +27,7 @@ class ExitCodeTest {
     @TempDir
     Path dir;
 
-    private static final List<String> COMMANDS = List.of("segment", "eval", "init", "train", "info", "parity");
+    private static final List<String> COMMANDS = List.of("segment", "eval", "init", "train", "info", "parity", "export-demo");
 
     private static CliRun expect(int code, String... args) {
         CliRun r = CliRun.of(args);

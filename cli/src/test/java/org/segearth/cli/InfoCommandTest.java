@@ -19,6 +19,10 @@ class InfoCommandTest {
         assertTrue(info.getAsJsonObject("engines").get("PyTorch").getAsString().startsWith("2.7.1"), run.out());
         assertTrue(info.get("native_library").getAsString().contains("libtorch"), run.out());
         assertTrue(info.getAsJsonObject("providers").has("segmentation head"), run.out());
+        // the natives package of this platform, by flavor, classifier and jar
+        String natives = info.getAsJsonArray("pytorch_natives").get(0).getAsString();
+        assertTrue(natives.startsWith("cpu " + org.segearth.runtime.SdkInfo.platform() + " 2.7.1"), natives);
+        assertTrue(natives.contains("pytorch-native-cpu-2.7.1-"), natives);
     }
 
     @Test

@@ -15,11 +15,13 @@
  * </ul>
  *
  * <p>Run one from the repository root after {@code mvn -q -pl samples -am package -DskipTests}
- * (which also writes the samples' class path to {@code samples/target/classpath.txt}):
+ * (which also writes the samples' class path to {@code samples/target/classpath.txt}); a
+ * {@code MODEL_DIR} to start with is the embedded demo model written out by
+ * {@code ./segearth export-demo --out demo-package}:
  *
  * <pre>
  * java -cp "samples/target/classes:$(cat samples/target/classpath.txt)" org.segearth.samples.QuickStart \
- *     MODEL_DIR testdata/dubai/images/Tile1_image_part_002.jpg "segment the water and the roads" overlay.png
+ *     demo-package testdata/dubai/images/Tile1_image_part_002.jpg "segment the water and the roads" overlay.png
  * </pre>
  *
  * Without arguments a sample prints its usage.

@@ -36,7 +36,8 @@ class QuickStartTest {
         BufferedImage source = ImageIO.read(image.toFile());
         BufferedImage picture = ImageIO.read(overlay.toFile());
         assertEquals(source.getWidth(), picture.getWidth());
-        assertEquals(source.getHeight(), picture.getHeight());
+        assertEquals(source.getHeight() + Overlay.legendHeight(r.targets(), source.getWidth()), picture.getHeight(),
+                "the image, then the legend below it");
         for (Target t : r.targets()) {
             assertEquals(source.getWidth(), t.mask().width());
             assertEquals(t.mask().box(), t.box());

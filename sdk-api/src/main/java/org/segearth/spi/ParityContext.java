@@ -41,7 +41,7 @@ public interface ParityContext {
 
     /**
      * Compares {@code actual} with the expected tensor {@code expected} of {@code io.safetensors}
-     * like {@code numpy.allclose}: |a - e| <= atol + rtol * |e|.
+     * like {@code numpy.allclose}: {@code |a - e| <= atol + rtol * |e|}.
      */
     void compare(String expected, NDArray actual, double atol, double rtol);
 

@@ -6,14 +6,17 @@ import com.sun.jna.NativeLibrary;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import org.segearth.api.SegEarthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that starts DJL. It sets {@code ai.djl.offline=true} before DJL's first use
- * (without it DJL calls out to the network at start) unless the user set the property
- * explicitly, and picks the PyTorch engine whose natives ship in
+ * The one place that starts DJL. Before DJL's first use it applies the settings the command line
+ * runs with ({@link #DEFAULTS}: {@code ai.djl.offline=true}, without which DJL calls out to the
+ * network at start, and {@code ai.djl.pytorch.graph_optimizer=false}), each unless the user set
+ * the property explicitly, so a library user needs no JVM flags; it picks the PyTorch engine whose natives ship in
  * {@code ai.djl.pytorch:pytorch-native-cpu}. Once the engine runs, PyTorch's own C++ warnings
  * (such as {@code Could not initialize NNPACK! Reason: Unsupported hardware}, printed on every
  * process on CPUs without AVX2-era extensions and in the middle of progress bars) are limited to
@@ -21,15 +24,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engines {
 
+    /** The libtorch version the PyTorch engine of this build runs on. */
+    public static final String PYTORCH_NATIVES_VERSION = "2.7.1";
+
     /** Name of DJL's PyTorch engine. */
     public static final String PYTORCH = "PyTorch";
 
     private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
 
+    /**
+     * The engine settings the SDK applies before DJL starts, each unless the JVM already sets it:
+     * offline mode, and PyTorch's TorchScript graph optimizer off (the SDK runs no TorchScript; it
+     * matters to training, and DJL logs a notice at every start while it is on).
+     */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            "ai.djl.offline", "true",
+            "ai.djl.pytorch.graph_optimizer", "false");
+
     static {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        applyDefaults(System.getProperties());
         if (!hasNvidiaDriver()) {
             quietCudaProbe();
         }
@@ -41,7 +54,12 @@ public final class Engines {
 
     private Engines() {}
 
-    /** Makes sure the offline property is set; call before anything touches DJL. */
+    /** Sets each of {@link #DEFAULTS} that {@code properties} lacks. */
+    static void applyDefaults(Properties properties) {
+        DEFAULTS.forEach(properties::putIfAbsent);
+    }
+
+    /** Makes sure the {@link #DEFAULTS} are set; call before anything touches DJL. */
     public static void init() {
         // the static initializer does the work
     }
@@ -54,8 +72,9 @@ public final class Engines {
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the PyTorch engine could not start: " + e.getMessage()
-                    + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu"
-                    + " (classifier linux-x86_64) or a CUDA build to the class path", e);
+                    + "; add ai.djl.pytorch:pytorch-engine and ai.djl.pytorch:pytorch-native-cpu:"
+                    + PYTORCH_NATIVES_VERSION + " with the classifier of this platform (" + SdkInfo.platform()
+                    + "), or point PYTORCH_LIBRARY_PATH at a libtorch " + PYTORCH_NATIVES_VERSION + " installation", e);
         }
     }
 

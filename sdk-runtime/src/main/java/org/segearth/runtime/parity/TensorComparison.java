@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * The result of comparing one tensor with its expected value like {@code numpy.allclose}:
- * |actual - expected| <= atol + rtol * |expected| everywhere.
+ * {@code |actual - expected| <= atol + rtol * |expected|} everywhere.
  *
  * @param name the tensor's name
  * @param shape the expected shape

@@ -1,24 +1,24 @@
 package org.segearth.runtime.render;
 
-import java.awt.AlphaComposite;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import org.segearth.api.Box;
+import java.util.Locale;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.Target;
 
 /**
- * Draws targets over their image: each mask tinted in its own colour with its outline, and a
- * label "index: phrase (score)" at the top of its box.
+ * Draws targets over their image: each mask tinted in its own colour with its outline, and below
+ * the image a legend strip, one entry "index: phrase (score)" per target beside a swatch of its
+ * colour, in as many columns as the width allows. The legend never covers the image: the picture
+ * is the image's width and its height plus the strip's ({@link #legendHeight}); its top
+ * {@code width x height} pixels are the image with the masks drawn in.
  *
  * <pre>{@code
  * BufferedImage picture = Overlay.render(ImageIO.read(file), result.targets());
@@ -34,6 +34,7 @@ public final class Overlay {
     };
 
     private static final float FILL_ALPHA = 0.45f;
+    private static final Color LEGEND_BACKGROUND = new Color(24, 24, 24);
 
     private Overlay() {}
 
@@ -42,37 +43,43 @@ public final class Overlay {
         return PALETTE[Math.floorMod(index, PALETTE.length)];
     }
 
-    /** A new RGB image: {@code image} with the targets drawn over it. */
+    /**
+     * A new RGB image: {@code image} with the targets drawn over it, and the legend below it
+     * (the picture is {@link #legendHeight} rows taller than the image).
+     */
     public static BufferedImage render(BufferedImage image, List<Target> targets) {
         int w = image.getWidth();
         int h = image.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (Target t : targets) {
+            Mask mask = t.mask();
+            if (mask.width() != w || mask.height() != h) {
+                throw new SegEarthException("target " + t.index() + " has a " + mask.width() + "x" + mask.height()
+                        + " mask but the image is " + w + "x" + h);
+            }
+        }
+        Legend legend = Legend.of(targets, w);
+        BufferedImage out = new BufferedImage(w, h + legend.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.drawImage(image, 0, 0, null);
             for (Target t : targets) {
-                Mask mask = t.mask();
-                if (mask.width() != w || mask.height() != h) {
-                    throw new SegEarthException("target " + t.index() + " has a " + mask.width() + "x" + mask.height()
-                            + " mask but the image is " + w + "x" + h);
-                }
-                tint(out, mask, colour(t.index()));
+                tint(out, t.mask(), colour(t.index()));
             }
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(11, Math.min(w, h) / 40)));
-            List<Rectangle> placed = new ArrayList<>();
-            for (Target t : targets) {
-                t.box().ifPresent(box -> placed.add(label(g, box, t, w, h, placed)));
-            }
+            legend.draw(g, h, w);
         } finally {
             g.dispose();
         }
         return out;
     }
 
+    /** Rows of legend below an image {@code width} pixels wide with these targets. */
+    public static int legendHeight(List<Target> targets, int width) {
+        return Legend.of(targets, width).height();
+    }
+
     private static void tint(BufferedImage out, Mask mask, Color c) {
-        int w = out.getWidth();
-        int h = out.getHeight();
+        int w = mask.width();
+        int h = mask.height();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 if (!mask.get(x, y)) {
@@ -93,35 +100,84 @@ public final class Overlay {
         return (r << 16) | (g << 8) | b;
     }
 
-    private static Rectangle label(Graphics2D g, Box box, Target t, int imageWidth, int imageHeight,
-            List<Rectangle> placed) {
-        String text = t.index() + ": " + (t.phrase().isEmpty() ? "target" : t.phrase())
-                + String.format(java.util.Locale.ROOT, " (%.2f)", t.score());
-        FontMetrics fm = g.getFontMetrics();
-        int tw = fm.stringWidth(text) + 6;
-        int th = fm.getHeight();
-        int x = Math.max(0, Math.min(box.x(), imageWidth - tw));
-        Rectangle r = place(placed, x, Math.max(0, box.y() - th), tw, th, imageHeight);
-        int y = r.y;
-        g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.75f));
-        g.setColor(Color.BLACK);
-        g.fillRect(x, y, tw, th);
-        g.setComposite(AlphaComposite.SrcOver);
-        g.setColor(colour(t.index()));
-        g.setStroke(new BasicStroke(1));
-        g.drawString(text, x + 3, y + fm.getAscent());
-        return r;
-    }
-
     /**
-     * The label rectangle at {@code (x, y)}, moved down one label height at a time while it
-     * overlaps a label already drawn (targets whose boxes share a corner) and it still fits.
+     * The legend's layout: a font scaled to the image width (11 to 24 px), entries cut with an
+     * ellipsis to the width, as many columns as fit.
      */
-    static Rectangle place(List<Rectangle> placed, int x, int y, int width, int height, int imageHeight) {
-        Rectangle r = new Rectangle(x, y, width, height);
-        while (placed.stream().anyMatch(r::intersects) && r.y + 2 * height <= imageHeight) {
-            r.y += height;
+    private record Legend(List<String> texts, List<Color> colours, Font font, int line, int columnWidth, int columns,
+            int pad) {
+
+        static Legend of(List<Target> targets, int width) {
+            Font font = new Font(Font.SANS_SERIF, Font.BOLD, Math.max(11, Math.min(24, width / 48)));
+            BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = scratch.createGraphics();
+            try {
+                g.setFont(font);
+                FontMetrics fm = g.getFontMetrics();
+                int pad = Math.max(3, fm.getHeight() / 4);
+                int swatch = fm.getAscent();
+                List<String> texts = new ArrayList<>();
+                List<Color> colours = new ArrayList<>();
+                for (Target t : targets) {
+                    texts.add(t.index() + ": " + (t.phrase().isEmpty() ? "target" : t.phrase())
+                            + String.format(Locale.ROOT, " (%.2f)", t.score()));
+                    colours.add(colour(t.index()));
+                }
+                if (targets.isEmpty()) {
+                    texts.add("no target");
+                    colours.add(null);
+                }
+                int room = Math.max(1, width - 2 * pad - swatch - pad);
+                int widest = 0;
+                for (int i = 0; i < texts.size(); i++) {
+                    texts.set(i, fit(texts.get(i), fm, room));
+                    widest = Math.max(widest, fm.stringWidth(texts.get(i)));
+                }
+                int columnWidth = swatch + pad + widest + 2 * pad;
+                int columns = Math.max(1, Math.min(texts.size(), (width - pad) / Math.max(1, columnWidth)));
+                return new Legend(texts, colours, font, fm.getHeight(), columnWidth, columns, pad);
+            } finally {
+                g.dispose();
+            }
         }
-        return r;
+
+        int rows() {
+            return (texts.size() + columns - 1) / columns;
+        }
+
+        int height() {
+            return rows() * line + 2 * pad;
+        }
+
+        void draw(Graphics2D g, int top, int width) {
+            g.setColor(LEGEND_BACKGROUND);
+            g.fillRect(0, top, width, height());
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(font);
+            FontMetrics fm = g.getFontMetrics();
+            int swatch = fm.getAscent();
+            for (int i = 0; i < texts.size(); i++) {
+                int x = pad + (i % columns) * columnWidth;
+                int y = top + pad + (i / columns) * line;
+                if (colours.get(i) != null) {
+                    g.setColor(colours.get(i));
+                    g.fillRect(x, y + (line - swatch) / 2, swatch, swatch);
+                }
+                g.setColor(Color.WHITE);
+                g.drawString(texts.get(i), x + swatch + pad, y + fm.getAscent());
+            }
+        }
+
+        /** {@code text}, cut with an ellipsis to at most {@code room} pixels. */
+        private static String fit(String text, FontMetrics fm, int room) {
+            if (fm.stringWidth(text) <= room) {
+                return text;
+            }
+            String cut = text;
+            while (!cut.isEmpty() && fm.stringWidth(cut + "\u2026") > room) {
+                cut = cut.substring(0, cut.length() - 1);
+            }
+            return cut + "\u2026";
+        }
     }
 }

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * model has loaded; a folder in the way that holds anything else is never deleted). A base
  * package inside the folders this run writes is refused.
  *
- * <p>The JVM must run with {@code -Dai.djl.pytorch.graph_optimizer=false}; only one gradient
- * collector may exist per JVM, so one run at a time.
+ * <p>PyTorch's graph optimizer must be off ({@code ai.djl.pytorch.graph_optimizer=false}, which
+ * the SDK sets before DJL starts unless the JVM sets it); only one gradient collector may exist
+ * per JVM, so one run at a time.
  *
  * <pre>{@code
  * TrainingResult r = Trainer.builder()

@@ -3,6 +3,7 @@ package org.segearth.runtime.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -37,14 +38,63 @@ class RenderTest {
     }
 
     @Test
-    void labelsOfBoxesSharingACornerDoNotOverlap() {
-        List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
-        placed.add(Overlay.place(placed, 0, 0, 80, 12, 100));
-        placed.add(Overlay.place(placed, 0, 0, 60, 12, 100));
-        placed.add(Overlay.place(placed, 200, 0, 60, 12, 100));
-        assertEquals(List.of(0, 12, 0), placed.stream().map(r -> r.y).toList());
-        // no room below: it stays where it is
-        assertEquals(0, Overlay.place(List.of(new java.awt.Rectangle(0, 0, 80, 12)), 0, 0, 60, 12, 20).y);
+    void theLegendIsBelowTheImageAndCoversNoPixelOfIt() {
+        BufferedImage image = new BufferedImage(128, 103, BufferedImage.TYPE_INT_RGB);
+        List<Target> targets = List.of(square(0, 0, 0, 20, 128, 103), square(1, 100, 0, 20, 128, 103),
+                new Target(2, "a very long phrase that cannot fit in a picture this narrow at all", Mask.builder(128, 103)
+                        .fill(new Box(50, 50, 4, 4)).build(), 0.5, Optional.empty()));
+        BufferedImage out = Overlay.render(image, targets);
+        int legend = Overlay.legendHeight(targets, 128);
+        assertEquals(128, out.getWidth());
+        assertEquals(103 + legend, out.getHeight());
+        assertTrue(legend <= 3 * 20, "three one-line entries, got " + legend + " rows");
+        // the image region outside the masks is the image: no label drawn over it
+        for (int y = 0; y < 103; y++) {
+            for (int x = 22; x < 98; x++) {
+                if (x < 49 || x > 54 || y < 49 || y > 54) {
+                    assertEquals(0, out.getRGB(x, y) & 0xFFFFFF, "pixel " + x + "," + y);
+                }
+            }
+        }
+        // each target's swatch is in the strip
+        for (Target t : targets) {
+            int c = Overlay.colour(t.index()).getRGB() & 0xFFFFFF;
+            boolean found = false;
+            for (int y = 103; y < out.getHeight() && !found; y++) {
+                for (int x = 0; x < 128 && !found; x++) {
+                    found = (out.getRGB(x, y) & 0xFFFFFF) == c;
+                }
+            }
+            assertTrue(found, "swatch of target " + t.index());
+        }
+        // a wide image lays the entries out side by side
+        assertEquals(Overlay.legendHeight(targets.subList(0, 1), 1500), Overlay.legendHeight(targets.subList(0, 2), 1500));
+    }
+
+    @Test
+    void heatmapsUseViridisBlendedOverTheImage() {
+        int low = AttentionHeatmap.colour(0);   // matplotlib's viridis(0) is #440154
+        assertEquals(0x44, (low >> 16) & 0xFF, 4);
+        assertEquals(0x01, (low >> 8) & 0xFF, 4);
+        assertEquals(0x54, low & 0xFF, 4);
+        int top = AttentionHeatmap.colour(1);
+        assertTrue(((top >> 16) & 0xFF) > 240 && ((top >> 8) & 0xFF) > 220 && (top & 0xFF) < 50, Integer.toHexString(top));
+        // a 2x2 grid, hot in its top-left cell, over a mid-grey 40x40 image
+        BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                image.setRGB(x, y, 0x808080);
+            }
+        }
+        BufferedImage out = AttentionHeatmap.render(image, new org.segearth.api.Heatmap(2, 2, new float[] {1, 0, 0, 0}));
+        assertEquals(40, out.getWidth());
+        assertEquals(40, out.getHeight());
+        int hot = out.getRGB(2, 2);
+        int cold = out.getRGB(37, 37);
+        assertTrue(((hot >> 8) & 0xFF) > ((cold >> 8) & 0xFF) && (hot & 0xFF) < (cold & 0xFF), "hot is yellow, cold is blue");
+        assertNotEquals(0x808080, cold & 0xFFFFFF, "the colour is blended everywhere");
+        // bilinear, not a stretched grid: the values change inside a cell's span
+        assertNotEquals(out.getRGB(12, 5), out.getRGB(16, 5));
     }
 
     @Test

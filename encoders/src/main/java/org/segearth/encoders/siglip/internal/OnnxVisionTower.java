@@ -50,7 +50,8 @@ public final class OnnxVisionTower implements VisionTower {
             m = Model.newInstance(name, Device.cpu(), ENGINE);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the ONNX Runtime engine could not start: " + e.getMessage()
-                    + "; add ai.djl.onnxruntime:onnxruntime-engine to the class path", e);
+                    + "; ONNX Runtime is optional (not in the segearth starter): add"
+                    + " ai.djl.onnxruntime:onnxruntime-engine to the class path", e);
         }
         try {
             m.load(onnxFile.toAbsolutePath().getParent(), name, options);

@@ -10,7 +10,7 @@ import org.segearth.spi.nn.Linear;
 /**
  * HF {@code Mask2FormerMaskPredictor}: {@code Mask2FormerMLPPredictionHead} ({@code mask_embedder},
  * three linear layers, ReLU between) on the normed queries, dot product with the mask features,
- * and the next layer's attention mask (logits resized bilinearly to the level, sigmoid < 0.5
+ * and the next layer's attention mask (logits resized bilinearly to the level, {@code sigmoid < 0.5}
  * blocked).
  */
 public final class Mask2FormerMaskPredictor {
@@ -45,7 +45,7 @@ public final class Mask2FormerMaskPredictor {
 
     /**
      * The blocked positions for masked attention at a level: {@code [B, heads, Q, h * w]}, true
-     * where sigmoid(resized logits) < 0.5, rows blocked everywhere unblocked.
+     * where {@code sigmoid(resized logits) < 0.5}, rows blocked everywhere unblocked.
      */
     public NDArray attentionMask(NDArray maskLogits, int height, int width) {
         long[] s = maskLogits.getShape().getShape();

@@ -1,6 +1,7 @@
 package org.segearth.heads.sam.internal;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -59,6 +60,11 @@ public final class OnnxSamImageEncoder implements MaskEncoder {
         if (!Files.isRegularFile(file)) {
             throw new SegEarthException("ONNX SAM image encoder " + file + " does not exist; export the vision encoder"
                     + " to vision_encoder.onnx beside config.json, or choose engine=java");
+        }
+        if (!Engine.hasEngine(ENGINE)) {
+            throw new SegEarthException("the ONNX SAM image encoder " + file + " needs the ONNX Runtime engine, which is"
+                    + " optional (not in the segearth starter): add ai.djl.onnxruntime:onnxruntime-engine to the class"
+                    + " path, or choose engine=java");
         }
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
                 .optModelPath(file).optEngine(ENGINE).optTranslator(new NoopTranslator())
