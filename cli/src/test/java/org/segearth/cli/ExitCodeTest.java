@@ -27,7 +27,15 @@ class ExitCodeTest {
     @TempDir
     Path dir;
 
-    private static final List<String> COMMANDS = List.of("segment", "eval", "init", "train", "info", "parity", "export-demo");
+    /** Every registered command, so that a new one is held to the same help and summary rules. */
+    private static final List<String> COMMANDS =
+            List.copyOf(new picocli.CommandLine(new SegEarthCommand()).getSubcommands().keySet());
+
+    @Test
+    void theCommandListIsComplete() {
+        assertTrue(COMMANDS.containsAll(List.of("segment", "eval", "init", "import", "train", "info", "parity",
+                "serve", "export-demo")), COMMANDS.toString());
+    }
 
     private static CliRun expect(int code, String... args) {
         CliRun r = CliRun.of(args);
