@@ -102,7 +102,7 @@ public final class TorchZipFile implements TensorFile {
         for (String name : entries.keySet()) {
             if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
                 if (pickleName != null) {
-                    throw new SegEarthException(path + ": two data.pkl entries (" + pickleName + ", " + name
+                    throw new SegEarthException(path + ": two data.pkl entries (" + printable(pickleName) + ", " + printable(name)
                             + "); not a torch.save checkpoint");
                 }
                 pickleName = name;
@@ -122,7 +122,7 @@ public final class TorchZipFile implements TensorFile {
         }
         byte[] pickle = entryBytes(path, channel, entries.get(pickleName), fileSize, MAX_PICKLE_BYTES);
         Unpickler unpickler = new Unpickler(path, channel, entries, prefix, fileSize);
-        Object root = SafePickle.read(pickle, path + "!" + pickleName, unpickler);
+        Object root = SafePickle.read(pickle, path + "!" + printable(pickleName), unpickler);
         if (!(root instanceof Map<?, ?> map)) {
             throw new SegEarthException(path + ": data.pkl holds a " + describe(root) + ", not a state dict of tensors");
         }
@@ -387,7 +387,7 @@ public final class TorchZipFile implements TensorFile {
                     }
                     return t;
                 }
-                default -> throw new SegEarthException(path + ": data.pkl calls " + g.name() + ", which is not callable");
+                default -> throw new SegEarthException(path + ": data.pkl calls " + printable(g.name()) + ", which is not callable");
             }
         }
 
@@ -410,7 +410,7 @@ public final class TorchZipFile implements TensorFile {
             }
             DType dtype = type.name().startsWith("torch.") ? STORAGE_TYPES.get(type.name().substring(6)) : null;
             if (dtype == null) {
-                throw new SegEarthException(path + ": a storage's type is " + type.name() + ", not a torch storage type");
+                throw new SegEarthException(path + ": a storage's type is " + printable(type.name()) + ", not a torch storage type");
             }
             long numel = number(t.get(4), "storage size");
             long[] range = storages.get(key);
@@ -418,7 +418,7 @@ public final class TorchZipFile implements TensorFile {
                 ZipEntry entry = entries.get(prefix + "data/" + key);
                 if (entry == null) {
                     throw new SegEarthException(path + ": storage '" + Messages.abbreviate(Messages.printable(key), 60)
-                            + "' has no zip entry " + prefix + "data/" + Messages.abbreviate(Messages.printable(key), 60));
+                            + "' has no zip entry " + printable(prefix) + "data/" + Messages.abbreviate(Messages.printable(key), 60));
                 }
                 if (entry.method() != 0 || entry.compressedSize() != entry.size()) {
                     throw new SegEarthException(path + ": storage entry '" + printable(entry.name()) + "' is compressed"
@@ -502,7 +502,7 @@ public final class TorchZipFile implements TensorFile {
             return "None";
         }
         if (o instanceof Global g) {
-            return "Python name " + g.name();
+            return "Python name " + printable(g.name());
         }
         if (o instanceof TensorRef) {
             return "tensor";

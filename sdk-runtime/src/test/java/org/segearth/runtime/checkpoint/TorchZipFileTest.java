@@ -117,6 +117,18 @@ class TorchZipFileTest {
     }
 
     @Test
+    void entryNamesWithLineBreaksAreEscapedInMessages() throws IOException {
+        // a fuzzing finding: the pickle's entry name, echoed in the unpickler's error, broke the line
+        Path f = dir.resolve("names.bin");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            entry(z, "ons\nOre/data.pkl", new byte[] {(byte) 0x80, 2, 0x0a}, true);
+        }
+        SegEarthException e = assertThrows(SegEarthException.class, () -> TorchZipFile.open(f).close());
+        assertTrue(e.getMessage().contains("ons\\u000aOre/data.pkl"), e.getMessage());
+        assertOneLine(e);
+    }
+
+    @Test
     void aSafetensorsFileIsNotTakenForAZip() {
         assertFalse(TorchZipFile.isZip(Goldens.dir("official_r2_tiny").resolve("model.safetensors")));
         assertTrue(TorchZipFile.isZip(Goldens.dir("official_r2_tiny").resolve("torch_save/pytorch_model.bin")));
