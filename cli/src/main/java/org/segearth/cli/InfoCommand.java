@@ -13,11 +13,12 @@ import org.segearth.runtime.Engines;
 import org.segearth.runtime.SdkInfo;
 import org.segearth.runtime.parity.ParityRunner;
 import org.segearth.runtime.registry.ProviderRegistry;
+import org.segearth.spi.OnnxRuntimeEngine;
 import org.segearth.spi.Provider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code segearth info}: versions, engines, providers and where the native libraries live. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -77,7 +78,8 @@ final class InfoCommand implements Callable<Integer> {
 
     private static String engine(String name) {
         try {
-            Engine engine = Engines.PYTORCH.equals(name) ? Engines.pytorch() : Engine.getEngine(name);
+            Engine engine = Engines.PYTORCH.equals(name) ? Engines.pytorch()
+                    : OnnxRuntimeEngine.NAME.equals(name) ? OnnxRuntimeEngine.start() : Engine.getEngine(name);
             return engine.getVersion() + " on " + engine.defaultDevice();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return "unavailable: " + e.getMessage();

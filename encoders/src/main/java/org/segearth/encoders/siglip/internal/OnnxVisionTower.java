@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.segearth.api.SegEarthException;
+import org.segearth.spi.OnnxRuntimeEngine;
 
 /**
  * A {@link VisionTower} backed by an ONNX file run by ONNX Runtime through DJL's OnnxRuntime
@@ -47,6 +48,7 @@ public final class OnnxVisionTower implements VisionTower {
         String name = onnxFile.getFileName().toString().replaceFirst("\\.onnx$", "");
         Model m;
         try {
+            OnnxRuntimeEngine.start();
             m = Model.newInstance(name, Device.cpu(), ENGINE);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new SegEarthException("the ONNX Runtime engine could not start: " + e.getMessage()

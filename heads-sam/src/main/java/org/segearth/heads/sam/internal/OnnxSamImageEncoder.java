@@ -19,6 +19,7 @@ import java.util.Map;
 import org.segearth.api.SegEarthException;
 import org.segearth.spi.FeatureSpec;
 import org.segearth.spi.MaskEncoder;
+import org.segearth.spi.OnnxRuntimeEngine;
 import org.segearth.spi.config.SamConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,7 @@ public final class OnnxSamImageEncoder implements MaskEncoder {
                 .optModelPath(file).optEngine(ENGINE).optTranslator(new NoopTranslator())
                 .optOptions(sessionOptions).build();
         try {
+            OnnxRuntimeEngine.start();
             ZooModel<NDList, NDList> model = criteria.loadModel();
             LOG.debug("loaded ONNX SAM image encoder {}", file);
             return new OnnxSamImageEncoder(model, SamImageEncoder.specOf(config), file);
