@@ -120,6 +120,7 @@ function clearResult() {
   state.urls = []; state.masks = []; state.visible = [];
   $("targets").innerHTML = ""; $("answer-line").innerHTML = ""; $("timings").textContent = "";
   $("download-masks").innerHTML = ""; $("downloads").hidden = true;
+  $("download-geojson").hidden = true; $("download-geojson").removeAttribute("href");
 }
 
 function showResult(result) {
@@ -143,6 +144,14 @@ function showResult(result) {
   const url = URL.createObjectURL(json);
   state.urls.push(url);
   $("download-json").href = url;
+  if (result.geojson) {
+    // a GeoTIFF: the targets' polygons in longitude/latitude (RFC 7946)
+    const geo = new Blob([JSON.stringify(result.geojson)], { type: "application/geo+json" });
+    const geoUrl = URL.createObjectURL(geo);
+    state.urls.push(geoUrl);
+    $("download-geojson").href = geoUrl;
+    $("download-geojson").hidden = false;
+  }
   $("downloads").hidden = false;
   $("timings").textContent = "timings: " + Object.entries(result.timings).map(([k, v]) => `${k.replace(/_ms$/, "")} ${Math.round(v)} ms`).join(", ");
   draw();
