@@ -148,6 +148,7 @@ class PageBrowserTest {
         saveScreenshot("serve-page-heatmaps.png", null);
         driver.findElement(By.id("heatmaps")).click();
 
+        assertTrue(!driver.findElement(By.id("download-geojson")).isDisplayed(), "no GeoJSON for a JPEG");
         // downloads: the result JSON (COCO RLE) and one PNG per target
         JsonObject json = JsonParser.parseString(fetchText("#download-json")).getAsJsonObject();
         assertEquals(targets.size(), json.getAsJsonArray("targets").size());
@@ -198,6 +199,45 @@ class PageBrowserTest {
         }
         // the grey background shows wherever no mask is drawn (masks may overlap, so at least the rest)
         assertTrue(grey >= 128 * 103 - area && grey < 128 * 103, grey + " grey pixels, mask area " + area);
+    }
+
+    @Test
+    void uploadAGeoTiffAndDownloadItsTargetsAsGeoJson() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, PATIENCE);
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        Path tiff = temp.resolve(ServeGeoTiffTest.NAIP);
+        Files.write(tiff, ServeGeoTiffTest.fixture(ServeGeoTiffTest.NAIP));
+        driver.findElement(By.id("file")).sendKeys(tiff.toString());
+        wait.until(d -> d.findElement(By.id("image-name")).getText().equals(ServeGeoTiffTest.NAIP));
+        driver.findElement(By.id("instruction")).sendKeys("segment the water and the roads");
+        driver.findElement(By.cssSelector("details summary")).click();
+        driver.findElement(By.id("answer")).sendKeys("sure, [SEG] water and [SEG] roads.");
+        wait.until(d -> d.findElement(By.id("submit")).isEnabled());
+        assertTrue(!driver.findElement(By.id("download-geojson")).isDisplayed(), "no GeoJSON before a result");
+        driver.findElement(By.id("submit")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#targets li.target")).isEmpty()
+                || d.findElement(By.id("status")).getAttribute("class").contains("error"));
+        assertEquals(2, driver.findElements(By.cssSelector("#targets li.target")).size(),
+                driver.findElement(By.id("status")).getText());
+        WebElement link = driver.findElement(By.id("download-geojson"));
+        assertTrue(link.isDisplayed(), "the GeoJSON download appears for a GeoTIFF");
+        saveScreenshot("serve-page-geotiff.png", null);
+
+        JsonObject geojson = JsonParser.parseString(fetchText("#download-geojson")).getAsJsonObject();
+        assertEquals("FeatureCollection", geojson.get("type").getAsString());
+        assertTrue(geojson.getAsJsonArray("features").size() > 0, geojson.toString());
+        JsonObject first = geojson.getAsJsonArray("features").get(0).getAsJsonObject();
+        double lon = first.getAsJsonObject("geometry").getAsJsonArray("coordinates").get(0).getAsJsonArray().get(0)
+                .getAsJsonArray().get(0).getAsDouble();
+        assertTrue(lon > -118.2554 && lon < -118.2536, "a longitude of the LAX tile: " + lon);
+        link.click();
+        Path downloaded = temp.resolve("downloads").resolve("targets.geojson");
+        wait.until(d -> Files.isRegularFile(downloaded));
+        assertEquals(geojson, JsonParser.parseString(Files.readString(downloaded)));
+
+        // a plain image afterwards: the GeoJSON download goes away
+        driver.findElement(By.cssSelector("#examples button.example")).click();
+        wait.until(d -> !d.findElement(By.id("download-geojson")).isDisplayed());
     }
 
     /** Saves a screenshot as {@code target/NAME}, and as {@code extra} when given. */
