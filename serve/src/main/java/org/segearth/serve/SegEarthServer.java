@@ -270,11 +270,13 @@ public final class SegEarthServer implements AutoCloseable {
         String instruction;
         String answer;
         boolean heatmaps;
+        boolean preview;
         try {
             file = ctx.uploadedFile("image");
             instruction = ctx.formParam("instruction");
             answer = ctx.formParam("answer");
             heatmaps = "true".equalsIgnoreCase(ctx.formParam("heatmaps"));
+            preview = "true".equalsIgnoreCase(ctx.formParam("preview"));
         } catch (IllegalStateException e) {
             // Jetty refuses a multipart body over the configured sizes while it reads it
             throw tooLarge(length);
@@ -316,7 +318,19 @@ public final class SegEarthServer implements AutoCloseable {
             body.add("geojson", JsonParser.parseString(image.geoJson().featureCollection(done.value().targets())));
             timings.addProperty("geojson_ms", (System.nanoTime() - g0) / 1e6);
         }
+        if (preview) {
+            body.addProperty("preview", previewPng((ImageSource.Rgb) source));
+        }
         json(ctx, 200, body);
+    }
+
+    /** The image as the model got it, as a PNG {@code data:} URL (for a client that cannot show a TIFF). */
+    private static String previewPng(ImageSource.Rgb image) throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(RgbImage.of(image.width(), image.height(), image.rgb()).toBufferedImage(), "png", png)) {
+            throw new SegEarthException("no PNG writer available for the preview");
+        }
+        return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
     /**
