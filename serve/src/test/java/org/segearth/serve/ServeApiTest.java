@@ -136,6 +136,25 @@ class ServeApiTest {
         assertTrue(features.size() > 0, "the demo model finds something on the tile: " + targets);
     }
 
+    /** A scene of one tile: the service's GeoJSON is the command line's targets.geojson, feature for feature. */
+    @Test
+    void aGeoTiffsGeoJsonIsTheScenePathsTargetsGeoJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+            throws Exception {
+        byte[] naip = ServeGeoTiffTest.fixture(ServeGeoTiffTest.NAIP);
+        Http.Answer a = Http.segment(port, naip, Http.fields("instruction", "segment the water and the roads"));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        java.nio.file.Path scene = java.nio.file.Files.write(temp.resolve("scene.tif"), naip);
+        try (Segmenter segmenter = Segmenter.builder().maskLogits(true).build()) {
+            new org.segearth.geo.SceneSegmenter(segmenter, org.segearth.geo.SceneOptions.defaults())
+                    .segment(scene, "segment the water and the roads", temp.resolve("out"));
+        }
+        var expected = JsonParser.parseString(java.nio.file.Files.readString(temp.resolve("out/targets.geojson")))
+                .getAsJsonObject().getAsJsonArray("features");
+        var features = a.json().getAsJsonObject("geojson").getAsJsonArray("features");
+        assertTrue(features.size() > 0);
+        assertEquals(new java.util.HashSet<>(expected.asList()), new java.util.HashSet<>(features.asList()));
+    }
+
     @Test
     void badRequestsGetOneLineErrorsAndTheServiceKeepsServing() throws Exception {
         byte[] tile = Http.example("dubai-tile1-part001.jpg");
