@@ -12,6 +12,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -326,11 +328,11 @@ public final class SegEarthServer implements AutoCloseable {
 
     /** The image as the model got it, as a PNG {@code data:} URL (for a client that cannot show a TIFF). */
     private static String previewPng(ImageSource.Rgb image) throws IOException {
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(RgbImage.of(image.width(), image.height(), image.rgb()).toBufferedImage(), "png", png)) {
             throw new SegEarthException("no PNG writer available for the preview");
         }
-        return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
     /**
