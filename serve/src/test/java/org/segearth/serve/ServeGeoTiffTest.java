@@ -153,10 +153,22 @@ class ServeGeoTiffTest {
                     .getAsJsonObject("components").getAsJsonObject("schemas");
             JsonObject described = schemas.getAsJsonObject("Result").getAsJsonObject("properties");
             JsonObject r = Http.segment(server.port(), fixture(NAIP), Http.fields("instruction", "the airport",
-                    "heatmaps", "true")).json();
+                    "heatmaps", "true", "preview", "true")).json();
+            assertTrue(r.has("geojson") && r.has("preview"), r.keySet().toString());
             for (String key : r.keySet()) {
                 assertTrue(described.has(key), "'" + key + "' is not in the Result schema");
             }
+            JsonObject targetProps = schemas.getAsJsonObject("Target").getAsJsonObject("properties");
+            for (String key : r.getAsJsonArray("targets").get(0).getAsJsonObject().keySet()) {
+                assertTrue(targetProps.has(key), "'" + key + "' is not in the Target schema");
+            }
+            // the preview is the scene as the model got it: a PNG of the same size
+            String preview = r.get("preview").getAsString();
+            assertTrue(preview.startsWith("data:image/png;base64,"), preview.substring(0, 40));
+            var png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder()
+                    .decode(preview.substring(preview.indexOf(',') + 1))));
+            assertEquals(256, png.getWidth());
+            assertEquals(256, png.getHeight());
             JsonObject featureProps = schemas.getAsJsonObject("Feature").getAsJsonObject("properties")
                     .getAsJsonObject("properties").getAsJsonObject("properties");
             for (JsonElement f : r.getAsJsonObject("geojson").getAsJsonArray("features")) {
