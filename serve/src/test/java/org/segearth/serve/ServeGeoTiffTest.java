@@ -137,6 +137,10 @@ class ServeGeoTiffTest {
             String why = lambert.json().get("error").getAsString();
             assertTrue(why.startsWith("image: its coordinate reference system is not supported"), why);
             assertFalse(why.contains("segearth-upload"), why);
+            Http.Answer nodata = Http.segment(server.port(), fixture("nodata-only.tif"), Http.fields("instruction", "x"));
+            assertEquals(400, nodata.status());
+            assertTrue(nodata.json().get("error").getAsString().startsWith("image holds only nodata (0.0)"),
+                    nodata.json().toString());
 
             // the service goes on: a GeoTIFF within the limit
             Http.Answer ok = Http.segment(server.port(), fixture("spacenet-lasvegas-wgs84-uint16-tiled-lzw.tif"),
