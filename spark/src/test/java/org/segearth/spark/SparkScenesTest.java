@@ -128,6 +128,33 @@ class SparkScenesTest {
     }
 
     @Test
+    void tilesOfNodataAreSkippedAsOnOneMachine() throws Exception {
+        // 160 x 80 float32, valid only in a box: of the 6 tiles of 64 the two at column 96 hold nodata only
+        Path scene = LocalSpark.testdata().resolve("geo/float32-nodata.tif");
+        SceneOptions options = SceneOptions.defaults().withTile(64, 8).withStretch(0, 0.5).withNativeVectorCrs(true);
+        Path single = tmp.resolve("single");
+        SceneResult expected;
+        try (Segmenter segmenter = Segmenter.builder().threads(1).maskLogits(true).build()) {
+            expected = new SceneSegmenter(segmenter, options).segment(scene, "segment the box", single);
+        }
+        assertEquals(2, expected.skippedTiles());
+        Path cluster = tmp.resolve("cluster");
+        List<Row> rows = SparkScenes.builder().options(options).outputColumn("out").build()
+                .transform(LocalSpark.session().createDataFrame(
+                        List.of(RowFactory.create(scene.toString(), "segment the box", cluster.toString())),
+                        new StructType().add("scene", DataTypes.StringType).add("instruction", DataTypes.StringType)
+                                .add("out", DataTypes.StringType)))
+                .collectAsList();
+        assertEquals(Math.max(1, expected.targets().size()), rows.size());
+        for (Row r : rows) {
+            assertNull(r.get(r.fieldIndex("error")), () -> r.getString(r.fieldIndex("error")));
+        }
+        for (String name : expected.files()) {
+            assertArrayEquals(Files.readAllBytes(single.resolve(name)), Files.readAllBytes(cluster.resolve(name)), name);
+        }
+    }
+
+    @Test
     void inputsThatCannotWorkAreRefusedWhenTheJobIsBuilt() {
         Dataset<Row> input = LocalSpark.session().createDataFrame(List.of(RowFactory.create("a.tif", "x", 1)),
                 new StructType().add("scene", DataTypes.StringType).add("instruction", DataTypes.StringType)
