@@ -77,15 +77,21 @@ final class SceneRows {
         v[inputs + TILE] = tile;
         v[inputs + PLAN] = plan;
         v[inputs + VALID] = valid;
-        v[inputs + PHRASES] = phrases == null ? null : CollectionConverters.asScala(phrases).toSeq();
+        v[inputs + PHRASES] = phrases == null ? null : seq(phrases);
         v[inputs + FROM_MASKS] = fromMasks;
         v[inputs + ERROR] = error;
         return RowFactory.create(v);
     }
 
     static Row plan(ScenePlan p) {
-        return RowFactory.create(p.width(), p.height(), p.bands(), p.stretch().min(), p.stretch().max(), p.tile(),
-                p.overlap());
+        return RowFactory.create(p.width(), p.height(), seq(Arrays.stream(p.bands()).boxed().toList()),
+                seq(Arrays.stream(p.stretch().min()).boxed().toList()),
+                seq(Arrays.stream(p.stretch().max()).boxed().toList()), p.tile(), p.overlap());
+    }
+
+    /** A list as the value of an array column (the type Spark's encoder takes and gives back). */
+    private static Object seq(List<?> list) {
+        return CollectionConverters.asScala(list).toSeq();
     }
 
     static ScenePlan plan(Row r) {
