@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * order of {@link ScenePlan#window}: for each tile its {@link #pixels} (nodata and quick-look) and,
  * unless it was skipped, its {@link #add targets}; after each row of tiles {@link #finishRows};
  * at the end {@link #finish}. Targets with equal normalised phrases are one scene target; their
- * logits are blended with linear ramps over the overlaps (see {@link TileBlender}).
+ * logits are blended with linear ramps over the overlaps (see {@code internal.TileBlender}).
  *
  * <pre>{@code
  * try (SceneMerger merger = new SceneMerger(scene, plan, options, staging)) {
