@@ -1,49 +1,16 @@
 package org.segearth.geo;
 
-import java.awt.geom.AffineTransform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
-import org.apache.sis.referencing.CRS;
-import org.apache.sis.referencing.CommonCRS;
-import org.apache.sis.referencing.IdentifiedObjects;
-import org.apache.sis.measure.Units;
-import org.locationtech.jts.geom.Coordinate;
-import org.locationtech.jts.geom.CoordinateSequence;
-import org.locationtech.jts.geom.CoordinateSequenceFilter;
-import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.geom.Polygon;
-import org.locationtech.jts.geom.util.AffineTransformation;
-import org.locationtech.jts.geom.util.GeometryFixer;
-import org.locationtech.jts.simplify.DouglasPeuckerSimplifier;
-import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
-import org.opengis.referencing.crs.CoordinateReferenceSystem;
-import org.opengis.referencing.crs.GeographicCRS;
-import org.opengis.referencing.operation.MathTransform;
-import org.opengis.referencing.operation.TransformException;
-import org.opengis.util.FactoryException;
-import org.segearth.api.ImageSource;
 import org.segearth.api.InvalidInputException;
-import org.segearth.api.SegEarthException;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
-import org.segearth.api.Target;
-import org.segearth.geo.internal.Areas;
-import org.segearth.geo.internal.GeoJsonWriter;
-import org.segearth.geo.internal.QuickLook;
-import org.segearth.geo.internal.TileBlender;
-import org.segearth.geo.internal.TileLayout;
 import org.segearth.runtime.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The segmenter should be built with {@code maskLogits(true)} so that overlapping tiles blend on
- * logits; without them each tile's mask counts as logit +1 inside and -1 outside.
+ * logits; without them each tile's mask counts as logit +1 inside and -1 outside. The tiles come
+ * from a {@link ScenePlan} and are merged by a {@link SceneMerger}, the same merge that Spark's
+ * scene stage runs, so a scene gives the same targets and files wherever its tiles were segmented.
  */
 public final class SceneSegmenter {
 
@@ -137,259 +106,35 @@ public final class SceneSegmenter {
         }
     }
 
-    private int[] bands(GeoScene s) {
-        int[] user = options.bands();
-        int[] bands;
-        if (user.length > 0) {
-            bands = user.length == 1 ? new int[] {user[0] - 1, user[0] - 1, user[0] - 1}
-                    : new int[] {user[0] - 1, user[1] - 1, user[2] - 1};
-            for (int b : user) {
-                if (b > s.bandCount()) {
-                    throw new InvalidInputException(s.file() + " has " + s.bandCount() + " band"
-                            + (s.bandCount() == 1 ? "" : "s") + "; --bands " + b + " is out of range (1.."
-                            + s.bandCount() + ")");
-                }
-            }
-        } else {
-            bands = s.bandCount() >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
-        }
-        return bands;
-    }
-
     private SceneResult run(GeoScene s, String instruction, Path staging) throws IOException {
-        int[] bands = bands(s);
-        Stretch stretch = options.stretchMin().isPresent()
-                ? Stretch.fixed(3, options.stretchMin().get(), options.stretchMax().get())
-                : Stretch.auto(s, bands);
-        int tile = options.tileSide();
-        int overlap = options.overlapPixels();
-        TileLayout layout = new TileLayout(s.width(), s.height(), tile, overlap);
+        ScenePlan plan = ScenePlan.of(s, options);
+        int overlap = plan.overlap();
         LOG.info("{}: {}x{}, {} band(s) {}, stretch {}, {} tiles of {}x{} sharing {} px", s.file(), s.width(),
-                s.height(), s.bandCount(), s.sampleType(), stretch, layout.count(), layout.tileWidth(),
-                layout.tileHeight(), overlap);
-        QuickLook quickLook = new QuickLook(s.width(), s.height());
-        double nodata = s.nodata().orElse(Double.NaN);
-        int[] xs = layout.xs();
-        int[] ys = layout.ys();
-        int w = layout.tileWidth();
-        int h = layout.tileHeight();
+                s.height(), s.bandCount(), s.sampleType(), plan.stretch(), plan.tileCount(), plan.tileWidth(),
+                plan.tileHeight(), overlap);
+        int[] xs = plan.xs();
+        int[] ys = plan.ys();
+        int w = plan.tileWidth();
+        int h = plan.tileHeight();
         int done = 0;
         int skipped = 0;
-        boolean warned = false;
-        List<TileBlender.Blend> blends;
-        try (TileBlender blender = new TileBlender(s.width(), s.height(), h, staging, s.directory(), quickLook)) {
+        try (SceneMerger merger = new SceneMerger(s, plan, options, staging)) {
             for (int k = 0; k < ys.length; k++) {
                 int y0 = ys[k];
-                float[] rampY = TileLayout.ramp(y0, h, s.height(), overlap);
                 for (int x0 : xs) {
-                    float[] rampX = TileLayout.ramp(x0, w, s.width(), overlap);
-                    float[][] window = s.read(x0, y0, w, h, bands);
-                    byte[] rgb = new byte[w * h * 3];
-                    boolean[] invalid = new boolean[w * h];
-                    int valid = 0;
-                    for (int i = 0; i < w * h; i++) {
-                        if (!validPixel(window, i, nodata)) {
-                            invalid[i] = true;
-                            continue;
-                        }
-                        valid++;
-                        for (int b = 0; b < 3; b++) {
-                            rgb[i * 3 + b] = (byte) stretch.apply(b, window[b][i]);
-                        }
-                    }
-                    blender.nodata(x0, y0, w, h, invalid);
-                    quickLook.addPixels(x0, y0, w, h, rgb);
-                    if (valid == 0) {
+                    ScenePlan.Pixels px = plan.read(s, x0, y0);
+                    merger.pixels(x0, y0, px);
+                    if (px.valid() == 0) {
                         skipped++;
                     } else {
-                        SegmentationResult r = segmenter.segment(ImageSource.ofRgb(rgb, w, h), instruction);
-                        warned |= addTargets(blender, r, x0, y0, w, h, rampX, rampY, warned);
+                        SegmentationResult r = segmenter.segment(px.image(), instruction);
+                        merger.add(TileTargets.of(r, x0, y0, w, h));
                     }
-                    options.progress().tiles(++done, layout.count());
+                    options.progress().tiles(++done, plan.tileCount());
                 }
-                blender.finishRows(k + 1 < ys.length ? ys[k + 1] : s.height());
+                merger.finishRows(k + 1 < ys.length ? ys[k + 1] : s.height());
             }
-            if (skipped == layout.count()) {
-                throw new InvalidInputException(s.file() + " holds only nodata"
-                        + s.nodata().map(v -> " (" + v + ")").orElse("") + ": no tile has a valid pixel");
-            }
-            blends = blender.finish();
+            return merger.finish(skipped);
         }
-        return write(s, staging, blends, quickLook, layout, skipped, stretch);
-    }
-
-    private static boolean validPixel(float[][] window, int i, double nodata) {
-        for (float[] band : window) {
-            if (Float.isNaN(band[i]) || band[i] == nodata) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Groups a tile's targets by normalised phrase and adds their logits; returns whether logits were missing. */
-    private static boolean addTargets(TileBlender blender, SegmentationResult r, int x0, int y0, int w, int h,
-            float[] rampX, float[] rampY, boolean warned) throws IOException {
-        Map<String, float[]> logits = new LinkedHashMap<>();
-        Map<String, double[]> scoreArea = new LinkedHashMap<>();
-        boolean missing = false;
-        for (Target t : r.targets()) {
-            float[] l;
-            if (t.logits().isPresent()) {
-                l = t.logits().get().values();
-            } else {
-                missing = true;
-                l = new float[w * h];
-                for (int i = 0; i < l.length; i++) {
-                    l[i] = t.mask().get(i % w, i / w) ? 1f : -1f;
-                }
-            }
-            String phrase = normalisePhrase(t.phrase());
-            float[] prior = logits.get(phrase);
-            if (prior == null) {
-                logits.put(phrase, l);
-                scoreArea.put(phrase, new double[] {t.score() * t.area(), t.area(), t.score()});
-            } else {
-                for (int i = 0; i < l.length; i++) {
-                    prior[i] = Math.max(prior[i], l[i]);
-                }
-                double[] sa = scoreArea.get(phrase);
-                sa[0] += t.score() * t.area();
-                sa[1] += t.area();
-                sa[2] = Math.max(sa[2], t.score());
-            }
-        }
-        if (missing && !warned) {
-            LOG.warn("the segmenter gives no mask logits (build it with maskLogits(true)); tiles blend on their masks");
-        }
-        for (Map.Entry<String, float[]> e : logits.entrySet()) {
-            double[] sa = scoreArea.get(e.getKey());
-            double score = sa[1] > 0 ? sa[0] / sa[1] : sa[2];
-            blender.add(e.getKey(), x0, y0, w, h, e.getValue(), rampX, rampY, score, (long) sa[1]);
-        }
-        return missing;
-    }
-
-    private SceneResult write(GeoScene s, Path staging, List<TileBlender.Blend> blends, QuickLook quickLook,
-            TileLayout layout, int skipped, Stretch stretch) throws IOException {
-        CoordinateReferenceSystem crs = s.crs().orElseThrow();
-        AffineTransform g = s.pixelToCrs().orElseThrow();
-        AffineTransformation pixelToCrs = new AffineTransformation(g.getScaleX(), g.getShearX(), g.getTranslateX(),
-                g.getShearY(), g.getScaleY(), g.getTranslateY());
-        MathTransform toLonLat;
-        try {
-            toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
-        } catch (FactoryException e) {
-            throw new InvalidInputException(s.file() + ": its CRS " + crs.getName() + " cannot be converted to WGS 84: "
-                    + GeoScene.oneLine(e), e);
-        }
-        boolean geographic = crs instanceof GeographicCRS;
-        double unitToMetre = geographic ? Double.NaN : metresPerUnit(crs);
-        boolean nativeOut = options.nativeVectorCrs();
-        String crsName = nativeOut ? crsUrn(crs, geographic) : null;
-        List<String> files = new ArrayList<>();
-        List<SceneResult.SceneTarget> targets = new ArrayList<>();
-        List<String> phrases = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        List<byte[]> quickMasks = new ArrayList<>();
-        try (GeoJsonWriter json = new GeoJsonWriter(staging.resolve("targets.geojson"), crsName,
-                nativeOut && !geographic ? 3 : 8)) {
-            for (TileBlender.Blend b : blends) {
-                if (b.pixels() == 0) {
-                    continue; // named by some tile, but nothing left after blending: no target, not a blank mask
-                }
-                int index = targets.size();
-                String name = "mask-" + index + ".tif";
-                Files.move(b.file(), staging.resolve(name));
-                files.add(name);
-                double area = 0;
-                int count = 0;
-                for (Polygon p : b.polygons().polygons()) {
-                    Geometry px = options.simplify() > 0 ? TopologyPreservingSimplifier.simplify(p, options.simplify())
-                            : DouglasPeuckerSimplifier.simplify(p, 0);
-                    Geometry native_ = valid(pixelToCrs.transform(px));
-                    Geometry lonLat = valid(transform(native_, toLonLat));
-                    for (int i = 0; i < native_.getNumGeometries(); i++) {
-                        Polygon part = (Polygon) native_.getGeometryN(i);
-                        Polygon partLonLat = (Polygon) (native_.getNumGeometries() == lonLat.getNumGeometries()
-                                ? lonLat.getGeometryN(i) : transform(part, toLonLat));
-                        double m2 = geographic ? Areas.geodesic(partLonLat) : part.getArea() * unitToMetre * unitToMetre;
-                        Polygon written = nativeOut ? (geographic ? partLonLat : part) : partLonLat;
-                        json.polygon(written, b.phrase(), b.score(), index, m2);
-                        area += m2;
-                        count++;
-                    }
-                }
-                targets.add(new SceneResult.SceneTarget(index, b.phrase(), b.score(), b.pixels(), area, count, b.tiles()));
-                phrases.add(b.phrase());
-                scores.add(b.score());
-                quickMasks.add(b.quickMask());
-            }
-        }
-        files.add("targets.geojson");
-        if (!ImageIO.write(quickLook.render(phrases, scores, quickMasks), "png", staging.resolve("quicklook.png").toFile())) {
-            throw new SegEarthException("no PNG writer available for the quick-look");
-        }
-        files.add("quicklook.png");
-        SceneResult result = new SceneResult(s.width(), s.height(), crs.getName().getCode(), layout.count(), skipped,
-                stretch.toString(), targets, List.of());
-        files.add("scene.json");
-        result = new SceneResult(result.width(), result.height(), result.crs(), result.tiles(), result.skippedTiles(),
-                result.stretch(), targets, files);
-        Files.writeString(staging.resolve("scene.json"), SceneJson.toJson(s.file(), result), StandardCharsets.UTF_8);
-        return result;
-    }
-
-    private static Geometry valid(Geometry g) {
-        return g.isValid() ? g : GeometryFixer.fix(g);
-    }
-
-    private static double metresPerUnit(CoordinateReferenceSystem crs) {
-        javax.measure.Unit<?> unit = crs.getCoordinateSystem().getAxis(0).getUnit();
-        try {
-            return unit.asType(javax.measure.quantity.Length.class).getConverterTo(Units.METRE).convert(1.0);
-        } catch (ClassCastException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String crsUrn(CoordinateReferenceSystem crs, boolean geographic) {
-        if (geographic) {
-            return "urn:ogc:def:crs:OGC:1.3:CRS84"; // longitude first, as written
-        }
-        try {
-            Integer code = IdentifiedObjects.lookupEPSG(crs);
-            return code == null ? null : "urn:ogc:def:crs:EPSG::" + code;
-        } catch (FactoryException e) {
-            return null;
-        }
-    }
-
-    private static Geometry transform(Geometry g, MathTransform t) {
-        Geometry copy = g.copy();
-        copy.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int i) {
-                double[] p = {seq.getX(i), seq.getY(i)};
-                try {
-                    t.transform(p, 0, p, 0, 1);
-                } catch (TransformException e) {
-                    throw new SegEarthException("a polygon vertex cannot be converted to WGS 84: " + e.getMessage(), e);
-                }
-                seq.setOrdinate(i, Coordinate.X, p[0]);
-                seq.setOrdinate(i, Coordinate.Y, p[1]);
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return true;
-            }
-        });
-        return copy;
     }
 }

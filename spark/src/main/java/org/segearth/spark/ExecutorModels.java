@@ -31,7 +31,8 @@ final class ExecutorModels {
         if (s == null) {
             int threads = threads(spec);
             long t0 = System.nanoTime();
-            SegmenterBuilder b = org.segearth.api.Segmenter.builder().precision(spec.precision()).threads(threads);
+            SegmenterBuilder b = org.segearth.api.Segmenter.builder().precision(spec.precision()).threads(threads)
+                    .maskLogits(spec.maskLogits());
             if (spec.model() != null) {
                 b.model(resolve(spec.model()));
             }

@@ -7,10 +7,9 @@ import org.segearth.api.ImageSource;
 
 /**
  * What one input row of a {@link SparkSegmenter} job segments: the columns it reads and how it
- * turns a row into an image. {@link #paths} reads whole image files; this is also the place where
- * a tile stage plugs in: an input that reads one window of a scene (scene path plus window
- * columns) gives one row per tile, every input column is kept in the output rows, and a second
- * stage groups the tile rows by scene and merges them into scene targets.
+ * turns a row into an image. {@link #paths} reads whole image files; other units of work (crops,
+ * images in a table) plug in here. GeoTIFF scenes, cut into tiles and merged per scene, are
+ * {@link SparkScenes}'s.
  *
  * <pre>{@code
  * ImageInput whole = ImageInput.paths("path");

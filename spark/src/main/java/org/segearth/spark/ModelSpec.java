@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param head the head provider name, or null for the package's
  * @param precision {@code auto}, {@code f32}, {@code f16-upcast} or {@code f16}
  * @param threads intra-op threads, 0 for the task's cores
+ * @param maskLogits whether targets carry their mask logits (the scene stage blends tiles on them)
  */
-record ModelSpec(String model, String head, String precision, int threads) implements Serializable {
+record ModelSpec(String model, String head, String precision, int threads, boolean maskLogits) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

@@ -89,6 +89,11 @@ final class SegmentPartition implements MapPartitionsFunction<Row, Row> {
         } catch (RuntimeException unnamed) {
             what = null;
         }
+        return errorMessage(what, e);
+    }
+
+    /** A row's error: the first line of {@code e}'s message, prefixed with {@code what} failed unless it names it. */
+    static String errorMessage(String what, RuntimeException e) {
         String text = e.getMessage() == null ? e.toString()
                 : e instanceof SegEarthException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
         text = text.lines().findFirst().orElse(text);

@@ -58,7 +58,7 @@ public final class SparkEvaluation {
         this.dataset = b.dataset;
         this.root = b.root;
         this.split = b.split;
-        this.model = new ModelSpec(b.model, b.head, b.precision, b.threads);
+        this.model = new ModelSpec(b.model, b.head, b.precision, b.threads, false);
         this.mode = b.mode;
         this.style = b.style;
         this.partitions = b.partitions;

@@ -50,7 +50,7 @@ public final class SparkSegmenter {
     private final String instructionColumn;
 
     private SparkSegmenter(Builder b) {
-        this.model = new ModelSpec(b.model, b.head, b.precision, b.threads);
+        this.model = new ModelSpec(b.model, b.head, b.precision, b.threads, false);
         this.input = b.input != null ? b.input : ImageInput.paths(b.imageColumn);
         this.instructionColumn = b.instructionColumn;
     }
