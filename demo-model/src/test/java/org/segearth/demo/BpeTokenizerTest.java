@@ -146,4 +146,19 @@ class BpeTokenizerTest {
         assertEquals(2 + 256 + 3, vocab.size());
         assertEquals(2 + 256 + 2, vocab.get("Ġthe").getAsInt());
     }
+
+    @Test
+    void initialPackageIsSizedToTheChosenVocabulary() throws IOException {
+        Path pkg = tmp.resolve("pkg");
+        DemoModelFactory.Summary s = DemoModelFactory.create(pkg, DemoConfig.proposed(), 1, false,
+                DemoModelFactory.Vocabulary.named("bpe"));
+        assertEquals(2000, s.vocabulary());
+        assertEquals(1, s.segTokenId());
+        assertEquals(0, s.eosTokenId());
+        assertEquals(shipped, Files.readString(pkg.resolve("mllm/tokenizer.json")));
+        JsonObject config = JsonParser.parseString(Files.readString(pkg.resolve("mllm/config.json"))).getAsJsonObject();
+        assertEquals(2000, config.get("vocab_size").getAsInt());
+        assertEquals(301, DemoModelFactory.Vocabulary.named("word").size());
+        assertThrows(SegEarthException.class, () -> DemoModelFactory.Vocabulary.named("sentencepiece"));
+    }
 }
