@@ -52,26 +52,30 @@ public final class CrossValidation {
         write(sets, Path.of(args[0]), Path.of(args[1]), args[2]);
     }
 
-    /** Per row name, per fold: {gIoU, cIoU, targets}. */
-    static Map<String, List<double[]>> rows(List<Path> folds) {
-        Map<String, List<double[]>> rows = new LinkedHashMap<>();
-        for (Path f : folds) {
-            JsonObject o = read(f);
+    /**
+     * Per row name, per fold (in the order given): {gIoU, cIoU, targets}, or null where the fold has
+     * no such row (a kind or class absent from its held-out tiles).
+     */
+    static Map<String, double[][]> rows(List<Path> folds) {
+        Map<String, double[][]> rows = new LinkedHashMap<>();
+        for (int i = 0; i < folds.size(); i++) {
+            JsonObject o = read(folds.get(i));
             JsonObject ev = o.getAsJsonObject("evaluator");
-            add(rows, "overall", ev.getAsJsonObject("overall").getAsJsonObject("per_target"));
+            add(rows, folds.size(), i, "overall", ev.getAsJsonObject("overall").getAsJsonObject("per_target"));
             for (Map.Entry<String, JsonElement> g : ev.getAsJsonObject("groups").entrySet()) {
-                add(rows, "kind: " + g.getKey(), g.getValue().getAsJsonObject().getAsJsonObject("per_target"));
+                add(rows, folds.size(), i, "kind: " + g.getKey(),
+                        g.getValue().getAsJsonObject().getAsJsonObject("per_target"));
             }
             for (Map.Entry<String, JsonElement> c : o.getAsJsonObject("per_class").entrySet()) {
-                add(rows, "class: " + c.getKey(), c.getValue().getAsJsonObject());
+                add(rows, folds.size(), i, "class: " + c.getKey(), c.getValue().getAsJsonObject());
             }
         }
         return rows;
     }
 
-    private static void add(Map<String, List<double[]>> rows, String name, JsonObject m) {
-        rows.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {m.get("gIoU").getAsDouble(),
-            m.get("cIoU").getAsDouble(), m.get("targets").getAsDouble()});
+    private static void add(Map<String, double[][]> rows, int folds, int fold, String name, JsonObject m) {
+        rows.computeIfAbsent(name, k -> new double[folds][])[fold] = new double[] {m.get("gIoU").getAsDouble(),
+            m.get("cIoU").getAsDouble(), m.get("targets").getAsDouble()};
     }
 
     /** Mean and sample standard deviation (0 for one value). */
@@ -102,27 +106,28 @@ public final class CrossValidation {
             }
             md.append(" mean gIoU +- sd | mean cIoU +- sd |\n|---|---|").append("---|".repeat(n + 2)).append('\n');
             JsonObject js = new JsonObject();
-            for (Map.Entry<String, List<double[]>> row : rows(set.getValue()).entrySet()) {
-                List<double[]> v = row.getValue();
-                double[] g = new double[v.size()];
-                double[] c = new double[v.size()];
+            for (Map.Entry<String, double[][]> row : rows(set.getValue()).entrySet()) {
+                List<Double> g = new ArrayList<>();
+                List<Double> c = new ArrayList<>();
                 long targets = 0;
                 md.append("| ").append(row.getKey()).append(" | ");
                 StringBuilder cells = new StringBuilder();
-                for (int i = 0; i < v.size(); i++) {
-                    g[i] = v.get(i)[0];
-                    c[i] = v.get(i)[1];
-                    targets += (long) v.get(i)[2];
-                    cells.append(String.format(Locale.ROOT, " %.3f / %.3f |", g[i], c[i]));
+                for (double[] v : row.getValue()) {
+                    if (v == null) {
+                        cells.append(" - |"); // a kind or class absent from this fold's tiles
+                        continue;
+                    }
+                    g.add(v[0]);
+                    c.add(v[1]);
+                    targets += (long) v[2];
+                    cells.append(String.format(Locale.ROOT, " %.3f / %.3f |", v[0], v[1]));
                 }
-                // a row missing from a fold (a kind or class absent from its tiles) leaves its cells empty
-                cells.append(" |".repeat(n - v.size()));
-                double[] gm = meanStd(g);
-                double[] cm = meanStd(c);
+                double[] gm = meanStd(g.stream().mapToDouble(Double::doubleValue).toArray());
+                double[] cm = meanStd(c.stream().mapToDouble(Double::doubleValue).toArray());
                 md.append(targets).append(" |").append(cells).append(String.format(Locale.ROOT,
                         " **%.3f** +- %.3f | %.3f +- %.3f |%n", gm[0], gm[1], cm[0], cm[1]));
                 JsonObject r = new JsonObject();
-                r.addProperty("folds", v.size());
+                r.addProperty("folds", g.size());
                 r.addProperty("targets", targets);
                 r.addProperty("gIoU_mean", gm[0]);
                 r.addProperty("gIoU_sd", gm[1]);
@@ -134,7 +139,8 @@ public final class CrossValidation {
             out.add(set.getKey(), js);
         }
         md.append("Per fold the SegEarth-R2 metrics over the held-out tiles' targets (gIoU = mean IoU over targets, cIoU ="
-                + " total intersection / total union); mean and sample standard deviation over the folds.\n");
+                + " total intersection / total union); mean and sample standard deviation over the folds that have the"
+                + " row (-: none of that kind or class in the fold's held-out tiles).\n");
         writeText(markdown, md.toString());
         writeText(json, new GsonBuilder().setPrettyPrinting().create().toJson(out) + "\n");
     }
@@ -151,7 +157,7 @@ public final class CrossValidation {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Path tmp = parent.resolve(file.getFileName() + ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);

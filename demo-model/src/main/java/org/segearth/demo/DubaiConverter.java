@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * palette (a few black pixels in some tiles) count as unlabeled. Every random choice comes from a
  * generator seeded by the seed and the tile's name, so the output is a function of the seed.
  *
+ * <p>{@link Options#recipe} makes the generalising recipe's data instead: {@link RichInstructions},
+ * augmented training views (wider scales, small-angle turns, {@link Augment}'s colour changes,
+ * mosaics across part borders), whole tiles held out, and the split {@value #UNSEEN} with the
+ * validation-only phrasings.
+ *
  * <pre>{@code
  * Summary s = DubaiConverter.convert(Path.of("data/dubai"), Path.of("demo-data"), Options.defaults());
  * }</pre>

@@ -38,7 +38,7 @@ class CrossValidationTest {
     @Test
     void tableHoldsEveryFoldAndTheMeanAndSpread() throws IOException {
         Map<String, List<Path>> sets = new LinkedHashMap<>();
-        sets.put("seen", List.of(fold("a", 0.4, 0.7, true), fold("b", 0.5, 0.8, true), fold("c", 0.6, 0.9, false)));
+        sets.put("seen", List.of(fold("a", 0.4, 0.7, true), fold("b", 0.5, 0.8, false), fold("c", 0.6, 0.9, true)));
         sets.put("unseen", List.of(fold("d", 0.3, 0.6, true)));
         Path md = tmp.resolve("out/cv.md");
         Path json = tmp.resolve("out/cv.json");
@@ -56,6 +56,8 @@ class CrossValidationTest {
         assertTrue(text.contains("| overall | 42 | 0.400 / 0.500 | 0.500 / 0.600 | 0.600 / 0.700 | **0.500** +- 0.100"),
                 text);
         assertTrue(text.contains("## unseen (1 folds)"), text);
+        // the fold without multi-class instructions keeps its column
+        assertTrue(text.contains("| kind: multiple | 8 | 0.200 / 0.300 | - | 0.200 / 0.300 | **0.200** +- 0.000"), text);
     }
 
     @Test
