@@ -69,7 +69,7 @@ public final class RichInstructions {
                     "palm trees", "parks", "gardens", "lawns", "shrubs", "bushes", "green spaces", "foliage",
                     "planted areas", "palms", "hedges", "meadows", "green patches", "plantations"),
             DubaiClass.WATER, List.of("water", "water bodies", "sea", "water surface", "ocean", "lake", "pools",
-                    "swimming pools", "the coast's water", "canal", "creek", "marina water", "lagoon", "pond",
+                    "swimming pools", "coastal water", "canal", "creek", "marina water", "lagoon", "pond",
                     "open water", "seawater", "waterways", "bay", "basin", "water areas")));
 
     private static final Map<DubaiClass, List<String>> IMPLICIT = new EnumMap<>(Map.of(
