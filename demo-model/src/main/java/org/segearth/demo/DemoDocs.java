@@ -50,7 +50,9 @@ public final class DemoDocs {
         if (args.length >= 7 && args[0].equals("eval")) {
             EvalMode mode = args.length > 7 ? EvalMode.valueOf(args[7].toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
                     : EvalMode.GENERATIVE;
-            DemoEvaluation.Result r = TrainDemoModel.validate(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), mode);
+            String split = args.length > 8 ? args[8] : "val";
+            DemoEvaluation.Result r = TrainDemoModel.validate(Path.of(args[1]), Path.of(args[2]), split, Path.of(args[3]),
+                    mode);
             Path docs = Path.of(args[4]);
             Files.createDirectories(docs);
             DemoEvaluation.write(r, docs.resolve("metrics-" + args[5] + ".md"), docs.resolve("metrics-" + args[5] + ".json"),
@@ -64,24 +66,31 @@ public final class DemoDocs {
             }
             ImageIO.write(plot(curves, labels), "png", Path.of(args[1]).toFile());
         } else if (args.length >= 5 && args[0].equals("overlay")) {
-            overlay(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]), args.length > 5 ? args[5] : null);
+            String split = args.length > 6 ? args[6] : "val";
+            overlay(Path.of(args[1]), Path.of(args[2]), split, args[3], Path.of(args[4]),
+                    args.length > 5 && !args[5].isEmpty() ? args[5] : null);
         } else {
-            System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE [generative|teacher-forced]"
-                    + " | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]"
-                    + " | DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png [INSTRUCTION]");
+            System.err.println("usage: DemoDocs eval PACKAGE DATA EVAL_DIR DOCS_DIR TAG TITLE [generative|teacher-forced"
+                    + " [SPLIT]] | DemoDocs plot OUT.png A.csv LABEL [B.csv LABEL]"
+                    + " | DemoDocs overlay PACKAGE DATA RECORD_ID OUT.png [INSTRUCTION [SPLIT]]");
             System.exit(2);
         }
     }
 
     /** Prediction (left) and reference (right) of one validation record, with the instruction and both answers. */
     static void overlay(Path pkg, Path data, String id, Path png, String instruction) throws IOException {
-        LaSeRSDataset val = new LaSeRSDataset(data, "val");
+        overlay(pkg, data, "val", id, png, instruction);
+    }
+
+    /** The same for a record of {@code split} ({@code val} or {@code val-unseen}). */
+    static void overlay(Path pkg, Path data, String split, String id, Path png, String instruction) throws IOException {
+        LaSeRSDataset val = new LaSeRSDataset(data, split);
         Sample sample = null;
         for (int i = 0; i < val.size() && sample == null; i++) {
             sample = val.get(i).id().equals(id) ? val.get(i) : null;
         }
         if (sample == null) {
-            throw new SegEarthException("no validation record '" + id + "' in " + data + "/val");
+            throw new SegEarthException("no validation record '" + id + "' in " + data + "/" + split);
         }
         String asked = instruction != null ? instruction : sample.instruction();
         BufferedImage image = sample.image();

@@ -56,6 +56,15 @@ public final class DemoModelFactory {
     /** The demo tokenizer on the class path. */
     public static final String TOKENIZER_RESOURCE = "/org/segearth/demo/tokenizer.json";
 
+    /** The byte-level BPE tokenizer on the class path (GPT-2's first merges, {@link TokenizerBuilder#buildBpe}). */
+    public static final String BPE_TOKENIZER_RESOURCE = "/org/segearth/demo/tokenizer-bpe.json";
+
+    /**
+     * The system property choosing the tokenizer of a new initial package: {@code word} (the shipped
+     * model's word-level vocabulary, the default) or {@code bpe} (byte-level BPE).
+     */
+    public static final String TOKENIZER_PROPERTY = "segearth.demo.tokenizer";
+
     /** The manifest's name of the demo model. */
     public static final String NAME = "SegEarth demo (Dubai)";
 
@@ -89,16 +98,38 @@ public final class DemoModelFactory {
     /** The demo tokenizer's size and special ids. */
     public record Vocabulary(String json, int size, int segTokenId, int eosTokenId) {
 
-        /** Reads the tokenizer shipped in this module. */
+        /** Reads the word-level tokenizer shipped in this module (the embedded model's). */
         public static Vocabulary demo() {
-            try (InputStream in = DemoModelFactory.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+            return resource(TOKENIZER_RESOURCE);
+        }
+
+        /** Reads the byte-level BPE tokenizer shipped in this module. */
+        public static Vocabulary bpe() {
+            return resource(BPE_TOKENIZER_RESOURCE);
+        }
+
+        /** {@code word} or {@code bpe}: the tokenizer of that name. */
+        public static Vocabulary named(String name) {
+            return switch (name) {
+                case "word" -> demo();
+                case "bpe" -> bpe();
+                default -> throw new SegEarthException("unknown demo tokenizer '" + name + "'; expected word or bpe");
+            };
+        }
+
+        /** The tokenizer chosen by the system property {@value DemoModelFactory#TOKENIZER_PROPERTY} (default {@code word}). */
+        public static Vocabulary selected() {
+            return named(System.getProperty(TOKENIZER_PROPERTY, "word"));
+        }
+
+        private static Vocabulary resource(String name) {
+            try (InputStream in = DemoModelFactory.class.getResourceAsStream(name)) {
                 if (in == null) {
-                    throw new SegEarthException(TOKENIZER_RESOURCE + " is missing from the class path; rebuild"
-                            + " segearth-demo-model");
+                    throw new SegEarthException(name + " is missing from the class path; rebuild segearth-demo-model");
                 }
                 return of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new SegEarthException("cannot read " + TOKENIZER_RESOURCE + ": " + e.getMessage(), e);
+                throw new SegEarthException("cannot read " + name + ": " + e.getMessage(), e);
             }
         }
 
@@ -126,9 +157,16 @@ public final class DemoModelFactory {
         }
     }
 
-    /** Writes the initial package for {@code config} into {@code out} (created; existing files are replaced). */
+    /**
+     * Writes the initial package for {@code config} into {@code out} (created; existing files are
+     * replaced), with the tokenizer chosen by {@value #TOKENIZER_PROPERTY} (the word-level one by default).
+     */
     public static Summary create(Path out, DemoConfig config, long seed, boolean withAdapter) {
-        Vocabulary vocab = Vocabulary.demo();
+        return create(out, config, seed, withAdapter, Vocabulary.selected());
+    }
+
+    /** Writes the initial package for {@code config} and the tokenizer {@code vocab} into {@code out}. */
+    public static Summary create(Path out, DemoConfig config, long seed, boolean withAdapter, Vocabulary vocab) {
         Initializer init = new Initializer(seed);
         JsonConfig mipha = config.mipha(vocab.size(), vocab.eosTokenId());
         JsonConfig head = config.maskHead();

@@ -18,6 +18,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * palette (a few black pixels in some tiles) count as unlabeled. Every random choice comes from a
  * generator seeded by the seed and the tile's name, so the output is a function of the seed.
  *
+ * <p>{@link Options#recipe} makes the generalising recipe's data instead: {@link RichInstructions},
+ * augmented training views (wider scales, small-angle turns, {@link Augment}'s colour changes,
+ * mosaics across part borders), whole tiles held out, and the split {@value #UNSEEN} with the
+ * validation-only phrasings.
+ *
  * <pre>{@code
  * Summary s = DubaiConverter.convert(Path.of("data/dubai"), Path.of("demo-data"), Options.defaults());
  * }</pre>
@@ -63,6 +70,33 @@ public final class DubaiConverter {
     private static final Pattern TILE = Pattern.compile("Tile(\\d+)_image_part_(\\d+)");
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
+    /** The split of the validation views with the validation-only phrasings ({@link Options#rich()}). */
+    public static final String UNSEEN = "val-unseen";
+
+    /** Which generator writes the instructions. */
+    enum Phrasing {
+        /** {@link Instructions}: the shipped model's templates. */
+        BASIC,
+        /** {@link RichInstructions}. */
+        RICH;
+
+        Instruction single(DubaiClass c, Random r) {
+            return this == RICH ? RichInstructions.single(c, r) : Instructions.single(c, r);
+        }
+
+        Instruction implicit(DubaiClass c, Random r) {
+            return this == RICH ? RichInstructions.implicit(c, r) : Instructions.implicit(c, r);
+        }
+
+        Instruction multiple(List<DubaiClass> c, Random r) {
+            return this == RICH ? RichInstructions.multiple(c, r) : Instructions.multiple(c, r);
+        }
+
+        Instruction empty(DubaiClass c, Random r) {
+            return this == RICH ? RichInstructions.empty(c, r) : Instructions.empty(c, r);
+        }
+    }
+
     /**
      * Conversion settings.
      *
@@ -71,12 +105,46 @@ public final class DubaiConverter {
      * @param maxSide      longest side of the written images
      * @param minFraction  smallest area fraction for a class to be a target
      * @param emptyRate    probability per view of one "no target" sample (when a class is absent)
+     * @param rich         {@link RichInstructions} for training and validation, plus the split
+     *                     {@code val-unseen} (the validation views with the validation-only phrasings);
+     *                     false: the shipped model's {@link Instructions}
+     * @param augment      training views get {@link Augment}'s image changes: crops of 20-100% of the
+     *                     short side, small-angle rotations, colour, brightness and contrast jitter,
+     *                     blur and resolution loss
+     * @param mosaics      extra training views per tile that join a crop of the previous part of the
+     *                     same tile and one of this part at a random seam (crops across part borders)
+     * @param heldOut      tiles (1-6) whose every part is validation; empty: the fixed rule, part N + 1
+     *                     of Tile N
+     * @param valViews     validation views per part: 1 (the whole part) or 5 (also its quadrants)
      */
-    public record Options(long seed, int cropsPerTile, int maxSide, double minFraction, double emptyRate) {
+    public record Options(long seed, int cropsPerTile, int maxSide, double minFraction, double emptyRate,
+            boolean rich, boolean augment, int mosaics, Set<Integer> heldOut, int valViews) {
+
+        /** Copies the set; checks the view counts. */
+        public Options {
+            heldOut = Set.copyOf(heldOut);
+            if (valViews != 1 && valViews != 5) {
+                throw new SegEarthException("validation views per part is " + valViews + "; expected 1 or 5");
+            }
+            if (mosaics < 0 || cropsPerTile < 1) {
+                throw new SegEarthException("views per tile must be positive (crops " + cropsPerTile + ", mosaics "
+                        + mosaics + ")");
+            }
+        }
+
+        /** The shipped model's data: template instructions, flips and 90-degree turns only, part N + 1 held out. */
+        public Options(long seed, int cropsPerTile, int maxSide, double minFraction, double emptyRate) {
+            this(seed, cropsPerTile, maxSide, minFraction, emptyRate, false, false, 0, Set.of(), 5);
+        }
 
         /** Seed 42, 12 views per training tile, 256 px, 0.5%, 5%. */
         public static Options defaults() {
             return new Options(42, 12, 256, 0.005, 0.05);
+        }
+
+        /** The generalising recipe's data: rich instructions, augmentations, 2 mosaics per tile. */
+        public static Options recipe(long seed, Set<Integer> heldOut, int valViews) {
+            return new Options(seed, 12, 256, 0.005, 0.05, true, true, 2, heldOut, valViews);
         }
     }
 
@@ -95,18 +163,55 @@ public final class DubaiConverter {
     private DubaiConverter() {
     }
 
-    /** {@code DubaiConverter SOURCE OUT [SEED [CROPS_PER_TILE [MAX_SIDE]]]}. */
+    /**
+     * {@code DubaiConverter SOURCE OUT [SEED [CROPS_PER_TILE [MAX_SIDE]]] [--recipe] [--hold-out 1,2]
+     * [--val-views 1|5]}: {@code --recipe} makes the generalising recipe's data
+     * ({@link Options#recipe}), {@code --hold-out} validates on whole tiles.
+     */
     public static void main(String[] args) {
-        if (args.length < 2) {
-            System.err.println("usage: DubaiConverter SOURCE_DIR OUT_DIR [SEED [CROPS_PER_TILE [MAX_SIDE]]]");
+        List<String> positional = new ArrayList<>();
+        boolean recipe = false;
+        Set<Integer> heldOut = new TreeSet<>();
+        int valViews = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--recipe" -> recipe = true;
+                case "--hold-out" -> {
+                    for (String t : args[++i].split(",")) {
+                        heldOut.add(Integer.parseInt(t.strip()));
+                    }
+                }
+                case "--val-views" -> valViews = Integer.parseInt(args[++i]);
+                default -> positional.add(args[i]);
+            }
+        }
+        if (positional.size() < 2 || positional.size() > 5) {
+            System.err.println("usage: DubaiConverter SOURCE_DIR OUT_DIR [SEED [CROPS_PER_TILE [MAX_SIDE]]]"
+                    + " [--recipe] [--hold-out 1,2] [--val-views 1|5]");
             System.exit(2);
         }
-        Options d = Options.defaults();
-        Options o = new Options(args.length > 2 ? Long.parseLong(args[2]) : d.seed(),
-                args.length > 3 ? Integer.parseInt(args[3]) : d.cropsPerTile(),
-                args.length > 4 ? Integer.parseInt(args[4]) : d.maxSide(), d.minFraction(), d.emptyRate());
-        Summary s = convert(Path.of(args[0]), Path.of(args[1]), o);
+        Options d = recipe ? Options.recipe(42, heldOut, valViews) : Options.defaults();
+        Options o = new Options(positional.size() > 2 ? Long.parseLong(positional.get(2)) : d.seed(),
+                positional.size() > 3 ? Integer.parseInt(positional.get(3)) : d.cropsPerTile(),
+                positional.size() > 4 ? Integer.parseInt(positional.get(4)) : d.maxSide(), d.minFraction(),
+                d.emptyRate(), d.rich(), d.augment(), d.mosaics(), heldOut, valViews);
+        Summary s = convert(Path.of(positional.get(0)), Path.of(positional.get(1)), o);
         System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(s));
+    }
+
+    /** The tile number N of {@code TileN_image_part_MMM}. */
+    static int tileNumber(String stem) {
+        Matcher m = TILE.matcher(stem);
+        if (!m.find()) {
+            throw new SegEarthException("tile name '" + stem + "' does not match TileN_image_part_MMM; expected the "
+                    + "Dubai set's file names");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Whether a part is validation under {@code options}: of a held-out tile, or part N + 1 of Tile N. */
+    static boolean isValidation(String stem, Options options) {
+        return options.heldOut().isEmpty() ? isValidation(stem) : options.heldOut().contains(tileNumber(stem));
     }
 
     /** Whether a tile is held out for validation: part N + 1 of Tile N. */
@@ -124,28 +229,51 @@ public final class DubaiConverter {
         List<String> stems = stems(source);
         Map<String, List<JsonObject>> records = new TreeMap<>();
         Map<String, Integer> images = new TreeMap<>();
-        for (String split : List.of("train", "val")) {
+        List<String> splits = options.rich() ? List.of("train", "val", UNSEEN) : List.of("train", "val");
+        for (String split : splits) {
             records.put(split, new ArrayList<>());
             images.put(split, 0);
             mkdirs(out.resolve(split).resolve("images"));
             mkdirs(out.resolve(split).resolve("annotations"));
         }
+        Tile previous = null;
         for (String stem : stems) {
-            String split = isValidation(stem) ? "val" : "train";
+            String split = isValidation(stem, options) ? "val" : "train";
             Tile tile = Tile.read(source, stem);
             Random random = new Random(options.seed() * 1_000_003L + stem.hashCode());
-            List<View> views = split.equals("val") ? tile.validationViews(options.maxSide())
-                    : tile.trainingViews(options, random);
+            List<View> views = new ArrayList<>(split.equals("val")
+                    ? tile.validationViews(options.maxSide()).subList(0, options.valViews())
+                    : tile.trainingViews(options, random));
+            if (split.equals("train") && previous != null && tileNumber(previous.stem()) == tileNumber(stem)) {
+                for (int m = 0; m < options.mosaics(); m++) {
+                    View mosaic = Tile.mosaic(previous, tile, options.maxSide(), random).transform(random);
+                    views.add(options.augment() ? Augment.photometric(mosaic, random) : mosaic);
+                }
+            }
             for (int v = 0; v < views.size(); v++) {
                 String name = stem + "_v" + String.format("%02d", v);
                 View view = views.get(v);
                 writeJpeg(view.image(), out.resolve(split).resolve("images").resolve(name + ".jpg"));
                 images.merge(split, 1, Integer::sum);
-                List<Instruction> instructions = split.equals("val") ? Sampler.validation(view, options, random)
-                        : Sampler.training(view, options, random);
+                Phrasing phrasing = options.rich() ? Phrasing.RICH : Phrasing.BASIC;
+                List<Instruction> instructions = split.equals("val") ? Sampler.validation(view, options, phrasing, random)
+                        : Sampler.training(view, options, phrasing, random);
                 for (int i = 0; i < instructions.size(); i++) {
                     records.get(split).add(record(name + "_" + i, name + ".jpg", instructions.get(i), view));
                 }
+                if (split.equals("val") && options.rich()) {
+                    writeJpeg(view.image(), out.resolve(UNSEEN).resolve("images").resolve(name + ".jpg"));
+                    images.merge(UNSEEN, 1, Integer::sum);
+                    List<DubaiClass> present = new ArrayList<>(Sampler.present(view, options));
+                    Collections.shuffle(present, random);
+                    List<Instruction> unseen = RichInstructions.validationOnly(present, random);
+                    for (int i = 0; i < unseen.size(); i++) {
+                        records.get(UNSEEN).add(record(name + "_u" + i, name + ".jpg", unseen.get(i), view));
+                    }
+                }
+            }
+            if (split.equals("train")) {
+                previous = tile;
             }
             LOG.info("{} -> {}: {} views", stem, split, views.size());
         }
@@ -342,15 +470,94 @@ public final class DubaiConverter {
 
         List<View> trainingViews(Options options, Random random) {
             List<View> views = new ArrayList<>();
-            views.add(view(0, 0, width(), height(), options.maxSide()).transform(random));
+            views.add(augment(view(0, 0, width(), height(), options.maxSide()).transform(random), options, random));
             int shortSide = Math.min(width(), height());
             for (int i = 1; i < options.cropsPerTile(); i++) {
+                if (options.augment()) {
+                    // scale changes: 20-100% of the short side; small angles with probability 0.5
+                    int side = (int) Math.round(shortSide * (0.2 + 0.8 * random.nextDouble()));
+                    double angle = random.nextDouble() < 0.5 ? Math.toRadians(-20 + 40 * random.nextDouble()) : 0;
+                    views.add(augment(rotatedView(side, angle, options.maxSide(), random).transform(random), options,
+                            random));
+                    continue;
+                }
                 int side = (int) Math.round(shortSide * (0.35 + 0.5 * random.nextDouble()));
                 int x = random.nextInt(width() - side + 1);
                 int y = random.nextInt(height() - side + 1);
                 views.add(view(x, y, side, side, options.maxSide()).transform(random));
             }
             return views;
+        }
+
+        private static View augment(View v, Options options, Random random) {
+            return options.augment() ? Augment.photometric(v, random) : v;
+        }
+
+        /**
+         * A square of {@code side} source pixels turned by {@code angle} (radians) about a random
+         * centre where the turned square lies inside the tile (the side shrinks when it does not fit),
+         * scaled to at most {@code maxSide}: the image bilinear then area-averaged, the class map by
+         * the nearest source pixel.
+         */
+        View rotatedView(int side, double angle, int maxSide, Random random) {
+            double cos = Math.abs(Math.cos(angle));
+            double sin = Math.abs(Math.sin(angle));
+            int s = (int) Math.min(side, Math.floor(Math.min(width(), height()) / (cos + sin)));
+            double half = s * (cos + sin) / 2;
+            double cx = half + random.nextDouble() * Math.max(0, width() - 2 * half);
+            double cy = half + random.nextDouble() * Math.max(0, height() - 2 * half);
+            BufferedImage turned = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = turned.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.translate(s / 2.0, s / 2.0);
+            g.rotate(angle);
+            g.translate(-cx, -cy);
+            g.drawImage(image, 0, 0, null);
+            g.dispose();
+            int o = Math.max(1, (int) Math.round(s * Math.min(1.0, maxSide / (double) s)));
+            byte[] map = new byte[o * o];
+            double c = Math.cos(angle);
+            double n = Math.sin(angle);
+            for (int oy = 0; oy < o; oy++) {
+                double v = (oy + 0.5) * s / o - s / 2.0;
+                for (int ox = 0; ox < o; ox++) {
+                    double u = (ox + 0.5) * s / o - s / 2.0;
+                    // the inverse of the drawing transform: source = centre + R(-angle) (u, v)
+                    int sx = (int) Math.floor(cx + u * c + v * n);
+                    int sy = (int) Math.floor(cy - u * n + v * c);
+                    sx = Math.max(0, Math.min(width() - 1, sx));
+                    sy = Math.max(0, Math.min(height() - 1, sy));
+                    map[oy * o + ox] = classes[sy * width() + sx];
+                }
+            }
+            return new View(copy(scale(turned, o, o)), map);
+        }
+
+        /**
+         * A square view across the border of two parts of one tile: the left {@code 30-70%} from a
+         * crop of {@code left}, the rest from a crop of {@code right}, at the same pixel scale.
+         */
+        static View mosaic(Tile left, Tile right, int maxSide, Random random) {
+            int shortSide = Math.min(Math.min(left.width(), left.height()), Math.min(right.width(), right.height()));
+            int s = (int) Math.round(shortSide * (0.35 + 0.5 * random.nextDouble()));
+            int seam = (int) Math.round(s * (0.3 + 0.4 * random.nextDouble()));
+            BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+            byte[] map = new byte[s * s];
+            int lx = random.nextInt(left.width() - seam + 1);
+            int ly = random.nextInt(left.height() - s + 1);
+            int rx = random.nextInt(right.width() - (s - seam) + 1);
+            int ry = random.nextInt(right.height() - s + 1);
+            for (int y = 0; y < s; y++) {
+                for (int x = 0; x < s; x++) {
+                    Tile t = x < seam ? left : right;
+                    int sx = x < seam ? lx + x : rx + x - seam;
+                    int sy = (x < seam ? ly : ry) + y;
+                    img.setRGB(x, y, t.image().getRGB(sx, sy));
+                    map[y * s + x] = t.classes()[sy * t.width() + sx];
+                }
+            }
+            return new Tile(left.stem() + "+" + right.stem(), img, map).view(0, 0, s, s, maxSide);
         }
 
         /** The crop (x, y, cw, ch) scaled so that its longest side is at most maxSide. */
@@ -466,39 +673,39 @@ public final class DubaiConverter {
         }
 
         /** One single, one implicit (other class when possible), one multiple, sometimes one empty. */
-        static List<Instruction> training(View view, Options options, Random random) {
+        static List<Instruction> training(View view, Options options, Phrasing phrasing, Random random) {
             List<DubaiClass> present = present(view, options);
             List<Instruction> out = new ArrayList<>();
             if (!present.isEmpty()) {
                 List<DubaiClass> order = new ArrayList<>(present);
                 Collections.shuffle(order, random);
-                out.add(Instructions.single(order.get(0), random));
-                out.add(Instructions.implicit(order.get(order.size() > 1 ? 1 : 0), random));
+                out.add(phrasing.single(order.get(0), random));
+                out.add(phrasing.implicit(order.get(order.size() > 1 ? 1 : 0), random));
                 if (order.size() >= 2) {
                     int n = order.size() >= 3 && random.nextDouble() < 0.3 ? 3 : 2;
                     Collections.shuffle(order, random);
-                    out.add(Instructions.multiple(order.subList(0, n), random));
+                    out.add(phrasing.multiple(order.subList(0, n), random));
                 }
             }
             List<DubaiClass> absent = absent(view);
             if (!absent.isEmpty() && random.nextDouble() < options.emptyRate()) {
-                out.add(Instructions.empty(absent.get(random.nextInt(absent.size())), random));
+                out.add(phrasing.empty(absent.get(random.nextInt(absent.size())), random));
             }
             return out;
         }
 
         /** Every present class as a single and as an implicit instruction, plus two multiple ones. */
-        static List<Instruction> validation(View view, Options options, Random random) {
+        static List<Instruction> validation(View view, Options options, Phrasing phrasing, Random random) {
             List<DubaiClass> present = present(view, options);
             List<Instruction> out = new ArrayList<>();
             for (DubaiClass c : present) {
-                out.add(Instructions.single(c, random));
-                out.add(Instructions.implicit(c, random));
+                out.add(phrasing.single(c, random));
+                out.add(phrasing.implicit(c, random));
             }
             for (int i = 0; i < 2 && present.size() >= 2; i++) {
                 List<DubaiClass> order = new ArrayList<>(present);
                 Collections.shuffle(order, random);
-                out.add(Instructions.multiple(order.subList(0, Math.min(order.size(), 2 + i)), random));
+                out.add(phrasing.multiple(order.subList(0, Math.min(order.size(), 2 + i)), random));
             }
             return out;
         }

@@ -42,13 +42,97 @@ public final class TokenizerBuilder {
     private TokenizerBuilder() {
     }
 
-    /** {@code TokenizerBuilder OUT_FILE}: writes the demo tokenizer. */
+    /** The byte-level BPE tokenizer's added tokens, in id order (no {@code <unk>}: every byte has a token). */
+    public static final List<String> BPE_ADDED = List.of(PromptTemplates.EOS, Instruction.SEG);
+
+    /**
+     * GPT-2 merges kept by the BPE tokenizer: 256 byte tokens + 1,742 merges + 2 added tokens = 2,000
+     * ids (embedding and {@code lm_head} rows: 2,000 x 256 x 2 = 1.02 M parameters, 2.0 MB in F16).
+     */
+    public static final int BPE_MERGES = 1742;
+
+    /**
+     * {@code TokenizerBuilder OUT_FILE}: writes the word-level demo tokenizer;
+     * {@code TokenizerBuilder bpe VOCAB_BPE OUT_FILE [MERGES]}: writes the byte-level BPE tokenizer
+     * from GPT-2's merges file ({@code vocab.bpe}), truncated to its first MERGES merges.
+     */
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: TokenizerBuilder OUT_FILE");
+        if (args.length == 1) {
+            write(build(corpus()), Path.of(args[0]));
+        } else if ((args.length == 3 || args.length == 4) && args[0].equals("bpe")) {
+            int n = args.length == 4 ? Integer.parseInt(args[3]) : BPE_MERGES;
+            write(buildBpe(readMerges(Path.of(args[1]), n)), Path.of(args[2]));
+        } else {
+            System.err.println("usage: TokenizerBuilder OUT_FILE\n       TokenizerBuilder bpe VOCAB_BPE OUT_FILE [MERGES]");
             System.exit(2);
         }
-        write(build(corpus()), Path.of(args[0]));
+    }
+
+    /** The first {@code n} merges of a GPT-2 {@code vocab.bpe} ("#version" header, then "a b" per line). */
+    public static List<String> readMerges(Path file, int n) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<String> merges = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("#version") || line.isBlank()) {
+                continue;
+            }
+            if (merges.size() == n) {
+                break;
+            }
+            merges.add(line.strip());
+        }
+        if (merges.size() < n) {
+            throw new SegEarthException(file + " holds " + merges.size() + " merges; expected at least " + n);
+        }
+        return merges;
+    }
+
+    /**
+     * A byte-level BPE tokenizer.json (GPT-2 / Phi-2 scheme) with the given merges in rank order:
+     * ids 0 {@code <|endoftext|>} (special), 1 {@code [SEG]} (not special, so decoding keeps it;
+     * matched before normalisation), then GPT-2's 256 byte tokens in byte order, then each merge's
+     * result. Lowercase normaliser (the demo model is case-blind), byte-level pre-tokenizer and
+     * decoder, no unknown token: any text encodes, and decodes back to its lowercase form.
+     */
+    public static JsonObject buildBpe(List<String> merges) {
+        JsonObject vocab = new JsonObject();
+        JsonArray added = new JsonArray();
+        for (String a : BPE_ADDED) {
+            added.add(addedToken(vocab.size(), a));
+            vocab.addProperty(a, vocab.size());
+        }
+        for (char c : BYTE_CHARS) {
+            vocab.addProperty(String.valueOf(c), vocab.size());
+        }
+        JsonArray mergeArray = new JsonArray();
+        for (String m : merges) {
+            String[] parts = m.split(" ");
+            if (parts.length != 2 || !vocab.has(parts[0]) || !vocab.has(parts[1])) {
+                throw new SegEarthException("merge '" + m + "' does not join two earlier tokens; expected GPT-2's"
+                        + " vocab.bpe in rank order");
+            }
+            String joined = parts[0] + parts[1];
+            if (!vocab.has(joined)) {
+                vocab.addProperty(joined, vocab.size());
+            }
+            mergeArray.add(m);
+        }
+        JsonObject model = new JsonObject();
+        model.addProperty("type", "BPE");
+        model.add("dropout", JsonNull.INSTANCE);
+        model.add("unk_token", JsonNull.INSTANCE);
+        model.addProperty("continuing_subword_prefix", "");
+        model.addProperty("end_of_word_suffix", "");
+        model.addProperty("fuse_unk", false);
+        model.addProperty("byte_fallback", false);
+        model.add("vocab", vocab);
+        model.add("merges", mergeArray);
+        return root(added, model);
     }
 
     /** The demo corpus: every instruction and answer form in every prompt template. */
@@ -82,20 +166,32 @@ public final class TokenizerBuilder {
         JsonObject vocab = new JsonObject();
         JsonArray added = new JsonArray();
         for (String a : ADDED) {
-            JsonObject o = new JsonObject();
-            o.addProperty("id", vocab.size());
-            o.addProperty("content", a);
-            o.addProperty("single_word", false);
-            o.addProperty("lstrip", false);
-            o.addProperty("rstrip", false);
-            o.addProperty("normalized", false);
-            o.addProperty("special", !a.equals(Instruction.SEG));
-            added.add(o);
+            added.add(addedToken(vocab.size(), a));
             vocab.addProperty(a, vocab.size());
         }
         for (String w : words) {
             vocab.addProperty(w, vocab.size());
         }
+        JsonObject model = new JsonObject();
+        model.addProperty("type", "WordLevel");
+        model.add("vocab", vocab);
+        model.addProperty("unk_token", "<unk>");
+        return root(added, model);
+    }
+
+    private static JsonObject addedToken(int id, String content) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("content", content);
+        o.addProperty("single_word", false);
+        o.addProperty("lstrip", false);
+        o.addProperty("rstrip", false);
+        o.addProperty("normalized", false);
+        o.addProperty("special", !content.equals(Instruction.SEG));
+        return o;
+    }
+
+    private static JsonObject root(JsonArray added, JsonObject model) {
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
         root.add("truncation", JsonNull.INSTANCE);
@@ -107,10 +203,6 @@ public final class TokenizerBuilder {
         root.add("pre_tokenizer", byteLevelStep());
         root.add("post_processor", JsonNull.INSTANCE);
         root.add("decoder", byteLevelStep());
-        JsonObject model = new JsonObject();
-        model.addProperty("type", "WordLevel");
-        model.add("vocab", vocab);
-        model.addProperty("unk_token", "<unk>");
         root.add("model", model);
         return root;
     }

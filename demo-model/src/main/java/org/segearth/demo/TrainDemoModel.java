@@ -61,7 +61,41 @@ public final class TrainDemoModel {
      */
     static final TrainingConfig.MaskLossMode MASK_LOSS = TrainingConfig.MaskLossMode.DENSE;
 
+    /** The system property thinning the validation records for trial runs ({@link #validate}). */
+    static final String EVAL_EVERY = "segearth.demo.eval.every";
+
     private TrainDemoModel() {}
+
+    /** Records 0, k, 2k, ... of {@code ds} (all of them for k = 1). */
+    static org.segearth.runtime.data.BenchmarkDataset everyKth(org.segearth.runtime.data.BenchmarkDataset ds, int k) {
+        if (k < 1) {
+            throw new SegEarthException(EVAL_EVERY + " is " + k + "; expected 1 or more");
+        }
+        if (k == 1) {
+            return ds;
+        }
+        return new org.segearth.runtime.data.BenchmarkDataset() {
+            @Override
+            public String name() {
+                return ds.name();
+            }
+
+            @Override
+            public String split() {
+                return ds.split();
+            }
+
+            @Override
+            public int size() {
+                return (ds.size() + k - 1) / k;
+            }
+
+            @Override
+            public org.segearth.runtime.data.Sample get(int index) {
+                return ds.get(index * k);
+            }
+        };
+    }
 
     /**
      * One training run.
@@ -116,7 +150,7 @@ public final class TrainDemoModel {
         Run run = new Run(requireData(Path.of(args[0])), Path.of(args[1]), Long.parseLong(args[2]),
                 Double.parseDouble(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                 Double.parseDouble(args[6]), args.length > 8 ? Path.of(args[8]) : null);
-        Path docs = args.length > 7 ? Path.of(args[7]) : null;
+        Path docs = args.length > 7 && !args[7].isEmpty() ? Path.of(args[7]) : null;
         if (run.base() == null) {
             DemoModelFactory.create(run.init(), DemoConfig.proposed(), run.seed(), true);
         }
@@ -235,8 +269,18 @@ public final class TrainDemoModel {
      * reference answer).
      */
     static DemoEvaluation.Result validate(Path pkg, Path data, Path evalDir, EvalMode mode) {
+        return validate(pkg, data, "val", evalDir, mode);
+    }
+
+    /**
+     * The same on the split {@code split} ({@code val}, or {@code val-unseen}: the validation-only
+     * phrasings). With {@code -Dsegearth.demo.eval.every=K} only every K-th record is evaluated (for
+     * short trial runs of the recipe; the published numbers use every record).
+     */
+    static DemoEvaluation.Result validate(Path pkg, Path data, String split, Path evalDir, EvalMode mode) {
         try (Segmenter segmenter = Segmenter.builder().model(pkg).seed(0).build()) {
-            return DemoEvaluation.evaluate(new LaSeRSDataset(data, "val"), SegmentationFunction.of(segmenter), mode,
+            return DemoEvaluation.evaluate(everyKth(new LaSeRSDataset(data, split), Integer.getInteger(EVAL_EVERY, 1)),
+                    SegmentationFunction.of(segmenter), mode,
                     evalDir);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new SegEarthException("validation failed: " + e.getMessage(), e);
