@@ -1,0 +1,104 @@
+package org.segearth.runtime.pipeline.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.segearth.api.Mask;
+import org.segearth.runtime.Engines;
+
+class MaskPostprocessorTest {
+
+    /** Logits on a 256 frame at stride 4 with values around 0, so that many pixels sit near the threshold. */
+    private static NDArray logits(NDManager m, int targets, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[targets * 64 * 64];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian() * 3;
+        }
+        return m.create(values, new Shape(targets, 64, 64));
+    }
+
+    /**
+     * {@link MaskPostprocessor#pack} against {@code toOriginal}, {@code gt(0)} and {@code scores}: bit for
+     * bit in one band; in several bands the products run over fewer rows, which the BLAS may sum in
+     * another order, so logits may differ in their last bits (relative 1e-6) and a mask only at a
+     * pixel whose logit is that close to 0.
+     */
+    private static void assertPackedEqualsWhole(NDArray logits, int validH, int validW, int height, int width,
+            long bandElements) {
+        int targets = (int) logits.getShape().get(0);
+        boolean oneBand = (long) targets * height * width <= bandElements;
+        NDArray full = MaskPostprocessor.toOriginal(logits, 256, validH, validW, height, width);
+        NDArray masks = full.gt(0);
+        float[] scores = MaskPostprocessor.scores(full, masks);
+        MaskPostprocessor.Packed packed = MaskPostprocessor.pack(logits, 256, validH, validW, height, width, true,
+                bandElements);
+        assertEquals(targets, packed.masks().size());
+        String where = " in bands of " + bandElements + " values";
+        for (int t = 0; t < targets; t++) {
+            float[] expected = full.get(t).toFloatArray();
+            float[] actual = packed.logits().get(t);
+            Mask whole = Mask.fromBytes(masks.get(t).toType(DataType.UINT8, false).toByteArray(), width, height);
+            Mask banded = packed.masks().get(t);
+            if (oneBand) {
+                assertArrayEquals(expected, actual, 0f, "target " + t + where);
+                assertEquals(whole, banded, "target " + t + where);
+                assertEquals(scores[t], packed.scores()[t], 0f, "target " + t + where);
+                continue;
+            }
+            int nearZero = 0;
+            for (int i = 0; i < expected.length; i++) {
+                float tolerance = 1e-6f * Math.max(1f, Math.abs(expected[i]));
+                if (Math.abs(expected[i] - actual[i]) > tolerance) {
+                    assertEquals(expected[i], actual[i], tolerance, "target " + t + " value " + i + where);
+                }
+                if (whole.get(i % width, i / width) != banded.get(i % width, i / width)) {
+                    assertTrue(Math.abs(expected[i]) <= tolerance, "target " + t + " pixel " + i + " logit "
+                            + expected[i] + " flips" + where);
+                    nearZero++;
+                }
+            }
+            assertTrue(nearZero <= expected.length / 100_000, nearZero + " flips in target " + t + where);
+            assertEquals(scores[t], packed.scores()[t], 1e-5f, "target " + t + where);
+        }
+    }
+
+    @Test
+    void bandsOfRowsGiveTheWholeResizesMasks() {
+        try (NDManager m = Engines.newManager()) {
+            NDArray logits = logits(m, 2, 1);
+            // enlarging (600 x 800 from a 200 x 256 crop), in bands of 31 rows and of all rows; in bands of one row
+            for (long band : new long[] {50_000, 2L * 600 * 800}) {
+                assertPackedEqualsWhole(logits, 200, 256, 600, 800, band);
+            }
+            assertPackedEqualsWhole(logits, 200, 256, 300, 400, 1);
+            // shrinking, one side unchanged, and both sides unchanged (no product)
+            assertPackedEqualsWhole(logits, 256, 180, 97, 60, 500);
+            assertPackedEqualsWhole(logits, 256, 180, 97, 60, MaskPostprocessor.BAND_ELEMENTS);
+            assertPackedEqualsWhole(logits, 256, 180, 256, 700, 10_000);
+            assertPackedEqualsWhole(logits, 256, 180, 256, 180, 10_000);
+        }
+    }
+
+    @Test
+    void packingNoTargetGivesNothingAndLogitsOnlyWhenAsked() {
+        try (NDManager m = Engines.newManager()) {
+            MaskPostprocessor.Packed none = MaskPostprocessor.pack(m.zeros(new Shape(0, 64, 64)), 256, 200, 256, 30,
+                    40, false);
+            assertTrue(none.masks().isEmpty());
+            assertEquals(0, none.scores().length);
+            MaskPostprocessor.Packed one = MaskPostprocessor.pack(logits(m, 1, 2), 256, 200, 256, 30, 40, false);
+            assertNull(one.logits());
+            assertEquals(30, one.masks().get(0).height());
+            assertEquals(40, one.masks().get(0).width());
+        }
+    }
+}
