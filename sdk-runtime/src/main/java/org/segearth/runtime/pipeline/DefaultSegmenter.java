@@ -161,7 +161,8 @@ public final class DefaultSegmenter implements Segmenter {
             if (source instanceof ImageSource.File f) {
                 image = ImageDecoder.defaults().read(f.path());
             } else if (source instanceof ImageSource.Buffered b) {
-                image = ImageDecoder.fromBufferedImage(b.image());
+                // read during this call only: the decoder's compact pictures are used without a copy
+                image = ImageDecoder.borrow(b.image());
             } else {
                 ImageSource.Rgb r = (ImageSource.Rgb) source;
                 image = ImageDecoder.defaults().fromRgb(r.width(), r.height(), r.rgb());
