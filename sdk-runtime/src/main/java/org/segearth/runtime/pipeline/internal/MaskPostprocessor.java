@@ -110,12 +110,15 @@ public final class MaskPostprocessor {
      */
     public static Packed pack(NDArray logits, int frame, int validHeight, int validWidth, int height, int width,
             boolean keepLogits) {
-        return pack(logits, frame, validHeight, validWidth, height, width, keepLogits, BAND_ELEMENTS);
+        return pack(logits, frame, validHeight, validWidth, height, width, keepLogits, BAND_ELEMENTS, n -> { });
     }
 
-    /** {@link #pack} in bands of at most {@code bandElements} values (at least one row). */
+    /**
+     * {@link #pack} in bands of at most {@code bandElements} values (at least one row);
+     * {@code bands} is told the size in values of each band's logits, the largest array it makes.
+     */
     static Packed pack(NDArray logits, int frame, int validHeight, int validWidth, int height, int width,
-            boolean keepLogits, long bandElements) {
+            boolean keepLogits, long bandElements, java.util.function.LongConsumer bands) {
         int targets = (int) logits.getShape().get(0);
         List<Mask.Builder> builders = new ArrayList<>(targets);
         List<float[]> full = keepLogits ? new ArrayList<>(targets) : null;
@@ -140,6 +143,7 @@ public final class MaskPostprocessor {
                     int y1 = Math.min(height, y0 + rowsPerBand);
                     try (NDManager band = scope.newSubManager()) {
                         NDArray rows = band(x, band, y0, y1, height, cols);
+                        bands.accept(rows.size());
                         NDArray masks = rows.gt(0);
                         double[][] s = sums(rows, masks);
                         byte[] bits = masks.toType(DataType.UINT8, false).toByteArray();

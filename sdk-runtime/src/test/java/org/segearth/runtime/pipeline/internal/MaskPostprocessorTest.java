@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.segearth.api.Mask;
 import org.segearth.runtime.Engines;
@@ -40,7 +42,7 @@ class MaskPostprocessorTest {
         NDArray masks = full.gt(0);
         float[] scores = MaskPostprocessor.scores(full, masks);
         MaskPostprocessor.Packed packed = MaskPostprocessor.pack(logits, 256, validH, validW, height, width, true,
-                bandElements);
+                bandElements, n -> { });
         assertEquals(targets, packed.masks().size());
         String where = " in bands of " + bandElements + " values";
         for (int t = 0; t < targets; t++) {
@@ -99,6 +101,37 @@ class MaskPostprocessorTest {
             assertNull(one.logits());
             assertEquals(30, one.masks().get(0).height());
             assertEquals(40, one.masks().get(0).width());
+        }
+    }
+
+    /**
+     * The masks of a large image never pass through a full-size array: each band's logits (the
+     * largest native array) hold at most the band's values, and the Java heap this thread
+     * allocates while packing stays under 2 bytes per pixel and target (the bytes of each band's
+     * masks, 1, and the packed bits twice, 1/4), where one full-size float array alone would be 4.
+     */
+    @Test
+    void packingALargeImageMakesNoFullSizeArray() {
+        Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean
+                && bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count the bytes a thread allocates");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int width = 4000;
+        int height = 3000;
+        try (NDManager m = Engines.newManager()) {
+            NDArray logits = logits(m, 2, 3);
+            MaskPostprocessor.pack(logits, 256, 192, 256, 300, 400, false); // warm-up: classes, kernels
+            long[] largest = new long[1];
+            long before = bean.getCurrentThreadAllocatedBytes();
+            MaskPostprocessor.Packed packed = MaskPostprocessor.pack(logits, 256, 192, 256, height, width, false,
+                    MaskPostprocessor.BAND_ELEMENTS, n -> largest[0] = Math.max(largest[0], n));
+            long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+            long pixels = (long) width * height * 2;
+            assertTrue(largest[0] <= MaskPostprocessor.BAND_ELEMENTS, "a band of " + largest[0] + " values");
+            assertTrue(allocated < 2 * pixels, allocated + " bytes allocated for " + pixels
+                    + " target pixels; a full-size float array is " + 4 * pixels / 2);
+            assertEquals(2, packed.masks().size());
+            assertTrue(packed.masks().get(0).area() > 0);
         }
     }
 }
