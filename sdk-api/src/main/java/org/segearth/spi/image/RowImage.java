@@ -53,6 +53,7 @@ public final class RowImage implements RenderedImage {
     private final Rows rows;
     private final int[] row;
     private int rowY = -1;
+    private WritableRaster rowRaster;
 
     private RowImage(int width, int height, boolean gray, Rows rows) {
         if (width < 1 || height < 1) {
@@ -80,26 +81,51 @@ public final class RowImage implements RenderedImage {
                 : new SinglePixelPackedSampleModel(DataBuffer.TYPE_INT, w, h, RGB.getMasks());
     }
 
+    /**
+     * The asked part of the image. A whole row comes in one raster that is reused (moved to the
+     * row) by the next whole-row request: encoders that read row by row, as the PNG writer does,
+     * read it before they ask for the next, and an 8000-pixel picture then makes no garbage per row.
+     * Any other rectangle gets a raster of its own.
+     */
     @Override
     public Raster getData(Rectangle rect) {
+        if (rect.x == 0 && rect.width == width && rect.height == 1 && rect.y >= 0 && rect.y < height) {
+            synchronized (this) {
+                if (rowRaster == null) {
+                    rowRaster = Raster.createWritableRaster(sampleModel(width, 1), new Point(0, 0));
+                }
+                fill(rect.y);
+                put(rowRaster, 0, 0, width, row);
+                return rowRaster.createTranslatedChild(0, rect.y);
+            }
+        }
         Rectangle r = rect.intersection(new Rectangle(0, 0, width, height));
         WritableRaster out = Raster.createWritableRaster(sampleModel(Math.max(1, r.width), Math.max(1, r.height)),
                 new Point(r.x, r.y));
         for (int y = r.y; y < r.y + r.height; y++) {
             synchronized (this) {
-                if (rowY != y) {
-                    rows.row(y, row);
-                    rowY = y;
-                }
-                int[] part = r.x == 0 && r.width == width ? row : Arrays.copyOfRange(row, r.x, r.x + r.width);
-                if (gray) {
-                    out.setPixels(r.x, y, r.width, 1, part);
-                } else {
-                    out.setDataElements(r.x, y, r.width, 1, part);
-                }
+                fill(y);
+                put(out, r.x, y, r.width, r.x == 0 && r.width == width ? row : Arrays.copyOfRange(row, r.x,
+                        r.x + r.width));
             }
         }
         return out;
+    }
+
+    /** Makes row {@code y} in {@code row} unless it is there already. */
+    private void fill(int y) {
+        if (rowY != y) {
+            rows.row(y, row);
+            rowY = y;
+        }
+    }
+
+    private void put(WritableRaster out, int x, int y, int w, int[] pixels) {
+        if (gray) {
+            out.setPixels(x, y, w, 1, pixels);
+        } else {
+            out.setDataElements(x, y, w, 1, pixels);
+        }
     }
 
     @Override

@@ -21,8 +21,8 @@ import org.segearth.spi.nn.Scalars;
  * (4 bytes per pixel and target, plus as much again for the product before it). {@link #pack}
  * gives the same masks, bit for bit, and the same scores without it: the last resize is a product
  * with an interpolation matrix whose rows are the output rows, so it runs over bands of at most
- * {@link #BAND_ELEMENTS} values, each band thresholded into the packed masks and summed into the
- * scores, then freed. An image of up to {@link #BAND_ELEMENTS} pixels per target is one band: the
+ * {@link #BAND_ELEMENTS} values, each band thresholded into the packed masks (its bits packed 8 a
+ * byte by the engine, so the heap sees an eighth of it) and summed into the scores, then freed. An image of up to {@link #BAND_ELEMENTS} pixels per target is one band: the
  * very products {@link #toOriginal} computes.
  *
  * <pre>{@code
@@ -146,12 +146,12 @@ public final class MaskPostprocessor {
                         bands.accept(rows.size());
                         NDArray masks = rows.gt(0);
                         double[][] s = sums(rows, masks);
-                        byte[] bits = masks.toType(DataType.UINT8, false).toByteArray();
                         int bandPixels = (y1 - y0) * width;
+                        byte[] bits = packBits(masks, targets, bandPixels);
                         for (int t = 0; t < targets; t++) {
                             sums[t] += s[0][t];
                             areas[t] += s[1][t];
-                            set(builders.get(t), bits, t * bandPixels, y0, y1 - y0, width);
+                            set(builders.get(t), bits, t * bandPixels, y0, bandPixels, width);
                         }
                         if (keepLogits) {
                             float[] values = rows.toType(DataType.FLOAT32, false).toFloatArray();
@@ -190,14 +190,43 @@ public final class MaskPostprocessor {
         return out;
     }
 
-    /** Sets the foreground pixels (non-zero bytes from {@code offset}) of {@code rows} rows starting at {@code y0}. */
-    private static void set(Mask.Builder mask, byte[] bits, int offset, int y0, int rows, int width) {
-        for (int r = 0; r < rows; r++) {
-            int base = offset + r * width;
-            for (int x = 0; x < width; x++) {
-                if (bits[base + x] != 0) {
-                    mask.set(x, y0 + r, true);
+    /** Bit weights of 8 pixels packed into a byte, first pixel in the lowest bit. */
+    private static final float[] BIT_WEIGHTS = {1, 2, 4, 8, 16, 32, 64, 128};
+
+    /**
+     * {@code masks} ({@code [targets, rows, width]} boolean) as bits, 8 pixels a byte with the first
+     * in the lowest bit (so the heap gets an eighth of the band), each target's {@code pixels}
+     * from bit {@code t * pixels}; one byte per pixel when a target's pixels are not a multiple of 8.
+     */
+    private static byte[] packBits(NDArray masks, int targets, int pixels) {
+        if (pixels % 8 != 0) {
+            return masks.toType(DataType.UINT8, false).toByteArray();
+        }
+        NDArray weights = Scalars.nativeCopy(masks.getManager().create(BIT_WEIGHTS, new Shape(8)));
+        NDArray octets = masks.toType(DataType.FLOAT32, false).reshape(targets, pixels / 8, 8).matMul(weights);
+        return octets.toType(DataType.UINT8, false).toByteArray();
+    }
+
+    /**
+     * Sets the foreground pixels of {@code pixels} pixels from row {@code y0}: from pixel
+     * {@code offset} of {@code bits}, packed 8 a byte by {@link #packBits} or one a byte.
+     */
+    private static void set(Mask.Builder mask, byte[] bits, int offset, int y0, int pixels, int width) {
+        if (pixels % 8 != 0) {
+            for (int i = 0; i < pixels; i++) {
+                if (bits[offset + i] != 0) {
+                    mask.set(i % width, y0 + i / width, true);
                 }
+            }
+            return;
+        }
+        for (int k = 0; k < pixels / 8; k++) {
+            int octet = bits[offset / 8 + k] & 0xFF;
+            while (octet != 0) {
+                int j = Integer.numberOfTrailingZeros(octet);
+                int i = k * 8 + j;
+                mask.set(i % width, y0 + i / width, true);
+                octet &= octet - 1;
             }
         }
     }
