@@ -18,17 +18,22 @@ import org.segearth.spi.nn.Scalars;
  * in the mask where its logit is above 0.
  *
  * <p>{@link #toOriginal} makes the whole {@code [targets, height, width]} float array at once
- * (4 bytes per pixel and target, plus as much again for the product before it). {@link #pack}
- * gives the same masks, bit for bit, and the same scores without it: the last resize is a product
+ * (4 bytes per pixel and target). {@link #pack}
+ * gives the same masks and scores without it: the last resize is a product
  * with an interpolation matrix whose rows are the output rows, so it runs over bands of at most
  * {@link #BAND_ELEMENTS} values, each band thresholded into the packed masks (its bits packed 8 a
- * byte by the engine, so the heap sees an eighth of it) and summed into the scores, then freed. An image of up to {@link #BAND_ELEMENTS} pixels per target is one band: the
- * very products {@link #toOriginal} computes.
+ * byte by the engine, so the heap sees an eighth of it) and summed into the scores, then freed.
+ * An image no larger than the letterbox frame (the model's own size), or of at most
+ * {@link #BAND_ELEMENTS} pixels times targets, is one band: the very products {@link #toOriginal}
+ * computes, bit for bit. In several bands the BLAS
+ * may sum a product's terms in another order: a logit may differ in its last bits, a mask only at a
+ * pixel whose logit is that close to 0.
  *
  * <pre>{@code
  * NDArray full = MaskPostprocessor.toOriginal(maskLogits, 1024, validH, validW, height, width);
  * NDArray masks = full.gt(0);
- * MaskPostprocessor.Packed packed = MaskPostprocessor.pack(maskLogits, 1024, validH, validW, height, width, false);
+ * MaskPostprocessor.Packed packed = MaskPostprocessor.pack(maskLogits, 1024, validH, validW, height, width,
+ *         false);
  * Mask first = packed.masks().get(0);
  * }</pre>
  */
@@ -131,7 +136,9 @@ public final class MaskPostprocessor {
         double[] sums = new double[targets];
         double[] areas = new double[targets];
         if (targets > 0) {
-            int rowsPerBand = (int) Math.max(1, Math.min(height, bandElements / ((long) targets * width)));
+            // up to the model's size one band, as before, whatever the number of targets
+            int rowsPerBand = (long) height * width <= (long) frame * frame ? height
+                    : (int) Math.max(1, Math.min(height, bandElements / ((long) targets * width)));
             try (NDManager scope = logits.getManager().newSubManager()) {
                 NDArray x = cropped(logits, frame, validHeight, validWidth);
                 x.attach(scope);

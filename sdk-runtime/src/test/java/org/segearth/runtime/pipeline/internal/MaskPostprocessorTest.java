@@ -37,7 +37,7 @@ class MaskPostprocessorTest {
     private static void assertPackedEqualsWhole(NDArray logits, int validH, int validW, int height, int width,
             long bandElements) {
         int targets = (int) logits.getShape().get(0);
-        boolean oneBand = (long) targets * height * width <= bandElements;
+        boolean oneBand = (long) targets * height * width <= bandElements || (long) height * width <= 256 * 256;
         NDArray full = MaskPostprocessor.toOriginal(logits, 256, validH, validW, height, width);
         NDArray masks = full.gt(0);
         float[] scores = MaskPostprocessor.scores(full, masks);
@@ -84,9 +84,22 @@ class MaskPostprocessorTest {
             assertPackedEqualsWhole(logits, 200, 256, 300, 400, 1);
             // shrinking, one side unchanged, and both sides unchanged (no product)
             assertPackedEqualsWhole(logits, 256, 180, 97, 60, 500);
+            assertPackedEqualsWhole(logits, 256, 180, 200, 400, 5_000); // rows shrink, columns grow
             assertPackedEqualsWhole(logits, 256, 180, 97, 60, MaskPostprocessor.BAND_ELEMENTS);
             assertPackedEqualsWhole(logits, 256, 180, 256, 700, 10_000);
             assertPackedEqualsWhole(logits, 256, 180, 256, 180, 10_000);
+        }
+    }
+
+    @Test
+    void anImageUpToTheFrameIsOneBandWhateverTheTargets() {
+        try (NDManager m = Engines.newManager()) {
+            int[] bands = new int[1];
+            MaskPostprocessor.pack(logits(m, 5, 4), 256, 256, 200, 256, 200, false, 1, n -> bands[0]++);
+            assertEquals(1, bands[0], "an image of the frame's size");
+            bands[0] = 0;
+            MaskPostprocessor.pack(logits(m, 5, 4), 256, 256, 200, 257, 256, false, 5L * 256 * 20, n -> bands[0]++);
+            assertEquals(13, bands[0], "257 rows larger than the frame, 20 a band");
         }
     }
 
