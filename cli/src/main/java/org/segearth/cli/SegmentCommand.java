@@ -302,7 +302,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     names.add(heat);
                 }
             }
-            png(Overlay.render(picture, result.targets()), staging.resolve("overlay.png"));
+            // drawn a row at a time as the PNG writer asks: no full-size copy of a large picture
+            Overlay.writePng(picture, result.targets(), staging.resolve("overlay.png"));
             names.add("overlay.png");
             for (String name : names) {
                 Files.move(staging.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE,

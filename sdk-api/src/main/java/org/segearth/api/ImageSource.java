@@ -46,7 +46,9 @@ public sealed interface ImageSource permits ImageSource.File, ImageSource.Buffer
     }
 
     /**
-     * An image in memory.
+     * An image in memory. The segmenter reads it during the call and keeps nothing of it; an 8-bit
+     * RGB image in the layout the SDK's decoder gives (interleaved R, G, B bytes) is read in place,
+     * without a copy, so it must not change while a call runs.
      *
      * @param image the image
      */

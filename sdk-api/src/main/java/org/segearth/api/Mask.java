@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.segearth.spi.image.RowImage;
 
 /**
  * An immutable binary mask of {@code width x height} pixels, one bit per pixel (row-major,
@@ -287,10 +288,22 @@ public final class Mask {
         return image;
     }
 
-    /** Writes the mask as an 8-bit gray PNG (0/255) to {@code out}. */
+    /**
+     * Writes the mask as an 8-bit gray PNG (0/255) to {@code out}: the PNG of {@link #toImage()},
+     * made a row at a time (without its {@code width * height} bytes).
+     */
     public void writePng(OutputStream out) {
+        if (width == 0 || height == 0) {
+            throw new SegEarthException("a " + width + "x" + height + " mask has no pixels to make an image of");
+        }
+        RowImage rows = RowImage.gray(width, height, (y, row) -> {
+            int i = y * width;
+            for (int x = 0; x < width; x++, i++) {
+                row[x] = (bits[i >>> 6] & (1L << i)) != 0 ? 255 : 0;
+            }
+        });
         try {
-            if (!ImageIO.write(toImage(), "png", out)) {
+            if (!ImageIO.write(rows, "png", out)) {
                 throw new SegEarthException("no PNG writer is available in this Java runtime");
             }
         } catch (IOException e) {

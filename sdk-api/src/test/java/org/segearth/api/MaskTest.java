@@ -154,4 +154,18 @@ class MaskTest {
         m.writePng(file);
         assertTrue(Files.size(file) > 0);
     }
+
+    @Test
+    void pngIsMadeRowByRowAndIsThePngOfTheImage() throws Exception {
+        Random random = new Random(7);
+        Mask.Builder b = Mask.builder(203, 77);
+        for (int i = 0; i < 4000; i++) {
+            b.set(random.nextInt(203), random.nextInt(77), true);
+        }
+        Mask m = b.build();
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        assertTrue(ImageIO.write(m.toImage(), "png", whole));
+        assertArrayEquals(whole.toByteArray(), m.toPng(), "the same PNG bytes as the whole 8-bit image's");
+        assertThrows(SegEarthException.class, () -> Mask.empty(0, 3).toPng());
+    }
 }

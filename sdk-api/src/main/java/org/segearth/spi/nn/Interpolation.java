@@ -3,6 +3,7 @@ package org.segearth.spi.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.segearth.api.SegEarthException;
 
 /**
  * Linear resizing exactly like {@code F.interpolate(mode="bilinear" | "linear",
@@ -49,16 +50,27 @@ public final class Interpolation {
 
     /** The {@code [out, in]} weights (row-major) of torch's linear resize, align_corners=False. */
     public static float[] matrix(int in, int out) {
-        float[] w = new float[out * in];
+        return matrix(in, out, 0, out);
+    }
+
+    /**
+     * Rows {@code from .. to - 1} of {@link #matrix(int, int)}: the {@code [to - from, in]} weights
+     * of those outputs, equal to the full matrix's rows (for resizing a band of rows at a time).
+     */
+    public static float[] matrix(int in, int out, int from, int to) {
+        if (from < 0 || to > out || from > to) {
+            throw new SegEarthException("rows " + from + ".." + to + " are not inside 0.." + out);
+        }
+        float[] w = new float[(to - from) * in];
         float scale = (float) in / out;
-        for (int o = 0; o < out; o++) {
+        for (int o = from; o < to; o++) {
             float src = Math.max(scale * (o + 0.5f) - 0.5f, 0f);
             int i0 = Math.min((int) src, in - 1);
             int i1 = Math.min(i0 + 1, in - 1);
             float l1 = src - i0;
             float l0 = 1f - l1;
-            w[o * in + i0] += l0;
-            w[o * in + i1] += l1;
+            w[(o - from) * in + i0] += l0;
+            w[(o - from) * in + i1] += l1;
         }
         return w;
     }

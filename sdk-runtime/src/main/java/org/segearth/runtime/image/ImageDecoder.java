@@ -440,6 +440,23 @@ public final class ImageDecoder {
     }
 
     /**
+     * {@code image}'s pixels for the length of one call that only reads them: a view of its bytes,
+     * without a copy, when it is in the compact layout of {@link #readAsBufferedImage} (8-bit R, G, B
+     * interleaved), else a converted copy as {@link #fromBufferedImage} makes. Checked against the
+     * default pixel limit. The view shares the image's buffer: the caller must not keep it beyond
+     * the call, and the image must not change meanwhile (a 20000 x 20000 image is 1.2 GB whose copy
+     * this saves).
+     */
+    public static RgbImage borrow(BufferedImage image) {
+        byte[] compact = PixelConversion.compactBytes(image);
+        if (compact == null) {
+            return fromBufferedImage(image);
+        }
+        DEFAULTS.checkSize(image.getWidth(), image.getHeight(), "BufferedImage");
+        return RgbImage.wrap(image.getWidth(), image.getHeight(), compact);
+    }
+
+    /**
      * Wraps interleaved RGB bytes (a copy is taken), checked against this decoder's pixel limit.
      */
     public RgbImage fromRgb(int width, int height, byte[] rgb) {

@@ -1,8 +1,6 @@
 package org.segearth.runtime.pipeline;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +8,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.segearth.api.Heatmap;
 import org.segearth.api.ImageSource;
 import org.segearth.api.InvalidInputException;
-import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
@@ -124,7 +121,8 @@ public final class DefaultSegmenter implements Segmenter {
             phrases = Phrases.fromIds(tokens.answer(), model.segTokenId(), model.requireTokenizer(), phrasePosition());
         }
         List<String> finalPhrases = phrases;
-        List<Target> targets = timer.time("targets", () -> targets(out, finalPhrases, image));
+        MaskPostprocessor.Packed packed = timer.time("postprocess", () -> out.original().pack(settings.maskLogits()));
+        List<Target> targets = timer.time("targets", () -> targets(out, packed, finalPhrases, image));
         return new SegmentationResult(answerText, targets, image.width(), image.height(), timer.timings());
     }
 
@@ -132,29 +130,22 @@ public final class DefaultSegmenter implements Segmenter {
         return model.modelPackage().manifest().phrases();
     }
 
-    private List<Target> targets(SegEarthOutput out, List<String> phrases, RgbImage image) {
+    /**
+     * The result's targets from the masks packed a band of rows at a time: no full-size array of
+     * logits, masks or bytes is made (only the logits as heatmaps when the settings ask for them).
+     */
+    private List<Target> targets(SegEarthOutput out, MaskPostprocessor.Packed packed, List<String> phrases,
+            RgbImage image) {
         int n = out.numTargets();
-        float[] scores = out.headScores() != null ? out.headScores().toFloatArray()
-                : MaskPostprocessor.scores(out.fullLogits(), out.masks());
+        float[] scores = out.headScores() != null ? out.headScores().toFloatArray() : packed.scores();
         List<Heatmap> heatmaps = settings.attentionHeatmaps() && n > 0 ? Heatmaps.of(out.attentions()) : List.of();
         List<Target> targets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Mask mask;
-            Optional<Heatmap> logits = Optional.empty();
-            try (NDManager scope = out.masks().getManager().newSubManager()) {
-                // one full-size mask at a time: its temporaries go when it is packed
-                NDArray target = out.masks().get(i);
-                target.attach(scope);
-                mask = Mask.fromBytes(target.toType(DataType.UINT8, false).toByteArray(), image.width(), image.height());
-                if (settings.maskLogits()) {
-                    NDArray l = out.fullLogits().get(i);
-                    l.attach(scope);
-                    logits = Optional.of(new Heatmap(image.width(), image.height(),
-                            l.toType(DataType.FLOAT32, false).toFloatArray()));
-                }
-            }
+            Optional<Heatmap> logits = packed.logits() == null ? Optional.empty()
+                    : Optional.of(new Heatmap(image.width(), image.height(), packed.logits().get(i)));
             Optional<Heatmap> heatmap = heatmaps.isEmpty() ? Optional.empty() : Optional.of(heatmaps.get(i));
-            targets.add(new Target(i, i < phrases.size() ? phrases.get(i) : "", mask, scores[i], heatmap, logits));
+            targets.add(new Target(i, i < phrases.size() ? phrases.get(i) : "", packed.masks().get(i), scores[i],
+                    heatmap, logits));
         }
         return targets;
     }
@@ -170,7 +161,8 @@ public final class DefaultSegmenter implements Segmenter {
             if (source instanceof ImageSource.File f) {
                 image = ImageDecoder.defaults().read(f.path());
             } else if (source instanceof ImageSource.Buffered b) {
-                image = ImageDecoder.fromBufferedImage(b.image());
+                // read during this call only: the decoder's compact pictures are used without a copy
+                image = ImageDecoder.borrow(b.image());
             } else {
                 ImageSource.Rgb r = (ImageSource.Rgb) source;
                 image = ImageDecoder.defaults().fromRgb(r.width(), r.height(), r.rgb());

@@ -24,7 +24,6 @@ import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.image.SiglipPreprocessor;
 import org.segearth.runtime.pipeline.internal.ComponentLoader;
 import org.segearth.runtime.pipeline.internal.Components;
-import org.segearth.runtime.pipeline.internal.MaskPostprocessor;
 import org.segearth.runtime.pipeline.internal.PromptBuilder;
 import org.segearth.runtime.text.Generation;
 import org.segearth.runtime.text.GenerationConfig;
@@ -220,11 +219,12 @@ public final class SegEarthModel implements AutoCloseable {
         int[] imagePositions = imagePositions(tokens, n);
         NDArray queries = c.projector().forward(segHidden);
         HeadOutput head = timer.time("mask_head", () -> predict(manager, image, queries));
-        NDArray full = timer.time("postprocess", () -> MaskPostprocessor.toOriginal(head.maskLogits(),
-                image.frameSize(), image.validHeight(), image.validWidth(), image.height(), image.width()));
+        // the original-size logits are made when asked for (whole, or a band of rows at a time)
+        SegEarthOutput.Original full = new SegEarthOutput.Original(head.maskLogits(), image.frameSize(),
+                image.validHeight(), image.validWidth(), image.height(), image.width());
         return new SegEarthOutput(image, tokens, labels(manager, tokens, n), inputsEmbeds, logits, lastHiddenState,
                 attentions, imagePositions, segPositions, segHidden, queries, head.maskLogits(), head.auxMaskLogits(),
-                head.scores(), head.stride(), full, full.gt(0));
+                head.scores(), head.stride(), full);
     }
 
     private static int[] imagePositions(TokenInput tokens, int imageTokens) {

@@ -6,12 +6,17 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
 import org.segearth.api.Target;
+import org.segearth.spi.image.RowImage;
 
 /**
  * Draws targets over their image: each mask tinted in its own colour with its outline, and below
@@ -23,6 +28,7 @@ import org.segearth.api.Target;
  * <pre>{@code
  * BufferedImage picture = Overlay.render(ImageIO.read(file), result.targets());
  * ImageIO.write(picture, "png", Path.of("overlay.png").toFile());
+ * Overlay.writePng(ImageIO.read(file), result.targets(), Path.of("overlay.png")); // the same, a row at a time
  * }</pre>
  */
 public final class Overlay {
@@ -50,13 +56,7 @@ public final class Overlay {
     public static BufferedImage render(BufferedImage image, List<Target> targets) {
         int w = image.getWidth();
         int h = image.getHeight();
-        for (Target t : targets) {
-            Mask mask = t.mask();
-            if (mask.width() != w || mask.height() != h) {
-                throw new SegEarthException("target " + t.index() + " has a " + mask.width() + "x" + mask.height()
-                        + " mask but the image is " + w + "x" + h);
-            }
-        }
+        checkSizes(targets, w, h);
         Legend legend = Legend.of(targets, w);
         BufferedImage out = new BufferedImage(w, h + legend.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -70,6 +70,68 @@ public final class Overlay {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * Writes {@link #render}'s picture as a PNG to {@code file}, pixel for pixel the same for an
+     * 8-bit RGB {@code image} (such as the SDK decoder's pictures), without making it: each row is
+     * drawn when the PNG writer asks for it (the image's row, the targets tinted in, or the
+     * legend's), so a large image costs a row and the legend strip rather than a full-size copy of
+     * 4 bytes per pixel.
+     */
+    public static void writePng(BufferedImage image, List<Target> targets, Path file) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        checkSizes(targets, w, h);
+        Legend legend = Legend.of(targets, w);
+        BufferedImage strip = new BufferedImage(w, legend.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = strip.createGraphics();
+        try {
+            legend.draw(g, 0, w);
+        } finally {
+            g.dispose();
+        }
+        RowImage picture = RowImage.rgb(w, h + legend.height(), (y, row) -> {
+            if (y >= h) {
+                strip.getRGB(0, y - h, w, 1, row, 0, w);
+                return;
+            }
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (Target t : targets) {
+                tintRow(row, t.mask(), y, colour(t.index()));
+            }
+        });
+        try {
+            if (!ImageIO.write(picture, "png", file.toFile())) {
+                throw new SegEarthException("no PNG writer available to write " + file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write overlay PNG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSizes(List<Target> targets, int w, int h) {
+        for (Target t : targets) {
+            Mask mask = t.mask();
+            if (mask.width() != w || mask.height() != h) {
+                throw new SegEarthException("target " + t.index() + " has a " + mask.width() + "x" + mask.height()
+                        + " mask but the image is " + w + "x" + h);
+            }
+        }
+    }
+
+    /** {@link #tint} on row {@code y} alone, held in {@code row}. */
+    private static void tintRow(int[] row, Mask mask, int y, Color c) {
+        int w = mask.width();
+        int h = mask.height();
+        for (int x = 0; x < w; x++) {
+            if (!mask.get(x, y)) {
+                continue;
+            }
+            boolean edge = x == 0 || y == 0 || x == w - 1 || y == h - 1
+                    || !mask.get(x - 1, y) || !mask.get(x + 1, y) || !mask.get(x, y - 1) || !mask.get(x, y + 1);
+            row[x] = edge ? c.getRGB() : blend(row[x], c);
+        }
     }
 
     /** Rows of legend below an image {@code width} pixels wide with these targets. */

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.Box;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
@@ -116,5 +119,31 @@ class RenderTest {
         Mask back = CocoMasks.fromJson(target.get("mask"), 10, 20);
         assertEquals(t.mask(), back);
         assertEquals(12.0, json.getAsJsonObject("timings").get("generate_ms").getAsDouble());
+    }
+
+    @Test
+    void theOverlayWrittenRowByRowIsTheRenderedPicture(@TempDir Path dir) throws Exception {
+        int w = 97;
+        int h = 61;
+        byte[] rgb = new byte[w * h * 3];
+        new java.util.Random(5).nextBytes(rgb);
+        BufferedImage picture = org.segearth.runtime.image.RgbImage.of(w, h, rgb).toBufferedImage();
+        List<Target> targets = List.of(square(0, 0, 0, 30, w, h), square(1, 20, 10, 40, w, h),
+                square(2, 60, 40, 37, w, h));
+        BufferedImage rendered = Overlay.render(picture, targets);
+        Path file = dir.resolve("overlay.png");
+        Overlay.writePng(picture, targets, file);
+        BufferedImage written = ImageIO.read(file.toFile());
+        assertEquals(rendered.getWidth(), written.getWidth());
+        assertEquals(rendered.getHeight(), written.getHeight());
+        for (int y = 0; y < rendered.getHeight(); y++) {
+            for (int x = 0; x < w; x++) {
+                if (rendered.getRGB(x, y) != written.getRGB(x, y)) {
+                    assertEquals(rendered.getRGB(x, y), written.getRGB(x, y), "pixel " + x + "," + y);
+                }
+            }
+        }
+        assertThrows(SegEarthException.class, () -> Overlay.writePng(picture,
+                List.of(square(0, 0, 0, 3, w + 1, h)), dir.resolve("bad.png")));
     }
 }
