@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * deletes them in the reverse order, so the folder, not yet empty, stayed behind after every
  * process. Once the engine runs, a shutdown hook (shutdown hooks run before those deletions)
  * removes this process's folder and what is in it.
+ *
+ * <pre>{@code
+ * OnnxRuntimeEngine.start(); // before loading an ONNX file through DJL
+ * Model model = Model.newInstance("vision_tower", Device.cpu(), OnnxRuntimeEngine.NAME);
+ * }</pre>
  */
 public final class OnnxRuntimeEngine {
 
