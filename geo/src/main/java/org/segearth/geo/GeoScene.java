@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.apache.sis.coverage.grid.GridCoverage;
 import org.apache.sis.coverage.grid.GridExtent;
 import org.apache.sis.coverage.grid.GridGeometry;
 import org.apache.sis.coverage.grid.PixelInCell;
+import org.apache.sis.referencing.CRS;
+import org.apache.sis.referencing.CommonCRS;
 import org.apache.sis.referencing.operation.matrix.AffineTransforms2D;
 import org.apache.sis.storage.Aggregate;
 import org.apache.sis.storage.DataStore;
@@ -22,8 +25,12 @@ import org.apache.sis.storage.GridCoverageResource;
 import org.apache.sis.storage.Resource;
 import org.apache.sis.storage.event.WarningEvent;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.operation.MathTransform;
+import org.opengis.referencing.operation.TransformException;
+import org.opengis.util.FactoryException;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
+import org.segearth.geo.internal.Areas;
 import org.segearth.geo.internal.TiffDirectory;
 import org.segearth.runtime.Messages;
 import org.slf4j.Logger;
@@ -242,6 +249,33 @@ public final class GeoScene implements AutoCloseable {
     /** Pixel corner (column, row) to CRS coordinates; empty for a plain TIFF. */
     public Optional<AffineTransform> pixelToCrs() {
         return pixelToCrs == null ? Optional.empty() : Optional.of(new AffineTransform(pixelToCrs));
+    }
+
+    /**
+     * The ground sample distance at the scene's centre, in metres per pixel: the geometric mean of
+     * the ground lengths of one pixel's two sides (great-circle distances on the WGS 84 authalic
+     * sphere, so it holds for projected and geographic CRSs alike); empty for a plain TIFF or a CRS
+     * that cannot be converted to WGS 84.
+     */
+    public OptionalDouble groundSampleDistance() {
+        if (crs == null) {
+            return OptionalDouble.empty();
+        }
+        try {
+            MathTransform toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
+            double cx = width / 2.0;
+            double cy = height / 2.0;
+            double[] p = {cx, cy, cx + 1, cy, cx, cy + 1};
+            pixelToCrs.transform(p, 0, p, 0, 3);
+            toLonLat.transform(p, 0, p, 0, 3);
+            double along = Areas.distance(p[0], p[1], p[2], p[3]);
+            double down = Areas.distance(p[0], p[1], p[4], p[5]);
+            double gsd = Math.sqrt(along * down);
+            return gsd > 0 && Double.isFinite(gsd) ? OptionalDouble.of(gsd) : OptionalDouble.empty();
+        } catch (FactoryException | TransformException | RuntimeException e) {
+            LOG.debug("{}: no ground sample distance: {}", file, oneLine(e));
+            return OptionalDouble.empty();
+        }
     }
 
     /** The TIFF directory (for writing masks on the same grid). */

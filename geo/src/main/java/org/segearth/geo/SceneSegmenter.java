@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,6 +96,33 @@ public final class SceneSegmenter {
     }
 
     /**
+     * One instruction for a scene.
+     *
+     * @param text the instruction
+     * @param answer teacher-forced: the answer every tile is segmented with, one {@code [SEG]} per
+     *     target (as {@link Segmenter#segmentWithAnswer}); null: the model writes each tile's answer
+     */
+    public record Instruction(String text, String answer) {
+        public Instruction {
+            Objects.requireNonNull(text, "text");
+        }
+
+        /** A generative instruction: the model writes each tile's answer. */
+        public static Instruction of(String text) {
+            return new Instruction(text, null);
+        }
+    }
+
+    /**
+     * What one instruction of {@link #segment(Path, List, Path)} gave.
+     *
+     * @param instruction the instruction
+     * @param folder its outputs' folder inside {@code out}; empty when they are in {@code out} itself
+     * @param result the scene's targets and the files written (names inside {@code folder})
+     */
+    public record InstructionResult(Instruction instruction, String folder, SceneResult result) {}
+
+    /**
      * Segments {@code scene} with {@code instruction} and writes the outputs into {@code out}
      * (created if needed). Every file appears complete or not at all: they are written into a
      * staging folder inside {@code out} and moved into place at the end.
@@ -103,11 +131,29 @@ public final class SceneSegmenter {
      *     format we cannot read, a band out of range, or a scene of nodata only
      */
     public SceneResult segment(Path scene, String instruction, Path out) {
+        return segment(scene, List.of(Instruction.of(instruction)), out).get(0).result();
+    }
+
+    /** {@link #segment(Path, String, Path)} teacher-forced: every tile is segmented with {@code answer}. */
+    public SceneResult segmentWithAnswer(Path scene, String instruction, String answer, Path out) {
+        Objects.requireNonNull(answer, "answer");
+        return segment(scene, List.of(new Instruction(instruction, answer)), out).get(0).result();
+    }
+
+    /**
+     * Segments {@code scene} with several instructions, tile by tile: each tile is read once and
+     * segmented with every instruction in turn, so the segmenter computes its image features once
+     * per tile and serves them from its feature cache to the other instructions. One instruction
+     * writes into {@code out}; several write into one folder each, named after the instruction
+     * (lower case, words joined by '-', at most 48 characters, a suffix where two coincide).
+     * Nothing is moved into {@code out} before every instruction is done.
+     */
+    public List<InstructionResult> segment(Path scene, List<Instruction> instructions, Path out) {
         try {
             Files.createDirectories(out);
             Path staging = Files.createTempDirectory(out, ".segearth-scene-");
             try {
-                return segment(scene, instruction, out, staging);
+                return segment(scene, instructions, out, staging);
             } finally {
                 FileTrees.deleteTree(staging);
             }
@@ -121,20 +167,56 @@ public final class SceneSegmenter {
      * on an interrupt): an empty folder on the file system of {@code out}.
      */
     public SceneResult segment(Path scene, String instruction, Path out, Path staging) {
+        return segment(scene, List.of(Instruction.of(instruction)), out, staging).get(0).result();
+    }
+
+    /** {@link #segment(Path, List, Path)} with a staging folder the caller owns (see {@link #segment(Path, String, Path, Path)}). */
+    public List<InstructionResult> segment(Path scene, List<Instruction> instructions, Path out, Path staging) {
+        if (instructions.isEmpty()) {
+            throw new InvalidInputException("no instruction for " + scene);
+        }
+        List<String> folders = folders(instructions);
         try (GeoScene s = GeoScene.open(scene)) {
             if (!s.isGeoreferenced()) {
                 throw new InvalidInputException(scene + " is a TIFF without georeferencing; segment it as a plain image");
             }
-            SceneResult result = run(s, instruction, staging);
-            Files.createDirectories(out);
-            for (String name : result.files()) {
-                Files.move(staging.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+            List<Path> stagings = new ArrayList<>();
+            for (int i = 0; i < instructions.size(); i++) {
+                stagings.add(Files.createDirectories(staging.resolve(Integer.toString(i))));
             }
-            return result;
+            List<SceneResult> results = run(s, instructions, stagings);
+            List<InstructionResult> done = new ArrayList<>();
+            for (int i = 0; i < instructions.size(); i++) {
+                Path dir = Files.createDirectories(out.resolve(folders.get(i)));
+                for (String name : results.get(i).files()) {
+                    Files.move(stagings.get(i).resolve(name), dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+                done.add(new InstructionResult(instructions.get(i), folders.get(i), results.get(i)));
+            }
+            return done;
         } catch (IOException e) {
             throw new UncheckedIOException(scene + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The output folder of each instruction: "" for a single one, else a name made from its text. */
+    public static List<String> folders(List<Instruction> instructions) {
+        if (instructions.size() == 1) {
+            return List.of("");
+        }
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> used = new HashMap<>();
+        for (Instruction in : instructions) {
+            String slug = in.text().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-").replaceAll("^-+|-+$", "");
+            if (slug.length() > 48) {
+                slug = slug.substring(0, 48).replaceAll("-+$", "");
+            }
+            slug = slug.isEmpty() ? "instruction" : slug;
+            int n = used.merge(slug, 1, Integer::sum);
+            names.add(n == 1 ? slug : slug + "-" + n);
+        }
+        return names;
     }
 
     private int[] bands(GeoScene s) {
@@ -156,18 +238,20 @@ public final class SceneSegmenter {
         return bands;
     }
 
-    private SceneResult run(GeoScene s, String instruction, Path staging) throws IOException {
+    private List<SceneResult> run(GeoScene s, List<Instruction> instructions, List<Path> stagings) throws IOException {
         int[] bands = bands(s);
         Stretch stretch = options.stretchMin().isPresent()
                 ? Stretch.fixed(3, options.stretchMin().get(), options.stretchMax().get())
                 : Stretch.auto(s, bands);
-        int tile = options.tileSide();
-        int overlap = options.overlapPixels();
+        int tile = options.tileSide(SceneOptions.modelInputSide(segmenter), s.groundSampleDistance());
+        int overlap = options.overlapPixels(tile);
         TileLayout layout = new TileLayout(s.width(), s.height(), tile, overlap);
-        LOG.info("{}: {}x{}, {} band(s) {}, stretch {}, {} tiles of {}x{} sharing {} px", s.file(), s.width(),
-                s.height(), s.bandCount(), s.sampleType(), stretch, layout.count(), layout.tileWidth(),
-                layout.tileHeight(), overlap);
-        QuickLook quickLook = new QuickLook(s.width(), s.height());
+        LOG.info("{}: {}x{}, {} band(s) {}, stretch {}, {} tiles of {}x{} sharing {} px, {} instruction(s)", s.file(),
+                s.width(), s.height(), s.bandCount(), s.sampleType(), stretch, layout.count(), layout.tileWidth(),
+                layout.tileHeight(), overlap, instructions.size());
+        int m = instructions.size();
+        QuickLook[] quickLooks = new QuickLook[m];
+        TileBlender[] blenders = new TileBlender[m];
         double nodata = s.nodata().orElse(Double.NaN);
         int[] xs = layout.xs();
         int[] ys = layout.ys();
@@ -176,8 +260,12 @@ public final class SceneSegmenter {
         int done = 0;
         int skipped = 0;
         boolean warned = false;
-        List<TileBlender.Blend> blends;
-        try (TileBlender blender = new TileBlender(s.width(), s.height(), h, staging, s.directory(), quickLook)) {
+        List<List<TileBlender.Blend>> blends = new ArrayList<>();
+        try {
+            for (int i = 0; i < m; i++) {
+                quickLooks[i] = new QuickLook(s.width(), s.height());
+                blenders[i] = new TileBlender(s.width(), s.height(), h, stagings.get(i), s.directory(), quickLooks[i]);
+            }
             for (int k = 0; k < ys.length; k++) {
                 int y0 = ys[k];
                 float[] rampY = TileLayout.ramp(y0, h, s.height(), overlap);
@@ -197,25 +285,47 @@ public final class SceneSegmenter {
                             rgb[i * 3 + b] = (byte) stretch.apply(b, window[b][i]);
                         }
                     }
-                    blender.nodata(x0, y0, w, h, invalid);
-                    quickLook.addPixels(x0, y0, w, h, rgb);
+                    for (int i = 0; i < m; i++) {
+                        blenders[i].nodata(x0, y0, w, h, invalid);
+                        quickLooks[i].addPixels(x0, y0, w, h, rgb);
+                    }
                     if (valid == 0) {
                         skipped++;
                     } else {
-                        SegmentationResult r = segmenter.segment(ImageSource.ofRgb(rgb, w, h), instruction);
-                        warned |= addTargets(blender, r, x0, y0, w, h, rampX, rampY, warned);
+                        // instruction after instruction on one tile: the features are computed once, then cached
+                        ImageSource image = ImageSource.ofRgb(rgb, w, h);
+                        for (int i = 0; i < m; i++) {
+                            Instruction in = instructions.get(i);
+                            SegmentationResult r = in.answer() == null ? segmenter.segment(image, in.text())
+                                    : segmenter.segmentWithAnswer(image, in.text(), in.answer());
+                            warned |= addTargets(blenders[i], r, x0, y0, w, h, rampX, rampY, warned);
+                        }
                     }
                     options.progress().tiles(++done, layout.count());
                 }
-                blender.finishRows(k + 1 < ys.length ? ys[k + 1] : s.height());
+                for (TileBlender blender : blenders) {
+                    blender.finishRows(k + 1 < ys.length ? ys[k + 1] : s.height());
+                }
             }
             if (skipped == layout.count()) {
                 throw new InvalidInputException(s.file() + " holds only nodata"
                         + s.nodata().map(v -> " (" + v + ")").orElse("") + ": no tile has a valid pixel");
             }
-            blends = blender.finish();
+            for (TileBlender blender : blenders) {
+                blends.add(blender.finish());
+            }
+        } finally {
+            for (TileBlender blender : blenders) {
+                if (blender != null) {
+                    blender.close();
+                }
+            }
         }
-        return write(s, staging, blends, quickLook, layout, skipped, stretch);
+        List<SceneResult> results = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            results.add(write(s, stagings.get(i), blends.get(i), quickLooks[i], layout, skipped, stretch));
+        }
+        return results;
     }
 
     private static boolean validPixel(float[][] window, int i, double nodata) {

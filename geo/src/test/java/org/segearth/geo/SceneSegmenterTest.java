@@ -24,6 +24,7 @@ import org.segearth.api.Mask;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.Target;
+import org.segearth.runtime.pipeline.DefaultSegmenter;
 
 class SceneSegmenterTest {
 
@@ -204,6 +205,110 @@ class SceneSegmenterTest {
                     assertEquals("WGS 84 / UTM zone 11N", mask.crs().orElseThrow().getName().getCode());
                 }
             }
+
+            // defaults: tiles of the demo model's mask input (224), sharing 28: starts 0 and 32 on each axis;
+            // two instructions tile by tile, the second served from the feature cache on every tile
+            assertEquals(224, SceneOptions.modelInputSide(segmenter));
+            DefaultSegmenter d = (DefaultSegmenter) segmenter;
+            long misses = d.cache().misses();
+            long hits = d.cache().hits();
+            Path both = out.resolve("both");
+            List<SceneSegmenter.InstructionResult> results = new SceneSegmenter(segmenter, SceneOptions.defaults())
+                    .segment(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"),
+                            List.of(SceneSegmenter.Instruction.of("segment the roads"),
+                                    SceneSegmenter.Instruction.of("segment the buildings")), both);
+            assertEquals(4, d.cache().misses() - misses, "one encoding per tile");
+            assertEquals(4, d.cache().hits() - hits, "the second instruction finds each tile's features cached");
+            assertEquals(List.of("segment-the-roads", "segment-the-buildings"),
+                    results.stream().map(SceneSegmenter.InstructionResult::folder).toList());
+            for (SceneSegmenter.InstructionResult ir : results) {
+                assertEquals(4, ir.result().tiles());
+                for (String f : ir.result().files()) {
+                    assertTrue(Files.isRegularFile(both.resolve(ir.folder()).resolve(f)), ir.folder() + "/" + f);
+                }
+            }
+            try (var files = Files.list(both)) {
+                assertEquals(2, files.count(), "two folders, no staging left");
+            }
+        }
+    }
+
+    /** Teacher-forced: records the answers it is given and names its target after the answer's phrase. */
+    static final class AnswerSegmenter implements Segmenter {
+        final List<String> answers = new ArrayList<>();
+        final ThresholdSegmenter masks = new ThresholdSegmenter();
+
+        @Override
+        public SegmentationResult segment(ImageSource image, String instruction) {
+            throw new AssertionError("a teacher-forced scene never generates");
+        }
+
+        @Override
+        public SegmentationResult segmentWithAnswer(ImageSource image, String instruction, String answer) {
+            answers.add(answer);
+            SegmentationResult r = masks.segment(image, instruction);
+            Target t = r.targets().get(0);
+            String phrase = answer.replace("[SEG]", "").strip();
+            return new SegmentationResult(answer, List.of(new Target(0, phrase, t.mask(), t.score(), t.attention(), t.logits())),
+                    r.width(), r.height(), List.of());
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void anAnswerIsTeacherForcedOnEveryTile(@TempDir Path out) throws Exception {
+        AnswerSegmenter fake = new AnswerSegmenter();
+        SceneResult r = new SceneSegmenter(fake, SceneOptions.defaults().withTile(512, 64)).segmentWithAnswer(
+                Fixtures.geo("spacenet-atlanta-buildings-mask.tif"), "segment the buildings", "the houses [SEG]", out);
+        assertEquals(4, r.tiles());
+        assertEquals(List.of("the houses [SEG]", "the houses [SEG]", "the houses [SEG]", "the houses [SEG]"), fake.answers);
+        assertEquals(1, r.targets().size());
+        assertEquals("houses", r.targets().get(0).phrase());
+        assertTrue(Files.isRegularFile(out.resolve("mask-0.tif")));
+    }
+
+    @Test
+    void instructionsGoTileMajorIntoOneFolderEach(@TempDir Path out) throws Exception {
+        List<String> calls = new ArrayList<>();
+        ThresholdSegmenter masks = new ThresholdSegmenter();
+        Segmenter recording = new Segmenter() {
+            @Override
+            public SegmentationResult segment(ImageSource image, String instruction) {
+                ImageSource.Rgb rgb = (ImageSource.Rgb) image;
+                calls.add(instruction + "@" + java.util.Arrays.hashCode(rgb.rgb()));
+                return masks.segment(image, instruction);
+            }
+
+            @Override
+            public SegmentationResult segmentWithAnswer(ImageSource image, String instruction, String answer) {
+                calls.add(instruction + "|" + answer);
+                return masks.segment(image, instruction);
+            }
+
+            @Override
+            public void close() {}
+        };
+        List<SceneSegmenter.InstructionResult> results = new SceneSegmenter(recording,
+                SceneOptions.defaults().withTile(512, 64)).segment(Fixtures.geo("spacenet-atlanta-buildings-mask.tif"),
+                List.of(SceneSegmenter.Instruction.of("segment the buildings"),
+                        new SceneSegmenter.Instruction("Segment the buildings!", "the buildings [SEG]"),
+                        SceneSegmenter.Instruction.of("segment the buildings")), out);
+        assertEquals(12, calls.size());
+        for (int tile = 0; tile < 4; tile++) {
+            // one tile, every instruction, before the next tile
+            assertTrue(calls.get(3 * tile).startsWith("segment the buildings@"), calls.toString());
+            assertEquals("Segment the buildings!|the buildings [SEG]", calls.get(3 * tile + 1));
+            assertEquals(calls.get(3 * tile), calls.get(3 * tile + 2), "the same tile's pixels");
+        }
+        assertEquals(List.of("segment-the-buildings", "segment-the-buildings-2", "segment-the-buildings-3"),
+                results.stream().map(SceneSegmenter.InstructionResult::folder).toList());
+        for (SceneSegmenter.InstructionResult r : results) {
+            assertEquals(1, r.result().targets().size());
+            assertEquals(results.get(0).result().targets().get(0).pixels(), r.result().targets().get(0).pixels());
+            String json = Files.readString(out.resolve(r.folder()).resolve("scene.json"), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"mask\": \"mask-0.tif\""), json);
         }
     }
 }
