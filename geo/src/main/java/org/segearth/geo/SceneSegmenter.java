@@ -45,6 +45,8 @@ import org.segearth.geo.internal.GeoJsonWriter;
 import org.segearth.geo.internal.QuickLook;
 import org.segearth.geo.internal.TileBlender;
 import org.segearth.geo.internal.TileLayout;
+import org.segearth.geo.internal.TilePixels;
+import org.segearth.runtime.pipeline.DefaultSegmenter;
 import org.segearth.runtime.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -252,7 +254,6 @@ public final class SceneSegmenter {
         int m = instructions.size();
         QuickLook[] quickLooks = new QuickLook[m];
         TileBlender[] blenders = new TileBlender[m];
-        double nodata = s.nodata().orElse(Double.NaN);
         int[] xs = layout.xs();
         int[] ys = layout.ys();
         int w = layout.tileWidth();
@@ -269,31 +270,18 @@ public final class SceneSegmenter {
             for (int k = 0; k < ys.length; k++) {
                 int y0 = ys[k];
                 float[] rampY = TileLayout.ramp(y0, h, s.height(), overlap);
-                for (int x0 : xs) {
+                for (TilePixels pixels : tileBatches(s, xs, y0, w, h, bands, stretch)) {
+                    int x0 = pixels.x0();
                     float[] rampX = TileLayout.ramp(x0, w, s.width(), overlap);
-                    float[][] window = s.read(x0, y0, w, h, bands);
-                    byte[] rgb = new byte[w * h * 3];
-                    boolean[] invalid = new boolean[w * h];
-                    int valid = 0;
-                    for (int i = 0; i < w * h; i++) {
-                        if (!validPixel(window, i, nodata)) {
-                            invalid[i] = true;
-                            continue;
-                        }
-                        valid++;
-                        for (int b = 0; b < 3; b++) {
-                            rgb[i * 3 + b] = (byte) stretch.apply(b, window[b][i]);
-                        }
-                    }
                     for (int i = 0; i < m; i++) {
-                        blenders[i].nodata(x0, y0, w, h, invalid);
-                        quickLooks[i].addPixels(x0, y0, w, h, rgb);
+                        blenders[i].nodata(x0, y0, w, h, pixels.invalid());
+                        quickLooks[i].addPixels(x0, y0, w, h, pixels.rgb());
                     }
-                    if (valid == 0) {
+                    if (pixels.valid() == 0) {
                         skipped++;
                     } else {
                         // instruction after instruction on one tile: the features are computed once, then cached
-                        ImageSource image = ImageSource.ofRgb(rgb, w, h);
+                        ImageSource image = ImageSource.ofRgb(pixels.rgb(), w, h);
                         for (int i = 0; i < m; i++) {
                             Instruction in = instructions.get(i);
                             SegmentationResult r = in.answer() == null ? segmenter.segment(image, in.text())
@@ -328,13 +316,40 @@ public final class SceneSegmenter {
         return results;
     }
 
-    private static boolean validPixel(float[][] window, int i, double nodata) {
-        for (float[] band : window) {
-            if (Float.isNaN(band[i]) || band[i] == nodata) {
-                return false;
+    /**
+     * The tiles of one row, read in groups of {@link SceneOptions#tileBatch()}: each group's tiles
+     * with a valid pixel are encoded in one batch into the segmenter's feature cache (the SDK's
+     * segmenter only) before they are handed out, so their {@code segment} calls find them cached.
+     */
+    private Iterable<TilePixels> tileBatches(GeoScene s, int[] xs, int y0, int w, int h, int[] bands, Stretch stretch) {
+        int batch = segmenter instanceof DefaultSegmenter d ? Math.min(options.tileBatch(), d.cache().capacity()) : 1;
+        return () -> new java.util.Iterator<>() {
+            private final java.util.ArrayDeque<TilePixels> ready = new java.util.ArrayDeque<>();
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return !ready.isEmpty() || next < xs.length;
             }
-        }
-        return true;
+
+            @Override
+            public TilePixels next() {
+                if (ready.isEmpty()) {
+                    List<ImageSource> valid = new ArrayList<>();
+                    for (int end = Math.min(xs.length, next + Math.max(1, batch)); next < end; next++) {
+                        TilePixels t = TilePixels.read(s, xs[next], y0, w, h, bands, stretch);
+                        ready.add(t);
+                        if (t.valid() > 0) {
+                            valid.add(ImageSource.ofRgb(t.rgb(), w, h));
+                        }
+                    }
+                    if (batch > 1 && valid.size() > 1) {
+                        ((DefaultSegmenter) segmenter).prefetch(valid);
+                    }
+                }
+                return ready.remove();
+            }
+        };
     }
 
     /** Groups a tile's targets by normalised phrase and adds their logits; returns whether logits were missing. */

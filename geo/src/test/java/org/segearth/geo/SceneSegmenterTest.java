@@ -215,10 +215,11 @@ class SceneSegmenterTest {
             Path both = out.resolve("both");
             List<SceneSegmenter.InstructionResult> results = new SceneSegmenter(segmenter, SceneOptions.defaults())
                     .segment(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"),
-                            List.of(SceneSegmenter.Instruction.of("segment the roads"),
-                                    SceneSegmenter.Instruction.of("segment the buildings")), both);
+                            List.of(new SceneSegmenter.Instruction("segment the roads", "[SEG] roads"),
+                                    new SceneSegmenter.Instruction("segment the buildings", "[SEG] buildings")), both);
             assertEquals(4, d.cache().misses() - misses, "one encoding per tile");
-            assertEquals(4, d.cache().hits() - hits, "the second instruction finds each tile's features cached");
+            // each row's two tiles are encoded in one batch ahead: both instructions find them cached
+            assertEquals(8, d.cache().hits() - hits, "every call finds its tile's features cached");
             assertEquals(List.of("segment-the-roads", "segment-the-buildings"),
                     results.stream().map(SceneSegmenter.InstructionResult::folder).toList());
             for (SceneSegmenter.InstructionResult ir : results) {
@@ -230,7 +231,57 @@ class SceneSegmenterTest {
             try (var files = Files.list(both)) {
                 assertEquals(2, files.count(), "two folders, no staging left");
             }
+
+            // tiles one at a time give the same targets as tiles encoded two by two
+            d.cache().close(); // nothing cached: each run encodes its tiles
+            SceneResult one = new SceneSegmenter(segmenter, SceneOptions.defaults().withTileBatch(1)).segmentWithAnswer(
+                    Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"), "segment the water", "[SEG] water", out.resolve("one"));
+            d.cache().close();
+            SceneResult two = new SceneSegmenter(segmenter, SceneOptions.defaults()).segmentWithAnswer(
+                    Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"), "segment the water", "[SEG] water", out.resolve("two"));
+            assertEquals(one.targets().stream().map(t -> t.phrase() + " " + t.pixels()).toList(),
+                    two.targets().stream().map(t -> t.phrase() + " " + t.pixels()).toList());
         }
+    }
+
+    @Test
+    void aBatchOfImagesEncodesAsEachAlone() {
+        try (Segmenter segmenter = Segmenter.builder().build()) {
+            org.segearth.runtime.pipeline.SegEarthModel model = ((DefaultSegmenter) segmenter).model();
+            org.segearth.runtime.image.RgbImage a;
+            org.segearth.runtime.image.RgbImage b;
+            try (GeoScene s = GeoScene.open(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"))) {
+                a = rgb(s, 0, 0);
+                b = rgb(s, 100, 60);
+            }
+            try (ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+                var timer = new org.segearth.runtime.pipeline.StageTimer();
+                var batch = model.encodeImages(List.of(m.newSubManager(), m.newSubManager()), List.of(a, b), timer);
+                var alone = List.of(model.encodeImage(m, a, false, timer), model.encodeImage(m, b, false, timer));
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(alone.get(i).imageEmbeds().toFloatArray(), batch.get(i).imageEmbeds().toFloatArray(),
+                            1e-4f, "image tokens of image " + i);
+                    assertEquals(alone.get(i).maskFeatures().size(), batch.get(i).maskFeatures().size());
+                    for (int k = 0; k < alone.get(i).maskFeatures().size(); k++) {
+                        assertEquals(alone.get(i).maskFeatures().get(k).getShape(), batch.get(i).maskFeatures().get(k).getShape());
+                        assertArrayEquals(alone.get(i).maskFeatures().get(k).toFloatArray(),
+                                batch.get(i).maskFeatures().get(k).toFloatArray(), 1e-4f, "mask map " + k + " of image " + i);
+                    }
+                    assertEquals(alone.get(i).validHeight(), batch.get(i).validHeight());
+                }
+            }
+        }
+    }
+
+    private static org.segearth.runtime.image.RgbImage rgb(GeoScene s, int x, int y) {
+        float[][] px = s.read(x, y, 150, 120, new int[] {0, 1, 2});
+        byte[] rgb = new byte[150 * 120 * 3];
+        for (int i = 0; i < 150 * 120; i++) {
+            for (int c = 0; c < 3; c++) {
+                rgb[i * 3 + c] = (byte) px[c][i];
+            }
+        }
+        return org.segearth.runtime.image.RgbImage.of(150, 120, rgb);
     }
 
     /** Teacher-forced: records the answers it is given and names its target after the answer's phrase. */
