@@ -81,7 +81,7 @@ final class SceneRun {
     /** The scene options of the command's flags. */
     static SceneOptions options(SegmentCommand c, ProgressDisplay progress) {
         SceneOptions o = SceneOptions.defaults().withTile(c.tile, c.overlap).withSimplify(c.simplify)
-                .withNativeVectorCrs(nativeCrs(c.vectorCrs)).withProgress(progress::bar);
+                .withNativeVectorCrs(nativeCrs(c.vectorCrs)).withTileBatch(c.tileBatch).withProgress(progress::bar);
         if (c.gsd != 0) {
             o = o.withInputGsd(c.gsd);
         }

@@ -22,6 +22,7 @@ import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
 import org.segearth.geo.GeoScene;
+import org.segearth.geo.SceneOptions;
 import org.segearth.geo.SceneResult;
 import org.segearth.geo.SceneSegmenter;
 import org.segearth.runtime.render.AttentionHeatmap;
@@ -72,6 +73,11 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     + " metres of ground (tile = input side x M / the scene's ground sample distance, 64 to 8 x the"
                     + " input side) (default: none).")
     double gsd;
+
+    @Option(names = "--tile-batch", defaultValue = "2", paramLabel = "N",
+            description = "GeoTIFF: tiles of a row encoded together in one batch, 1 to 16 (at most the feature cache's 4);"
+                    + " 1 for one at a time, the least memory (default: ${DEFAULT-VALUE}).")
+    int tileBatch;
 
     @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PX",
             description = "GeoTIFF: pixels shared by neighbouring tiles, blended on logits (default: an eighth of the tile).")
@@ -341,6 +347,9 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
             s.put("overlap", Integer.toString(overlap));
             if (gsd != 0) {
                 s.put("gsd", Double.toString(gsd));
+            }
+            if (tileBatch != SceneOptions.DEFAULT_TILE_BATCH) {
+                s.put("tile_batch", Integer.toString(tileBatch));
             }
             s.put("simplify", Double.toString(simplify));
             s.put("vector_crs", vectorCrs);

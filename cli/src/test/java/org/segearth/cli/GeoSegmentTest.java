@@ -106,6 +106,9 @@ class GeoSegmentTest {
         r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "gsd-and-tile", "--gsd", "1.2", "--tile", "256");
         assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.err());
         assertTrue(r.err().contains("--tile or --gsd"), r.err());
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "no-batch", "--tile-batch", "0");
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--tile-batch 0 must be 1 to 16"), r.err());
     }
 
     @Test
