@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
             "A GeoTIFF scene is cut into tiles and gives mask-<i>.tif per target (the scene's grid and CRS),",
             "targets.geojson, quicklook.png and scene.json; a folder or a glob segments every image in it,",
             "each into its own folder in --out, with summary.json (a bad file is reported, the rest go on).",
-            "Several --instruction: the outputs of each go into a folder of --out named after it; a scene",
-            "runs them tile by tile, so each tile is encoded once and its features serve every instruction."})
+            "With several --instruction, each one's outputs go into a folder of --out named",
+            "after it; a scene runs them tile by tile, each tile encoded once for all of them."})
 final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--image", required = true, paramLabel = "FILE|DIR|GLOB",
@@ -129,7 +129,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     @Option(names = "--heatmaps", description = "Also write each target's [SEG] -> image attention as heatmap-<i>.png.")
     boolean heatmaps;
 
-    @Option(names = "--json", description = "Print result.json to standard output instead of a summary.")
+    @Option(names = "--json", description = "Print result.json (a scene: scene.json; several instructions: a JSON array of them) to"
+            + " standard output instead of a summary.")
     boolean json;
 
     @Option(names = "--overwrite",
