@@ -20,10 +20,13 @@ import picocli.CommandLine.Spec;
 /** {@code segearth serve}: the REST API and the web page around one model. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Serves the REST API (/v1/segment, /v1/model, /v1/health, /v1/ready, /v1/openapi.json) and the",
-            "web page (/) with one model shared by every request, until Ctrl-C.",
-            "Binds to 127.0.0.1; binding any other address needs an API key (SEGEARTH_API_KEY or",
-            "--api-key-file), which clients send as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'."})
+            "Serves the REST API (/v1/segment, /v1/model, /v1/health, /v1/ready,",
+            "/v1/openapi.json) and the web page (/) with one model shared by every",
+            "request, until Ctrl-C. A GeoTIFF's targets also come back as GeoJSON",
+            "(WGS 84 longitude/latitude).",
+            "Binds to 127.0.0.1; binding any other address needs an API key",
+            "(SEGEARTH_API_KEY or --api-key-file), which clients send as",
+            "'Authorization: Bearer KEY' or 'X-API-Key: KEY'."})
 final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
@@ -72,7 +75,8 @@ final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
     long maxRequestMb;
 
     @Option(names = "--max-pixels", defaultValue = "16777216", paramLabel = "N",
-            description = "Largest image, width x height; larger is 413 (default: ${DEFAULT-VALUE}, 4096 x 4096).")
+            description = "Largest image or GeoTIFF scene, width x height; larger is 413 (default: ${DEFAULT-VALUE},"
+                    + " 4096 x 4096). Larger scenes: segment --image scene.tif, which tiles them.")
     long maxPixels;
 
     @Spec

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -11,11 +12,15 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +38,9 @@ import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
+import org.segearth.geo.GeoScene;
+import org.segearth.geo.SceneImage;
+import org.segearth.geo.TargetGeoJson;
 import org.segearth.runtime.Instructions;
 import org.segearth.runtime.Messages;
 import org.segearth.runtime.SdkInfo;
@@ -264,11 +272,13 @@ public final class SegEarthServer implements AutoCloseable {
         String instruction;
         String answer;
         boolean heatmaps;
+        boolean preview;
         try {
             file = ctx.uploadedFile("image");
             instruction = ctx.formParam("instruction");
             answer = ctx.formParam("answer");
             heatmaps = "true".equalsIgnoreCase(ctx.formParam("heatmaps"));
+            preview = "true".equalsIgnoreCase(ctx.formParam("preview"));
         } catch (IllegalStateException e) {
             // Jetty refuses a multipart body over the configured sizes while it reads it
             throw tooLarge(length);
@@ -285,14 +295,14 @@ public final class SegEarthServer implements AutoCloseable {
         try (InputStream in = file.content()) {
             bytes = in.readAllBytes();
         }
-        RgbImage image = decode(bytes);
+        Upload image = decode(bytes);
         double decodeMs = (System.nanoTime() - t0) / 1e6;
         Segmenter s = segmenter;
         if (s == null) {
             throw new HttpProblem(503, loadFailure != null ? "the model cannot be loaded: " + loadFailure
                     : "the model is loading; retry in a few seconds", loadFailure != null ? 0 : 5, null);
         }
-        ImageSource source = ImageSource.ofRgb(image.toBytes(), image.width(), image.height());
+        ImageSource source = image.source();
         String forced = answer;
         WorkQueue.Done<SegmentationResult> done = queue.run(
                 () -> forced == null ? s.segment(source, instruction) : s.segmentWithAnswer(source, instruction, forced),
@@ -305,11 +315,83 @@ public final class SegEarthServer implements AutoCloseable {
         if (heatmaps) {
             addHeatmaps(body, done.value());
         }
+        if (image.geoJson() != null) {
+            long g0 = System.nanoTime();
+            body.add("geojson", JsonParser.parseString(image.geoJson().featureCollection(done.value().targets())));
+            timings.addProperty("geojson_ms", (System.nanoTime() - g0) / 1e6);
+        }
+        if (preview) {
+            body.addProperty("preview", previewPng((ImageSource.Rgb) source));
+        }
         json(ctx, 200, body);
     }
 
-    /** Decodes an uploaded image; too many pixels is 413, anything undecodable 400. */
-    private RgbImage decode(byte[] bytes) {
+    /** The image as the model got it, as a PNG {@code data:} URL (for a client that cannot show a TIFF). */
+    private static String previewPng(ImageSource.Rgb image) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(RgbImage.of(image.width(), image.height(), image.rgb()).toBufferedImage(), "png", png)) {
+            throw new SegEarthException("no PNG writer available for the preview");
+        }
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    /**
+     * A decoded upload.
+     *
+     * @param geoJson for a georeferenced TIFF, how its targets become GeoJSON; else null
+     */
+    private record Upload(ImageSource source, TargetGeoJson geoJson) {}
+
+    /**
+     * Decodes an uploaded image: a georeferenced TIFF through the geo module (the scene's bands and
+     * stretch, as {@code segearth segment --image scene.tif} reads it), anything else with the image
+     * decoder. Too many pixels is 413, anything unreadable 400.
+     */
+    private Upload decode(byte[] bytes) throws IOException {
+        if (bytes.length > 8 && ((bytes[0] == 'I' && bytes[1] == 'I') || (bytes[0] == 'M' && bytes[1] == 'M'))) {
+            Path file = Files.createTempFile("segearth-upload-", ".tif");
+            try {
+                Files.write(file, bytes);
+                if (isGeoTiff(file)) {
+                    return decodeGeoTiff(file);
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        RgbImage image = decodeImage(bytes);
+        return new Upload(ImageSource.ofRgb(image.toBytes(), image.width(), image.height()), null);
+    }
+
+    private static boolean isGeoTiff(Path file) {
+        try {
+            return GeoScene.isGeoTiff(file);
+        } catch (RuntimeException e) {
+            return false; // a damaged TIFF: the image decoder says what is wrong
+        }
+    }
+
+    private Upload decodeGeoTiff(Path file) {
+        try (GeoScene scene = GeoScene.open(file)) {
+            long pixels = (long) scene.width() * scene.height();
+            if (pixels > config.maxPixels()) {
+                throw new HttpProblem(413, "image: " + scene.width() + "x" + scene.height() + " = " + pixels
+                        + " pixels, more than this service's limit of " + config.maxPixels() + " pixels; send a"
+                        + " smaller scene, or segment it tile by tile with 'segearth segment --image scene.tif'");
+            }
+            TargetGeoJson geoJson = TargetGeoJson.on(scene); // a CRS without a way to WGS 84 fails before the model runs
+            return new Upload(SceneImage.read(scene), geoJson);
+        } catch (HttpProblem e) {
+            throw e;
+        } catch (SegEarthException | IllegalArgumentException e) {
+            // the geo module's words, as the CLI prints them for --image scene.tif, naming the upload
+            String why = oneLine(String.valueOf(e.getMessage())).replace(file.toString(), "image");
+            throw new HttpProblem(400, why.startsWith("image") ? why : "image: " + why, 0, e);
+        }
+    }
+
+    /** Decodes an uploaded PNG, JPEG or plain TIFF; too many pixels is 413, anything undecodable 400. */
+    private RgbImage decodeImage(byte[] bytes) {
         long[] size = probeSize(bytes);
         if (size != null && size[0] * size[1] > config.maxPixels()) {
             throw new HttpProblem(413, "image: " + size[0] + "x" + size[1] + " = " + size[0] * size[1]

@@ -148,6 +148,7 @@ class PageBrowserTest {
         saveScreenshot("serve-page-heatmaps.png", null);
         driver.findElement(By.id("heatmaps")).click();
 
+        assertTrue(!driver.findElement(By.id("download-geojson")).isDisplayed(), "no GeoJSON for a JPEG");
         // downloads: the result JSON (COCO RLE) and one PNG per target
         JsonObject json = JsonParser.parseString(fetchText("#download-json")).getAsJsonObject();
         assertEquals(targets.size(), json.getAsJsonArray("targets").size());
@@ -170,7 +171,7 @@ class PageBrowserTest {
     }
 
     @Test
-    void uploadATiffTheBrowserCannotShowAndSeeItsMasksOnGrey() throws Exception {
+    void uploadATiffTheBrowserCannotShowAndSeeItAsTheServiceReadIt() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, PATIENCE);
         driver.get("http://127.0.0.1:" + server.port() + "/");
         var tile = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Http.example("dubai-tile1-part002.jpg")));
@@ -178,6 +179,7 @@ class PageBrowserTest {
         assertTrue(javax.imageio.ImageIO.write(tile, "tiff", tiff.toFile()));
         driver.findElement(By.id("file")).sendKeys(tiff.toString());
         wait.until(d -> d.findElement(By.id("image-name")).getText().equals("upload.tif"));
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("cannot show"));
         driver.findElement(By.id("instruction")).sendKeys("segment the buildings and the roads");
         driver.findElement(By.cssSelector("details summary")).click();
         driver.findElement(By.id("answer")).sendKeys("sure, [SEG] buildings and [SEG] roads.");
@@ -187,17 +189,66 @@ class PageBrowserTest {
                 || d.findElement(By.id("status")).getAttribute("class").contains("error"));
         assertEquals(2, driver.findElements(By.cssSelector("#targets li.target")).size(),
                 driver.findElement(By.id("status")).getText());
+        // the service sends the TIFF back as a PNG: with the masks at opacity 0 the canvas is the tile, pixel for pixel
+        wait.until(d -> "preview".equals(js("return document.getElementById('view').dataset.background")));
+        js("const o = document.getElementById('opacity'); o.value = 0; o.dispatchEvent(new Event('input'));");
         assertEquals(128, ((Number) js("return document.getElementById('view').width")).intValue());
-        long grey = ((Number) js("const c = document.getElementById('view');"
-                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
-                + "for (let i = 0; i < d.length; i += 4) { if (d[i] === 128 && d[i + 1] === 128 && d[i + 2] === 128) n++; }"
-                + "return n;")).longValue();
-        long area = 0;
-        for (WebElement t : driver.findElements(By.cssSelector("#targets .stats"))) {
-            area += Long.parseLong(t.getText().replaceAll(".* (\\d+) px.*", "$1"));
+        @SuppressWarnings("unchecked")
+        List<Number> pixels = (List<Number>) js("const c = document.getElementById('view');"
+                + "return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);");
+        assertEquals(128 * 103 * 4, pixels.size());
+        int same = 0;
+        for (int y = 0; y < 103; y++) {
+            for (int x = 0; x < 128; x++) {
+                int rgb = tile.getRGB(x, y);
+                int p = 4 * (y * 128 + x);
+                same += pixels.get(p).intValue() == (rgb >> 16 & 0xFF) && pixels.get(p + 1).intValue() == (rgb >> 8 & 0xFF)
+                        && pixels.get(p + 2).intValue() == (rgb & 0xFF) ? 1 : 0;
+            }
         }
-        // the grey background shows wherever no mask is drawn (masks may overlap, so at least the rest)
-        assertTrue(grey >= 128 * 103 - area && grey < 128 * 103, grey + " grey pixels, mask area " + area);
+        assertEquals(128 * 103, same, "canvas pixels equal to the tile's");
+        js("const o = document.getElementById('opacity'); o.value = 50; o.dispatchEvent(new Event('input'));");
+        assertTrue(fetchText("#download-json").indexOf("preview") < 0, "the result download leaves the preview out");
+    }
+
+    @Test
+    void uploadAGeoTiffAndDownloadItsTargetsAsGeoJson() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, PATIENCE);
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        Path tiff = temp.resolve(ServeGeoTiffTest.NAIP);
+        Files.write(tiff, ServeGeoTiffTest.fixture(ServeGeoTiffTest.NAIP));
+        driver.findElement(By.id("file")).sendKeys(tiff.toString());
+        wait.until(d -> d.findElement(By.id("image-name")).getText().equals(ServeGeoTiffTest.NAIP));
+        driver.findElement(By.id("instruction")).sendKeys("segment the water and the roads");
+        driver.findElement(By.cssSelector("details summary")).click();
+        driver.findElement(By.id("answer")).sendKeys("sure, [SEG] water and [SEG] roads.");
+        wait.until(d -> d.findElement(By.id("submit")).isEnabled());
+        assertTrue(!driver.findElement(By.id("download-geojson")).isDisplayed(), "no GeoJSON before a result");
+        driver.findElement(By.id("submit")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#targets li.target")).isEmpty()
+                || d.findElement(By.id("status")).getAttribute("class").contains("error"));
+        assertEquals(2, driver.findElements(By.cssSelector("#targets li.target")).size(),
+                driver.findElement(By.id("status")).getText());
+        WebElement link = driver.findElement(By.id("download-geojson"));
+        assertTrue(link.isDisplayed(), "the GeoJSON download appears for a GeoTIFF");
+        wait.until(d -> "preview".equals(js("return document.getElementById('view').dataset.background")));
+        saveScreenshot("serve-page-geotiff.png", null);
+
+        JsonObject geojson = JsonParser.parseString(fetchText("#download-geojson")).getAsJsonObject();
+        assertEquals("FeatureCollection", geojson.get("type").getAsString());
+        assertTrue(geojson.getAsJsonArray("features").size() > 0, geojson.toString());
+        JsonObject first = geojson.getAsJsonArray("features").get(0).getAsJsonObject();
+        double lon = first.getAsJsonObject("geometry").getAsJsonArray("coordinates").get(0).getAsJsonArray().get(0)
+                .getAsJsonArray().get(0).getAsDouble();
+        assertTrue(lon > -118.2554 && lon < -118.2536, "a longitude of the LAX tile: " + lon);
+        link.click();
+        Path downloaded = temp.resolve("downloads").resolve("targets.geojson");
+        wait.until(d -> Files.isRegularFile(downloaded));
+        assertEquals(geojson, JsonParser.parseString(Files.readString(downloaded)));
+
+        // a plain image afterwards: the GeoJSON download goes away
+        driver.findElement(By.cssSelector("#examples button.example")).click();
+        wait.until(d -> !d.findElement(By.id("download-geojson")).isDisplayed());
     }
 
     /** Saves a screenshot as {@code target/NAME}, and as {@code extra} when given. */

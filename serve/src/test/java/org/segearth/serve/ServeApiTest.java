@@ -94,6 +94,68 @@ class ServeApiTest {
     }
 
     @Test
+    void aGeoTiffGetsGeoJsonInsideTheScenesFootprint() throws Exception {
+        Http.Answer a = Http.segment(port, ServeGeoTiffTest.fixture(ServeGeoTiffTest.NAIP), Http.fields(
+                "instruction", "segment the water and the roads", "answer", "sure, [SEG] water and [SEG] roads."));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        JsonObject r = a.json();
+        assertEquals(256, r.get("width").getAsInt());
+        var targets = r.getAsJsonArray("targets");
+        assertEquals(2, targets.size());
+        var features = r.getAsJsonObject("geojson").getAsJsonArray("features");
+        // the footprint's quadrilateral, from gdalinfo, a little grown for the 8 decimals written
+        var factory = new org.locationtech.jts.geom.GeometryFactory();
+        var ring = new org.locationtech.jts.geom.Coordinate[5];
+        for (int i = 0; i < 5; i++) {
+            double[] c = ServeGeoTiffTest.NAIP_CORNERS[i % 4];
+            ring[i] = new org.locationtech.jts.geom.Coordinate(c[0], c[1]);
+        }
+        var footprint = factory.createPolygon(ring).buffer(2e-7);
+        double[] areas = new double[targets.size()];
+        for (JsonElement e : features) {
+            JsonObject f = e.getAsJsonObject();
+            int target = f.getAsJsonObject("properties").get("target").getAsInt();
+            areas[target] += f.getAsJsonObject("properties").get("area_m2").getAsDouble();
+            assertEquals(targets.get(target).getAsJsonObject().get("phrase").getAsString(),
+                    f.getAsJsonObject("properties").get("phrase").getAsString());
+            for (JsonElement rings : f.getAsJsonObject("geometry").getAsJsonArray("coordinates")) {
+                for (JsonElement p : rings.getAsJsonArray()) {
+                    double lon = p.getAsJsonArray().get(0).getAsDouble();
+                    double lat = p.getAsJsonArray().get(1).getAsDouble();
+                    assertTrue(footprint.covers(factory.createPoint(new org.locationtech.jts.geom.Coordinate(lon, lat))),
+                            lon + "," + lat + " is outside the scene");
+                }
+            }
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            long pixels = targets.get(i).getAsJsonObject().get("area").getAsLong();
+            assertTrue(pixels == 0 || features.size() > 0, "a non-empty mask has polygons");
+            // polygons simplified by up to a pixel: their area is the mask's 0.36 m2 per pixel, within 10 %
+            assertEquals(pixels * 0.36, areas[i], Math.max(5, pixels * 0.36 * 0.1), "target " + i + " area");
+        }
+        assertTrue(features.size() > 0, "the demo model finds something on the tile: " + targets);
+    }
+
+    /** A scene of one tile: the service's GeoJSON is the command line's targets.geojson, feature for feature. */
+    @Test
+    void aGeoTiffsGeoJsonIsTheScenePathsTargetsGeoJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+            throws Exception {
+        byte[] naip = ServeGeoTiffTest.fixture(ServeGeoTiffTest.NAIP);
+        Http.Answer a = Http.segment(port, naip, Http.fields("instruction", "segment the water and the roads"));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        java.nio.file.Path scene = java.nio.file.Files.write(temp.resolve("scene.tif"), naip);
+        try (Segmenter segmenter = Segmenter.builder().maskLogits(true).build()) {
+            new org.segearth.geo.SceneSegmenter(segmenter, org.segearth.geo.SceneOptions.defaults())
+                    .segment(scene, "segment the water and the roads", temp.resolve("out"));
+        }
+        var expected = JsonParser.parseString(java.nio.file.Files.readString(temp.resolve("out/targets.geojson")))
+                .getAsJsonObject().getAsJsonArray("features");
+        var features = a.json().getAsJsonObject("geojson").getAsJsonArray("features");
+        assertTrue(features.size() > 0);
+        assertEquals(new java.util.HashSet<>(expected.asList()), new java.util.HashSet<>(features.asList()));
+    }
+
+    @Test
     void badRequestsGetOneLineErrorsAndTheServiceKeepsServing() throws Exception {
         byte[] tile = Http.example("dubai-tile1-part001.jpg");
         Http.Answer noImage = Http.segment(port, null, Http.fields("instruction", "segment the water"));

@@ -2,6 +2,7 @@ package org.segearth.geo.internal;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.locationtech.jts.geom.Polygon;
  */
 public final class GeoJsonWriter implements AutoCloseable {
 
-    private final BufferedWriter out;
+    private final Writer out;
     private final String coordinateFormat;
     private boolean first = true;
 
@@ -27,7 +28,12 @@ public final class GeoJsonWriter implements AutoCloseable {
      * @param decimals digits kept after the decimal point
      */
     public GeoJsonWriter(Path file, String crsName, int decimals) throws IOException {
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        this(Files.newBufferedWriter(file, StandardCharsets.UTF_8), crsName, decimals);
+    }
+
+    /** The same into {@code out} (e.g. a {@link java.io.StringWriter}), which {@link #close()} closes. */
+    public GeoJsonWriter(Writer out, String crsName, int decimals) throws IOException {
+        this.out = out;
         this.coordinateFormat = "[%." + decimals + "f,%." + decimals + "f]";
         out.write("{\"type\":\"FeatureCollection\",");
         if (crsName != null) {

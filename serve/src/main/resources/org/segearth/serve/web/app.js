@@ -8,7 +8,7 @@ const colour = i => PALETTE[i % PALETTE.length];
 const css = i => `rgb(${colour(i).join(",")})`;
 
 const $ = id => document.getElementById(id);
-const state = { file: null, fileName: null, image: null, result: null, masks: [], visible: [], urls: [] };
+const state = { file: null, fileName: null, image: null, preview: null, result: null, masks: [], visible: [], urls: [] };
 
 /** COCO compressed RLE counts (pycocotools rleFrString) to a row-major 0/1 mask. */
 function decodeRle(rle) {
@@ -49,9 +49,9 @@ function chooseFile(blob, name) {
   const img = new Image();
   img.onload = () => { state.image = img; state.result = null; clearResult(); draw(); };
   img.onerror = () => {
-    // TIFF: browsers do not show it, the service reads it; the masks are drawn on grey
+    // TIFF: browsers do not show it; the service reads it and sends it back as a PNG with the result
     state.image = null; state.result = null; clearResult(); draw();
-    setStatus("this browser cannot show the image (TIFF?); the masks will be drawn on grey");
+    setStatus("this browser cannot show the image (TIFF?); the service will send it back with the result");
   };
   img.src = url;
   updateSubmit();
@@ -95,6 +95,7 @@ async function submit() {
   form.append("instruction", $("instruction").value);
   if ($("answer").value.trim()) form.append("answer", $("answer").value);
   form.append("heatmaps", "true");
+  if (!state.image) form.append("preview", "true");
   $("submit").disabled = true;
   setStatus("segmenting...");
   const started = performance.now();
@@ -117,9 +118,10 @@ async function submit() {
 
 function clearResult() {
   state.urls.forEach(u => URL.revokeObjectURL(u));
-  state.urls = []; state.masks = []; state.visible = [];
+  state.urls = []; state.masks = []; state.visible = []; state.preview = null;
   $("targets").innerHTML = ""; $("answer-line").innerHTML = ""; $("timings").textContent = "";
   $("download-masks").innerHTML = ""; $("downloads").hidden = true;
+  $("download-geojson").hidden = true; $("download-geojson").removeAttribute("href");
 }
 
 function showResult(result) {
@@ -139,10 +141,23 @@ function showResult(result) {
     $("targets").appendChild(li);
     maskPngLink(t, state.masks[i], result.width, result.height);
   });
-  const json = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  if (result.preview) {
+    const img = new Image();
+    img.onload = () => { if (state.result === result) { state.preview = img; draw(); } };
+    img.src = result.preview;
+  }
+  const json = new Blob([JSON.stringify(result, (k, v) => k === "preview" ? undefined : v, 2)], { type: "application/json" });
   const url = URL.createObjectURL(json);
   state.urls.push(url);
   $("download-json").href = url;
+  if (result.geojson) {
+    // a GeoTIFF: the targets' polygons in longitude/latitude (RFC 7946)
+    const geo = new Blob([JSON.stringify(result.geojson)], { type: "application/geo+json" });
+    const geoUrl = URL.createObjectURL(geo);
+    state.urls.push(geoUrl);
+    $("download-geojson").href = geoUrl;
+    $("download-geojson").hidden = false;
+  }
   $("downloads").hidden = false;
   $("timings").textContent = "timings: " + Object.entries(result.timings).map(([k, v]) => `${k.replace(/_ms$/, "")} ${Math.round(v)} ms`).join(", ");
   draw();
@@ -190,12 +205,14 @@ function maskPngLink(t, mask, w, h) {
 }
 
 function draw() {
-  const canvas = $("view"), img = state.image;
+  const canvas = $("view"), img = state.image || state.preview;
   if (!img && !state.result) { canvas.width = canvas.height = 1; return; }
   const w = state.result ? state.result.width : img.naturalWidth;
   const h = state.result ? state.result.height : img.naturalHeight;
   canvas.width = w; canvas.height = h;
   const ctx = canvas.getContext("2d");
+  // what lies under the masks: the upload, the service's preview of it, or grey
+  canvas.dataset.background = state.image ? "upload" : img ? "preview" : "grey";
   if (img) {
     ctx.drawImage(img, 0, 0, w, h);
   } else {

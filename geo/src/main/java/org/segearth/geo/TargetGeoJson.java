@@ -1,0 +1,202 @@
+package org.segearth.geo;
+
+import java.awt.geom.AffineTransform;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.sis.measure.Units;
+import org.apache.sis.referencing.CRS;
+import org.apache.sis.referencing.CommonCRS;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.CoordinateSequence;
+import org.locationtech.jts.geom.CoordinateSequenceFilter;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.util.AffineTransformation;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.simplify.DouglasPeuckerSimplifier;
+import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
+import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.crs.GeographicCRS;
+import org.opengis.referencing.operation.MathTransform;
+import org.opengis.referencing.operation.TransformException;
+import org.opengis.util.FactoryException;
+import org.segearth.api.InvalidInputException;
+import org.segearth.api.Mask;
+import org.segearth.api.SegEarthException;
+import org.segearth.api.Target;
+import org.segearth.geo.internal.Areas;
+import org.segearth.geo.internal.GeoJsonWriter;
+import org.segearth.geo.internal.MaskPolygons;
+
+/**
+ * The targets of one image that covers a whole georeferenced scene (one {@link
+ * org.segearth.api.Segmenter#segment} call, not tiles) as an RFC 7946 GeoJSON FeatureCollection in
+ * WGS 84 longitude/latitude: one Polygon feature per connected part of a mask, with the target's
+ * {@code phrase}, {@code score}, {@code target} index and the part's {@code area_m2}, exactly as
+ * {@link SceneSegmenter} writes {@code targets.geojson} (same polygons, simplification and areas).
+ *
+ * <pre>{@code
+ * try (GeoScene scene = GeoScene.open(Path.of("scene.tif"))) {
+ *     TargetGeoJson vectors = TargetGeoJson.on(scene);             // fails early for a CRS without WGS 84
+ *     SegmentationResult r = segmenter.segment(SceneImage.read(scene), "segment the roads");
+ *     String geojson = vectors.featureCollection(r.targets());
+ * }
+ * }</pre>
+ */
+public final class TargetGeoJson {
+
+    /** Rows of a mask unioned together before the next chunk starts (bounds the union's size). */
+    private static final int CHUNK_ROWS = 256;
+    /** Digits after the decimal point of a longitude or latitude (about 1 mm). */
+    private static final int DECIMALS = 8;
+
+    private final int width;
+    private final int height;
+    private final AffineTransformation pixelToCrs;
+    private final MathTransform toLonLat;
+    private final boolean geographic;
+    private final double unitToMetre;
+    private final double simplify;
+
+    private TargetGeoJson(int width, int height, AffineTransform g, CoordinateReferenceSystem crs, MathTransform toLonLat,
+            double simplify) {
+        this.width = width;
+        this.height = height;
+        this.pixelToCrs = new AffineTransformation(g.getScaleX(), g.getShearX(), g.getTranslateX(), g.getShearY(),
+                g.getScaleY(), g.getTranslateY());
+        this.toLonLat = toLonLat;
+        this.geographic = crs instanceof GeographicCRS;
+        this.unitToMetre = geographic ? Double.NaN : metresPerUnit(crs);
+        this.simplify = simplify;
+    }
+
+    /**
+     * The grid of {@code scene}, polygons simplified as {@link SceneOptions#defaults()} does.
+     *
+     * @throws InvalidInputException for a scene without georeferencing or whose CRS cannot be
+     *     converted to WGS 84
+     */
+    public static TargetGeoJson on(GeoScene scene) {
+        return on(scene, SceneOptions.defaults().simplify());
+    }
+
+    /**
+     * The grid of {@code scene}, polygons simplified with a Douglas-Peucker tolerance of
+     * {@code simplify} pixels (topology kept; 0: only collinear vertices go).
+     */
+    public static TargetGeoJson on(GeoScene scene, double simplify) {
+        if (!scene.isGeoreferenced()) {
+            throw new InvalidInputException(scene.file() + " is a TIFF without georeferencing; it has no GeoJSON");
+        }
+        if (!(simplify >= 0)) {
+            throw new InvalidInputException("simplify " + simplify + " must be >= 0 pixels");
+        }
+        CoordinateReferenceSystem crs = scene.crs().orElseThrow();
+        MathTransform toLonLat;
+        try {
+            toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
+        } catch (FactoryException e) {
+            throw new InvalidInputException(scene.file() + ": its CRS " + crs.getName() + " cannot be converted to"
+                    + " WGS 84: " + GeoScene.oneLine(e), e);
+        }
+        return new TargetGeoJson(scene.width(), scene.height(), scene.pixelToCrs().orElseThrow(), crs, toLonLat,
+                simplify);
+    }
+
+    /**
+     * The FeatureCollection of {@code targets}, whose masks cover the scene pixel for pixel; a
+     * target with an empty mask has no feature, and no targets give an empty collection.
+     *
+     * @throws SegEarthException when a mask's size is not the scene's
+     */
+    public String featureCollection(List<Target> targets) {
+        StringWriter text = new StringWriter();
+        try (GeoJsonWriter json = new GeoJsonWriter(text, null, DECIMALS)) {
+            for (Target t : targets) {
+                for (Polygon p : pixelPolygons(t.mask())) {
+                    Geometry px = simplify > 0 ? TopologyPreservingSimplifier.simplify(p, simplify)
+                            : DouglasPeuckerSimplifier.simplify(p, 0);
+                    Geometry native_ = valid(pixelToCrs.transform(px));
+                    for (int i = 0; i < native_.getNumGeometries(); i++) {
+                        if (!(native_.getGeometryN(i) instanceof Polygon part) || part.isEmpty()) {
+                            continue;
+                        }
+                        Geometry lonLat = valid(transform(part, toLonLat));
+                        for (int j = 0; j < lonLat.getNumGeometries(); j++) {
+                            Polygon partLonLat = (Polygon) lonLat.getGeometryN(j);
+                            double m2 = geographic || Double.isNaN(unitToMetre) ? Areas.geodesic(partLonLat)
+                                    : (lonLat.getNumGeometries() == 1 ? part.getArea()
+                                            : part.getArea() * partLonLat.getArea() / lonLat.getArea())
+                                            * unitToMetre * unitToMetre;
+                            json.polygon(partLonLat, t.phrase(), t.score(), t.index(), m2);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString();
+    }
+
+    /** The mask's polygons in pixel coordinates, one per connected part, holes kept. */
+    private List<Polygon> pixelPolygons(Mask mask) {
+        if (mask.width() != width || mask.height() != height) {
+            throw new SegEarthException("a mask of " + mask.width() + "x" + mask.height() + " does not cover the scene's "
+                    + width + "x" + height + " grid");
+        }
+        MaskPolygons polygons = new MaskPolygons(new GeometryFactory());
+        byte[] bytes = mask.toBytes();
+        for (int y = 0; y < height; y++) {
+            polygons.addRow(y, bytes, y * width, width);
+            if ((y + 1) % CHUNK_ROWS == 0) {
+                polygons.endChunk();
+            }
+        }
+        return polygons.polygons();
+    }
+
+    private static Geometry valid(Geometry g) {
+        return g.isValid() ? g : GeometryFixer.fix(g);
+    }
+
+    private static double metresPerUnit(CoordinateReferenceSystem crs) {
+        javax.measure.Unit<?> unit = crs.getCoordinateSystem().getAxis(0).getUnit();
+        try {
+            return unit.asType(javax.measure.quantity.Length.class).getConverterTo(Units.METRE).convert(1.0);
+        } catch (ClassCastException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static Geometry transform(Geometry g, MathTransform t) {
+        Geometry copy = g.copy();
+        copy.apply(new CoordinateSequenceFilter() {
+            @Override
+            public void filter(CoordinateSequence seq, int i) {
+                double[] p = {seq.getX(i), seq.getY(i)};
+                try {
+                    t.transform(p, 0, p, 0, 1);
+                } catch (TransformException e) {
+                    throw new SegEarthException("a polygon vertex cannot be converted to WGS 84: " + e.getMessage(), e);
+                }
+                seq.setOrdinate(i, Coordinate.X, p[0]);
+                seq.setOrdinate(i, Coordinate.Y, p[1]);
+            }
+
+            @Override
+            public boolean isDone() {
+                return false;
+            }
+
+            @Override
+            public boolean isGeometryChanged() {
+                return true;
+            }
+        });
+        return copy;
+    }
+}
