@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The segmenter should be built with {@code maskLogits(true)} so that overlapping tiles blend on
  * logits; without them each tile's mask counts as logit +1 inside and -1 outside.
+ *
+ * <p>Tiles are by default the model's mask-branch input side ({@link SceneOptions#tileSide}).
+ * Several instructions ({@link #segment(Path, List, Path)}) run tile by tile, each tile read once;
+ * with the SDK's segmenter the tiles of a row are encoded {@link SceneOptions#tileBatch()} at a
+ * time into its feature cache, so every instruction's call on a tile skips the encoders.
  */
 public final class SceneSegmenter {
 
