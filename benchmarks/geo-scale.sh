@@ -49,7 +49,8 @@ done
 for side in ${MODEL_SIZES-2500}; do
   mosaic "$side"
   rm -rf "$work/model-$side"
+  # 1024-pixel tiles as measured in docs/performance.md (the demo model's own default is its 224-pixel input)
   timed "demo model $side" "$root/segearth" segment --image "$work/mosaic-$side.tif" --instruction "segment the buildings" \
-    --out "$work/model-$side"
+    --tile "${MODEL_TILE:-1024}" --out "$work/model-$side"
 done
 grep -E "wall|tiles" "$log"

@@ -292,8 +292,9 @@ final class OutputFolder {
     /**
      * Deletes the files an earlier run recorded that this run did not write again (for example
      * the {@code mask-3.png} of a run that found four targets when this one found two). Only
-     * plain files directly in {@code dir} whose names the command writes ({@code ours}) are
-     * deleted, whatever a (possibly edited) record says; links and folders are left alone.
+     * plain files directly in {@code dir}, or in a folder one level below it (an instruction's
+     * outputs when there are several), whose names the command writes ({@code ours}) are deleted,
+     * whatever a (possibly edited) record says; links and folders are left alone.
      */
     static void removeStale(Path dir, Optional<Record> previous, List<String> written, Pattern ours) {
         if (previous.isEmpty()) {
@@ -302,7 +303,11 @@ final class OutputFolder {
         Set<String> keep = new LinkedHashSet<>(written);
         for (String name : previous.get().files()) {
             Path f = dir.resolve(name).normalize();
-            if (keep.contains(name) || !ours.matcher(name).matches() || !f.getParent().equals(dir.normalize())
+            // in the folder itself, or in one folder below it (one instruction's outputs of several)
+            Path parent = f.getParent();
+            boolean inside = parent.equals(dir.normalize())
+                    || (parent.getParent() != null && parent.getParent().equals(dir.normalize()));
+            if (keep.contains(name) || !ours.matcher(f.getFileName().toString()).matches() || !inside
                     || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }

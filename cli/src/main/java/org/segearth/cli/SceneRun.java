@@ -80,12 +80,11 @@ final class SceneRun {
 
     /** The scene options of the command's flags. */
     static SceneOptions options(SegmentCommand c, ProgressDisplay progress) {
-        if (c.answer != null) {
-            throw new org.segearth.api.InvalidInputException("--answer is not available for GeoTIFF scenes and batches:"
-                    + " each tile writes its own answer");
-        }
         SceneOptions o = SceneOptions.defaults().withTile(c.tile, c.overlap).withSimplify(c.simplify)
-                .withNativeVectorCrs(nativeCrs(c.vectorCrs)).withProgress(progress::bar);
+                .withNativeVectorCrs(nativeCrs(c.vectorCrs)).withTileBatch(c.tileBatch).withProgress(progress::bar);
+        if (c.gsd != 0) {
+            o = o.withInputGsd(c.gsd);
+        }
         if (c.bands != null) {
             o = o.withBands(c.bands.stream().mapToInt(Integer::intValue).toArray());
         }
@@ -108,21 +107,33 @@ final class SceneRun {
         };
     }
 
-    /** Segments one GeoTIFF scene into {@code out}; returns the result. */
-    static SceneResult scene(Segmenter segmenter, SegmentCommand c, Path image, Path out, ProgressDisplay progress) {
+    /** Segments one GeoTIFF scene into {@code out} with every instruction, tile by tile; returns the results. */
+    static List<SceneSegmenter.InstructionResult> scene(Segmenter segmenter, SegmentCommand c, Path image, Path out,
+            ProgressDisplay progress) {
         progress.stage("segmenting " + image.getFileName());
         try {
             Files.createDirectories(out);
             // staging inside --out, removed on every exit (Ctrl-C and SIGTERM included)
             Path staging = Cleanup.register(Files.createTempDirectory(out, ".segearth-tmp-"));
             try {
-                return new SceneSegmenter(segmenter, options(c, progress)).segment(image, c.instruction, out, staging);
+                return new SceneSegmenter(segmenter, options(c, progress)).segment(image, c.requests(), out, staging);
             } finally {
                 Cleanup.remove(staging);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The files the results wrote, relative to the output folder ({@code <instruction folder>/<name>} for several). */
+    static List<String> files(List<SceneSegmenter.InstructionResult> results) {
+        List<String> files = new ArrayList<>();
+        for (SceneSegmenter.InstructionResult r : results) {
+            for (String name : r.result().files()) {
+                files.add(r.folder().isEmpty() ? name : r.folder() + "/" + name);
+            }
+        }
+        return files;
     }
 
     static void summarise(PrintWriter out, SceneResult r) {

@@ -22,6 +22,7 @@ import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.api.Target;
 import org.segearth.geo.GeoScene;
+import org.segearth.geo.SceneOptions;
 import org.segearth.geo.SceneResult;
 import org.segearth.geo.SceneSegmenter;
 import org.segearth.runtime.render.AttentionHeatmap;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code segearth segment}: one image, one instruction, one mask per target. */
+/** {@code segearth segment}: one image, one or several instructions, one mask per target. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
         description = {
             "Segments an image from an instruction.",
@@ -42,7 +43,9 @@ import picocli.CommandLine.Spec;
             "one does not write again (masks of targets it no longer finds) are removed.",
             "A GeoTIFF scene is cut into tiles and gives mask-<i>.tif per target (the scene's grid and CRS),",
             "targets.geojson, quicklook.png and scene.json; a folder or a glob segments every image in it,",
-            "each into its own folder in --out, with summary.json (a bad file is reported, the rest go on)."})
+            "each into its own folder in --out, with summary.json (a bad file is reported, the rest go on).",
+            "With several --instruction, each one's outputs go into a folder of --out named",
+            "after it; a scene runs them tile by tile, each tile encoded once for all of them."})
 final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Option(names = "--image", required = true, paramLabel = "FILE|DIR|GLOB",
@@ -56,12 +59,25 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
 
     @Option(names = "--stretch", split = ",", paramLabel = "MIN,MAX",
             description = "GeoTIFF: the sample range mapped to 0..255 in every band (default: 0..255 for 8-bit data,"
-                    + " else per band the 2-98 % percentiles of a sample of windows).")
+                    + " else per band the 2-98 % percentiles of the smallest overview of at least 256 x 256 pixels, or of a"
+                    + " sample of windows).")
     List<Double> stretch;
 
     @Option(names = "--tile", defaultValue = "0", paramLabel = "PX",
-            description = "GeoTIFF: tile side (default: the model's mask input, 1024).")
+            description = "GeoTIFF: tile side (default: the model's mask-branch input side, 1024 for SegEarth-R2,"
+                    + " 224 for the demo model: the model sees the scene at its own resolution).")
     int tile;
+
+    @Option(names = "--gsd", defaultValue = "0", paramLabel = "M",
+            description = "GeoTIFF: instead of --tile, resample tiles so that one pixel of the model's input covers M"
+                    + " metres of ground (tile = input side x M / the scene's ground sample distance, 64 to 8 x the"
+                    + " input side) (default: none).")
+    double gsd;
+
+    @Option(names = "--tile-batch", defaultValue = "2", paramLabel = "N",
+            description = "GeoTIFF: tiles of a row encoded together in one batch, 1 to 16 (at most the feature cache's 4);"
+                    + " 1 for one at a time, the least memory (default: ${DEFAULT-VALUE}).")
+    int tileBatch;
 
     @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PX",
             description = "GeoTIFF: pixels shared by neighbouring tiles, blended on logits (default: an eighth of the tile).")
@@ -75,12 +91,14 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
             description = "GeoTIFF: polygons in wgs84 (RFC 7946 GeoJSON) or native (the scene's CRS) (default: ${DEFAULT-VALUE}).")
     String vectorCrs;
 
-    @Option(names = "--instruction", required = true, paramLabel = "TEXT", description = "What to segment.")
-    String instruction;
+    @Option(names = "--instruction", required = true, paramLabel = "TEXT",
+            description = "What to segment; repeat it for several instructions on one image (one folder each in --out).")
+    List<String> instructions;
 
     @Option(names = "--answer", paramLabel = "TEXT",
-            description = "Teacher-forced: the answer with one [SEG] per target, instead of generating one.")
-    String answer;
+            description = "Teacher-forced: the answer with one [SEG] per target, instead of generating one (a GeoTIFF:"
+                    + " every tile is segmented with it); with several --instruction, one --answer each, in order.")
+    List<String> answers;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
     Path model;
@@ -111,7 +129,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     @Option(names = "--heatmaps", description = "Also write each target's [SEG] -> image attention as heatmap-<i>.png.")
     boolean heatmaps;
 
-    @Option(names = "--json", description = "Print result.json to standard output instead of a summary.")
+    @Option(names = "--json", description = "Print result.json (a scene: scene.json; several instructions: a JSON array of them) to"
+            + " standard output instead of a summary.")
     boolean json;
 
     @Option(names = "--overwrite",
@@ -130,9 +149,26 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         return "segmenting " + image + " with " + (model == null ? "the embedded demo model" : "the model package " + model);
     }
 
+    /** The instructions with their answers (null: generated), checked. */
+    List<SceneSegmenter.Instruction> requests() {
+        if (answers != null && answers.size() != instructions.size()) {
+            throw new org.segearth.api.InvalidInputException("give one --answer per --instruction: " + instructions.size()
+                    + " instruction" + (instructions.size() == 1 ? "" : "s") + ", " + answers.size() + " answer"
+                    + (answers.size() == 1 ? "" : "s"));
+        }
+        List<SceneSegmenter.Instruction> requests = new ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            requests.add(new SceneSegmenter.Instruction(instructions.get(i), answers == null ? null : answers.get(i)));
+        }
+        return requests;
+    }
+
     @Override
     public Integer call() throws IOException {
-        Inputs.checkInstruction("--instruction", instruction);
+        for (String instruction : instructions) {
+            Inputs.checkInstruction("--instruction", instruction);
+        }
+        List<SceneSegmenter.Instruction> requests = requests();
         Inputs.checkDevice(device);
         OutputFolder.checkUsable(out, "--out");
         if (SceneRun.isBatch(image)) {
@@ -147,25 +183,57 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SegmenterBuilder builder = builder(modelRoot);
-        SegmentationResult result;
+        List<SegmentationResult> results;
         progress.stage("loading model");
         try (Segmenter segmenter = builder.build()) {
             progress.stage("segmenting");
-            ImageSource source = ImageSource.of(picture);
-            result = answer == null ? segmenter.segment(source, instruction)
-                    : segmenter.segmentWithAnswer(source, instruction, answer);
+            results = segmentPlain(segmenter, requests, picture);
         }
         progress.done();
-        List<String> written = write(result, picture, out);
+        List<String> written = writePlain(requests, results, picture, out);
         OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
         OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
-            stdout.println(ResultJson.toJson(result));
+        List<String> folders = SceneSegmenter.folders(requests);
+        if (json && results.size() == 1) {
+            stdout.println(ResultJson.toJson(results.get(0)));
+        } else if (json) {
+            stdout.println("[" + String.join(",\n", results.stream().map(ResultJson::toJson).toList()) + "]");
         } else {
-            summarise(stdout, result);
+            for (int i = 0; i < results.size(); i++) {
+                if (results.size() > 1) {
+                    stdout.println(requests.get(i).text() + " -> " + out.resolve(folders.get(i)));
+                }
+                summarise(stdout, results.get(i));
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** A plain image with every instruction (its features encoded once, then cached). */
+    private static List<SegmentationResult> segmentPlain(Segmenter segmenter, List<SceneSegmenter.Instruction> requests,
+            BufferedImage picture) {
+        ImageSource source = ImageSource.of(picture);
+        List<SegmentationResult> results = new ArrayList<>();
+        for (SceneSegmenter.Instruction r : requests) {
+            results.add(r.answer() == null ? segmenter.segment(source, r.text())
+                    : segmenter.segmentWithAnswer(source, r.text(), r.answer()));
+        }
+        return results;
+    }
+
+    /** Writes each plain result into its instruction's folder; returns the names written, relative to {@code out}. */
+    private List<String> writePlain(List<SceneSegmenter.Instruction> requests, List<SegmentationResult> results,
+            BufferedImage picture, Path out) throws IOException {
+        List<String> folders = SceneSegmenter.folders(requests);
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            String prefix = folders.get(i).isEmpty() ? "" : folders.get(i) + "/";
+            for (String name : write(results.get(i), picture, out.resolve(folders.get(i)))) {
+                written.add(prefix + name);
+            }
+        }
+        return written;
     }
 
     private SegmenterBuilder builder(Path modelRoot) {
@@ -190,19 +258,31 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         GeoScene.open(image).close(); // an unsupported CRS, sample format or compression fails before the model loads
         Path modelRoot = Inputs.modelRoot(model);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
-        SceneResult result;
+        List<SceneSegmenter.InstructionResult> results;
         progress.stage("loading model");
         try (Segmenter segmenter = builder(modelRoot).maskLogits(true).build()) {
-            result = SceneRun.scene(segmenter, this, image, out, progress);
+            results = SceneRun.scene(segmenter, this, image, out, progress);
         }
         progress.done();
-        OutputFolder.removeStale(out, folder.previous(), result.files(), OUTPUTS);
-        OutputFolder.write(out, record(modelRoot).withFiles(result.files()));
+        List<String> written = SceneRun.files(results);
+        OutputFolder.removeStale(out, folder.previous(), written, OUTPUTS);
+        OutputFolder.write(out, record(modelRoot).withFiles(written));
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
+        if (json && results.size() == 1) {
             stdout.print(Files.readString(out.resolve("scene.json"), StandardCharsets.UTF_8));
+        } else if (json) {
+            List<String> scenes = new ArrayList<>();
+            for (SceneSegmenter.InstructionResult r : results) {
+                scenes.add(Files.readString(out.resolve(r.folder()).resolve("scene.json"), StandardCharsets.UTF_8).strip());
+            }
+            stdout.println("[" + String.join(",\n", scenes) + "]");
         } else {
-            SceneRun.summarise(stdout, result);
+            for (SceneSegmenter.InstructionResult r : results) {
+                if (results.size() > 1) {
+                    stdout.println(r.instruction().text() + " -> " + out.resolve(r.folder()));
+                }
+                SceneRun.summarise(stdout, r.result());
+            }
         }
         return ExitCodes.OK;
     }
@@ -210,6 +290,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     /** A folder or glob: each image into its own folder, a bad file reported and skipped. */
     private Integer batch() throws IOException {
         List<Path> images = SceneRun.expand(image);
+        List<SceneSegmenter.Instruction> requests = requests();
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SceneRun.options(this, progress);
         Path modelRoot = Inputs.modelRoot(model);
@@ -226,15 +307,15 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                 try {
                     int targets;
                     if (SceneRun.isGeoTiff(img)) {
-                        targets = SceneRun.scene(segmenter, this, img, dir, progress).targets().size();
+                        targets = SceneRun.scene(segmenter, this, img, dir, progress).stream()
+                                .mapToInt(r -> r.result().targets().size()).sum();
                     } else {
                         progress.stage("segmenting " + img.getFileName());
                         BufferedImage picture = Inputs.readPicture(img);
-                        SegmentationResult r = answer == null ? segmenter.segment(ImageSource.of(picture), instruction)
-                                : segmenter.segmentWithAnswer(ImageSource.of(picture), instruction, answer);
+                        List<SegmentationResult> rs = segmentPlain(segmenter, requests, picture);
                         Files.createDirectories(dir);
-                        write(r, picture, dir);
-                        targets = r.targets().size();
+                        writePlain(requests, rs, picture, dir);
+                        targets = rs.stream().mapToInt(r -> r.targets().size()).sum();
                     }
                     outcomes.add(new SceneRun.Outcome(img, name, "ok", targets, null));
                     stdout.println(img + ": " + targets + (targets == 1 ? " target" : " targets") + " -> " + dir);
@@ -265,11 +346,17 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
             s.put("stretch", String.valueOf(stretch));
             s.put("tile", Integer.toString(tile));
             s.put("overlap", Integer.toString(overlap));
+            if (gsd != 0) {
+                s.put("gsd", Double.toString(gsd));
+            }
+            if (tileBatch != SceneOptions.DEFAULT_TILE_BATCH) {
+                s.put("tile_batch", Integer.toString(tileBatch));
+            }
             s.put("simplify", Double.toString(simplify));
             s.put("vector_crs", vectorCrs);
         }
-        s.put("instruction", instruction);
-        s.put("answer", answer == null ? "(generated)" : answer);
+        s.put("instruction", instructions.size() == 1 ? instructions.get(0) : instructions.toString());
+        s.put("answer", answers == null ? "(generated)" : answers.size() == 1 ? answers.get(0) : answers.toString());
         s.put("head", head == null ? "(the package's)" : head);
         s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
         s.put("model_identity", ModelIdentity.of(modelRoot));

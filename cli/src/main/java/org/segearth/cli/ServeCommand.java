@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
 /** {@code segearth serve}: the REST API and the web page around one model. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Serves the REST API (/v1/segment, /v1/model, /v1/health, /v1/ready,",
-            "/v1/openapi.json) and the web page (/) with one model shared by every",
-            "request, until Ctrl-C. A GeoTIFF's targets also come back as GeoJSON",
-            "(WGS 84 longitude/latitude).",
+            "Serves the REST API and the web page with one model for every request.",
+            "Endpoints: /v1/segment, /v1/model, /v1/health, /v1/ready, /v1/openapi.json",
+            "and the page at /; runs until Ctrl-C. A GeoTIFF's targets also come back",
+            "as GeoJSON (WGS 84 longitude/latitude).",
             "Binds to 127.0.0.1; binding any other address needs an API key",
             "(SEGEARTH_API_KEY or --api-key-file), which clients send as",
             "'Authorization: Bearer KEY' or 'X-API-Key: KEY'."})

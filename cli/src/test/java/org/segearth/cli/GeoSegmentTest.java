@@ -92,4 +92,50 @@ class GeoSegmentTest {
         assertTrue(Files.exists(dir.resolve("glob").resolve("a-scene").resolve("mask-0.tif"))
                 || Files.exists(dir.resolve("glob").resolve("a-scene").resolve("scene.json")));
     }
+
+    @Test
+    void theDefaultTileIsTheModelsMaskInputSide() {
+        // the tiny model's mask branch takes 128 x 128: 256 pixels with tiles of 128 sharing 16 start at 0, 112, 128
+        CliRun r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "default-tile", "--answer", "roads [SEG]");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("scene 256x256, WGS 84 / UTM zone 11N, 9 tiles"), r.out());
+        // --gsd 1.2 on a 0.6 m scene: tiles of 2 x 128 scene pixels, resampled to 128
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "gsd-tile", "--gsd", "1.2", "--answer", "roads [SEG]");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains(", 1 tiles"), r.out());
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "gsd-and-tile", "--gsd", "1.2", "--tile", "256");
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--tile or --gsd"), r.err());
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "no-batch", "--tile-batch", "0");
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--tile-batch 0 must be 1 to 16"), r.err());
+    }
+
+    @Test
+    void severalInstructionsAndAnswersOnASceneGoIntoOneFolderEach() throws IOException {
+        CliRun r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "two", "--tile", "256",
+                "--answer", "the roads [SEG]", "--instruction", "segment the buildings", "--answer", "the buildings [SEG]");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        Path out = dir.resolve("two");
+        for (String folder : new String[] {"segment-the-roads", "segment-the-buildings"}) {
+            assertTrue(r.out().contains(out.resolve(folder).toString()), r.out());
+            JsonObject scene = JsonParser.parseString(Files.readString(out.resolve(folder).resolve("scene.json")))
+                    .getAsJsonObject();
+            assertEquals(1, scene.get("tiles").getAsInt());
+            // teacher-forced: the answer's one [SEG] is the tile's one target, named by the answer's phrase
+            for (var t : scene.getAsJsonArray("targets")) {
+                assertEquals(folder.substring("segment-the-".length()), t.getAsJsonObject().get("phrase").getAsString());
+            }
+        }
+        JsonObject record = JsonParser.parseString(Files.readString(out.resolve(OutputFolder.RECORD))).getAsJsonObject();
+        assertTrue(record.toString().contains("segment-the-roads/scene.json"), record.toString());
+        // the same run again reuses the folder
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "two", "--tile", "256",
+                "--answer", "the roads [SEG]", "--instruction", "segment the buildings", "--answer", "the buildings [SEG]");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        r = segment(geo("naip-lax-utm11n-rgb8-packbits.tif").toString(), "one-answer-two-instructions",
+                "--instruction", "segment the buildings", "--answer", "the buildings [SEG]");
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("one --answer per --instruction: 2 instructions, 1 answer"), r.err());
+    }
 }

@@ -5,12 +5,17 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.apache.sis.coverage.grid.GridCoverage;
 import org.apache.sis.coverage.grid.GridExtent;
 import org.apache.sis.coverage.grid.GridGeometry;
 import org.apache.sis.coverage.grid.PixelInCell;
+import org.apache.sis.referencing.CRS;
+import org.apache.sis.referencing.CommonCRS;
 import org.apache.sis.referencing.operation.matrix.AffineTransforms2D;
 import org.apache.sis.storage.Aggregate;
 import org.apache.sis.storage.DataStore;
@@ -20,8 +25,12 @@ import org.apache.sis.storage.GridCoverageResource;
 import org.apache.sis.storage.Resource;
 import org.apache.sis.storage.event.WarningEvent;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.operation.MathTransform;
+import org.opengis.referencing.operation.TransformException;
+import org.opengis.util.FactoryException;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
+import org.segearth.geo.internal.Areas;
 import org.segearth.geo.internal.TiffDirectory;
 import org.segearth.runtime.Messages;
 import org.slf4j.Logger;
@@ -242,6 +251,33 @@ public final class GeoScene implements AutoCloseable {
         return pixelToCrs == null ? Optional.empty() : Optional.of(new AffineTransform(pixelToCrs));
     }
 
+    /**
+     * The ground sample distance at the scene's centre, in metres per pixel: the geometric mean of
+     * the ground lengths of one pixel's two sides (great-circle distances on the WGS 84 authalic
+     * sphere, so it holds for projected and geographic CRSs alike); empty for a plain TIFF or a CRS
+     * that cannot be converted to WGS 84.
+     */
+    public OptionalDouble groundSampleDistance() {
+        if (crs == null) {
+            return OptionalDouble.empty();
+        }
+        try {
+            MathTransform toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
+            double cx = width / 2.0;
+            double cy = height / 2.0;
+            double[] p = {cx, cy, cx + 1, cy, cx, cy + 1};
+            pixelToCrs.transform(p, 0, p, 0, 3);
+            toLonLat.transform(p, 0, p, 0, 3);
+            double along = Areas.distance(p[0], p[1], p[2], p[3]);
+            double down = Areas.distance(p[0], p[1], p[4], p[5]);
+            double gsd = Math.sqrt(along * down);
+            return gsd > 0 && Double.isFinite(gsd) ? OptionalDouble.of(gsd) : OptionalDouble.empty();
+        } catch (FactoryException | TransformException | RuntimeException e) {
+            LOG.debug("{}: no ground sample distance: {}", file, oneLine(e));
+            return OptionalDouble.empty();
+        }
+    }
+
     /** The TIFF directory (for writing masks on the same grid). */
     public TiffDirectory directory() {
         return directory;
@@ -256,13 +292,7 @@ public final class GeoScene implements AutoCloseable {
             throw new IllegalArgumentException("window " + x + "," + y + " " + w + "x" + h + " is outside the scene "
                     + width + "x" + height);
         }
-        int[] unique = Arrays.stream(bandIndices).distinct().sorted().toArray();
-        for (int b : unique) {
-            if (b < 0 || b >= bands) {
-                throw new InvalidInputException(file + " has " + bands + " band" + (bands == 1 ? "" : "s")
-                        + "; band " + (b + 1) + " does not exist (bands are numbered 1.." + bands + ")");
-            }
-        }
+        int[] unique = checkBands(bandIndices);
         try {
             GridExtent extent = new GridExtent(null, new long[] {x, y}, new long[] {x + w, y + h}, false);
             GridCoverage coverage = resource.read(grid.derive().subgrid(extent).build(), unique);
@@ -282,6 +312,79 @@ public final class GeoScene implements AutoCloseable {
             throw new InvalidInputException(file + ": window " + x + "," + y + " " + w + "x" + h + " cannot be read: "
                     + oneLine(e), e);
         }
+    }
+
+    /**
+     * The sizes ({width, height}) of the scene's reduced-resolution images, e.g. a Cloud-Optimized
+     * GeoTIFF's overviews, finest first; empty when it has none. Overview {@code i} of this list is
+     * level {@code i + 1} of {@link #readOverview}.
+     */
+    public List<int[]> overviews() {
+        try {
+            List<double[]> resolutions = resource.getResolutions();
+            List<int[]> sizes = new ArrayList<>();
+            for (int level = 1; level < resolutions.size(); level++) {
+                double[] scale = scale(resolutions, level);
+                sizes.add(new int[] {(int) Math.ceil(width / scale[0] - 1e-9), (int) Math.ceil(height / scale[1] - 1e-9)});
+            }
+            return sizes;
+        } catch (DataStoreException | RuntimeException e) {
+            LOG.debug("{}: no overviews: {}", file, oneLine(e));
+            return List.of();
+        }
+    }
+
+    /** How many full-resolution pixels one pixel of {@code level} spans, per axis. */
+    private static double[] scale(List<double[]> resolutions, int level) {
+        double[] base = resolutions.get(0);
+        double[] r = resolutions.get(level);
+        return new double[] {r[0] / base[0], r[1] / base[1]};
+    }
+
+    /**
+     * Reads the whole of overview {@code level} (1: the first overview of {@link #overviews}): one
+     * row-major array per requested band (0-based indices; repeats allowed), of the overview's
+     * width x height. Apache SIS picks the stored reduced-resolution image; nothing is resampled.
+     */
+    public float[][] readOverview(int level, int[] bandIndices) {
+        int[] unique = checkBands(bandIndices);
+        try {
+            List<double[]> resolutions = resource.getResolutions();
+            if (level < 1 || level >= resolutions.size()) {
+                throw new IllegalArgumentException(file + " has no overview " + level + " (it has "
+                        + (resolutions.size() - 1) + ")");
+            }
+            double[] scale = scale(resolutions, level);
+            // a subsampling as coarse as the level's resolution: SIS then reads that level's own image
+            long[] subsampling = {(long) Math.ceil(scale[0] - 1e-9), (long) Math.ceil(scale[1] - 1e-9)};
+            GridCoverage coverage = resource.read(grid.derive().subgrid((GridExtent) null, subsampling).build(), unique);
+            RenderedImage image = coverage.render(null);
+            Raster raster = image.getData();
+            int w = raster.getWidth();
+            int h = raster.getHeight();
+            float[][] out = new float[bandIndices.length][];
+            for (int i = 0; i < bandIndices.length; i++) {
+                int band = Arrays.binarySearch(unique, bandIndices[i]);
+                out[i] = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, band, new float[w * h]);
+            }
+            return out;
+        } catch (DataStoreException | RuntimeException e) {
+            if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
+                throw (RuntimeException) e;
+            }
+            throw new InvalidInputException(file + ": overview " + level + " cannot be read: " + oneLine(e), e);
+        }
+    }
+
+    private int[] checkBands(int[] bandIndices) {
+        int[] unique = Arrays.stream(bandIndices).distinct().sorted().toArray();
+        for (int b : unique) {
+            if (b < 0 || b >= bands) {
+                throw new InvalidInputException(file + " has " + bands + " band" + (bands == 1 ? "" : "s")
+                        + "; band " + (b + 1) + " does not exist (bands are numbered 1.." + bands + ")");
+            }
+        }
+        return unique;
     }
 
     @Override

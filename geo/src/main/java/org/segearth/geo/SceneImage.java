@@ -42,15 +42,7 @@ public final class SceneImage {
         for (int y0 = 0; y0 < height; y0 += STRIP_ROWS) {
             int rows = Math.min(STRIP_ROWS, height - y0);
             float[][] strip = scene.read(0, y0, width, rows, bands);
-            int base = y0 * width * 3;
-            for (int i = 0; i < width * rows; i++) {
-                if (!Stretch.valid(strip, i, nodata)) {
-                    continue;
-                }
-                for (int b = 0; b < 3; b++) {
-                    rgb[base + i * 3 + b] = (byte) stretch.apply(b, strip[b][i]);
-                }
-            }
+            stretch.toRgb(strip, width * rows, nodata, rgb, y0 * width * 3, null);
         }
         return ImageSource.ofRgb(rgb, width, height);
     }

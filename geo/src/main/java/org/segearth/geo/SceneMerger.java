@@ -1,6 +1,5 @@
 package org.segearth.geo;
 
-import java.awt.geom.AffineTransform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,27 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.imageio.ImageIO;
-import org.apache.sis.measure.Units;
 import org.apache.sis.referencing.CRS;
-import org.apache.sis.referencing.CommonCRS;
-import org.apache.sis.referencing.IdentifiedObjects;
-import org.locationtech.jts.geom.Coordinate;
-import org.locationtech.jts.geom.CoordinateSequence;
-import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Polygon;
-import org.locationtech.jts.geom.util.AffineTransformation;
-import org.locationtech.jts.geom.util.GeometryFixer;
-import org.locationtech.jts.simplify.DouglasPeuckerSimplifier;
-import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
-import org.opengis.referencing.crs.GeographicCRS;
-import org.opengis.referencing.operation.MathTransform;
-import org.opengis.referencing.operation.TransformException;
-import org.opengis.util.FactoryException;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
 import org.segearth.geo.internal.Areas;
@@ -164,21 +149,12 @@ public final class SceneMerger implements AutoCloseable {
     }
 
     private SceneResult write(List<TileBlender.Blend> blends, int skipped) throws IOException {
-        CoordinateReferenceSystem crs = scene.crs().orElseThrow();
-        AffineTransform g = scene.pixelToCrs().orElseThrow();
-        AffineTransformation pixelToCrs = new AffineTransformation(g.getScaleX(), g.getShearX(), g.getTranslateX(),
-                g.getShearY(), g.getScaleY(), g.getTranslateY());
-        MathTransform toLonLat;
-        try {
-            toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
-        } catch (FactoryException e) {
-            throw new InvalidInputException(scene.file() + ": its CRS " + crs.getName()
-                    + " cannot be converted to WGS 84: " + GeoScene.oneLine(e), e);
-        }
-        boolean geographic = crs instanceof GeographicCRS;
-        double unitToMetre = geographic ? Double.NaN : metresPerUnit(crs);
+        SceneGrid grid = SceneGrid.of(scene);
+        CoordinateReferenceSystem crs = grid.crs();
+        boolean geographic = grid.geographic();
+        double unitToMetre = grid.unitToMetre();
         boolean nativeOut = options.nativeVectorCrs();
-        String urn = crsUrn(crs, geographic);
+        String urn = grid.urn();
         crsIdentifier = urn != null ? urn : crs.toWKT();
         String crsName = nativeOut ? urn : null;
         GeometryFactory factory = new GeometryFactory();
@@ -203,14 +179,13 @@ public final class SceneMerger implements AutoCloseable {
                 Envelope box = new Envelope();
                 for (Polygon p : b.polygons().polygons()) {
                     box.expandToInclude(p.getEnvelopeInternal());
-                    Geometry px = options.simplify() > 0 ? TopologyPreservingSimplifier.simplify(p, options.simplify())
-                            : DouglasPeuckerSimplifier.simplify(p, 0);
-                    Geometry native_ = valid(pixelToCrs.transform(px));
-                    Geometry lonLat = valid(transform(native_, toLonLat));
+                    Geometry px = SceneGrid.simplify(p, options.simplify());
+                    Geometry native_ = SceneGrid.valid(grid.pixelToCrs().transform(px));
+                    Geometry lonLat = SceneGrid.valid(grid.toLonLat(native_));
                     for (int i = 0; i < native_.getNumGeometries(); i++) {
                         Polygon part = (Polygon) native_.getGeometryN(i);
                         Polygon partLonLat = (Polygon) (native_.getNumGeometries() == lonLat.getNumGeometries()
-                                ? lonLat.getGeometryN(i) : transform(part, toLonLat));
+                                ? lonLat.getGeometryN(i) : grid.toLonLat(part));
                         double m2 = geographic ? Areas.geodesic(partLonLat) : part.getArea() * unitToMetre * unitToMetre;
                         Polygon written = nativeOut ? (geographic ? partLonLat : part) : partLonLat;
                         json.polygon(written, b.phrase(), b.score(), index, m2);
@@ -239,58 +214,5 @@ public final class SceneMerger implements AutoCloseable {
                 skipped, plan.stretch().toString(), targets, files);
         Files.writeString(staging.resolve("scene.json"), SceneJson.toJson(scene.file(), result), StandardCharsets.UTF_8);
         return result;
-    }
-
-    private static Geometry valid(Geometry g) {
-        return g.isValid() ? g : GeometryFixer.fix(g);
-    }
-
-    private static double metresPerUnit(CoordinateReferenceSystem crs) {
-        javax.measure.Unit<?> unit = crs.getCoordinateSystem().getAxis(0).getUnit();
-        try {
-            return unit.asType(javax.measure.quantity.Length.class).getConverterTo(Units.METRE).convert(1.0);
-        } catch (ClassCastException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String crsUrn(CoordinateReferenceSystem crs, boolean geographic) {
-        if (geographic) {
-            return "urn:ogc:def:crs:OGC:1.3:CRS84"; // longitude first, as written
-        }
-        try {
-            Integer code = IdentifiedObjects.lookupEPSG(crs);
-            return code == null ? null : "urn:ogc:def:crs:EPSG::" + code;
-        } catch (FactoryException e) {
-            return null;
-        }
-    }
-
-    private static Geometry transform(Geometry g, MathTransform t) {
-        Geometry copy = g.copy();
-        copy.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int i) {
-                double[] p = {seq.getX(i), seq.getY(i)};
-                try {
-                    t.transform(p, 0, p, 0, 1);
-                } catch (TransformException e) {
-                    throw new SegEarthException("a polygon vertex cannot be converted to WGS 84: " + e.getMessage(), e);
-                }
-                seq.setOrdinate(i, Coordinate.X, p[0]);
-                seq.setOrdinate(i, Coordinate.Y, p[1]);
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return true;
-            }
-        });
-        return copy;
     }
 }

@@ -14,7 +14,7 @@ import org.segearth.geo.internal.TileLayout;
  *
  * <pre>{@code
  * try (GeoScene scene = GeoScene.open(Path.of("scene.tif"))) {
- *     ScenePlan plan = ScenePlan.of(scene, SceneOptions.defaults().withTile(512, 64));
+ *     ScenePlan plan = ScenePlan.of(scene, SceneOptions.defaults().withTile(512, 64), 1024);
  *     int[] window = plan.window(0);                     // x, y, width, height of the first tile
  *     ScenePlan.Pixels px = plan.read(scene, window[0], window[1]);
  * }
@@ -49,18 +49,20 @@ public final class ScenePlan {
     }
 
     /**
-     * The plan of {@code scene} with {@code options}: its bands, its stretch (the user's range, or
-     * {@link Stretch#auto}, which reads samples of the scene) and the layout of its tiles.
+     * The plan of {@code scene} with {@code options} for a model whose mask branch takes
+     * {@code modelInputSide} pixels a side ({@link SceneOptions#modelInputSide}): its bands, its
+     * stretch (the user's range, or {@link Stretch#auto}, which reads samples of the scene) and the
+     * layout of its tiles ({@link SceneOptions#tileSide(int, java.util.OptionalDouble)}).
      *
      * @throws InvalidInputException for a band the scene does not have
      */
-    public static ScenePlan of(GeoScene scene, SceneOptions options) {
+    public static ScenePlan of(GeoScene scene, SceneOptions options, int modelInputSide) {
         int[] bands = bands(scene, options);
         Stretch stretch = options.stretchMin().isPresent()
                 ? Stretch.fixed(3, options.stretchMin().get(), options.stretchMax().get())
                 : Stretch.auto(scene, bands);
-        return new ScenePlan(scene.width(), scene.height(), bands, stretch, options.tileSide(),
-                options.overlapPixels());
+        int tile = options.tileSide(modelInputSide, scene.groundSampleDistance());
+        return new ScenePlan(scene.width(), scene.height(), bands, stretch, tile, options.overlapPixels(tile));
     }
 
     private static int[] bands(GeoScene s, SceneOptions options) {
@@ -105,18 +107,23 @@ public final class ScenePlan {
         float[][] window = scene.read(x0, y0, w, h, bands);
         byte[] rgb = new byte[w * h * 3];
         boolean[] invalid = new boolean[w * h];
-        int valid = 0;
-        for (int i = 0; i < w * h; i++) {
-            if (!Stretch.valid(window, i, nodata)) {
-                invalid[i] = true;
-                continue;
-            }
-            valid++;
-            for (int b = 0; b < 3; b++) {
-                rgb[i * 3 + b] = (byte) stretch.apply(b, window[b][i]);
-            }
-        }
+        int valid = stretch.toRgb(window, w * h, nodata, rgb, 0, invalid);
         return new Pixels(w, h, rgb, invalid, valid);
+    }
+
+    /** The row of tiles tile {@code index} is in (0: the top row). */
+    public int tileRow(int index) {
+        return index / layout.xs().length;
+    }
+
+    /**
+     * The batch of tile {@code index} when the tiles of each row of tiles are encoded
+     * {@code batch} at a time from its left (as {@link SceneSegmenter} does): tiles with equal
+     * numbers go into one batch.
+     */
+    public int batchOf(int index, int batch) {
+        int nx = layout.xs().length;
+        return tileRow(index) * ((nx + batch - 1) / batch) + (index % nx) / batch;
     }
 
     /** Tile {@code index} (row by row, as {@link #xs()} within {@link #ys()}): x, y, width, height. */

@@ -1,28 +1,13 @@
 package org.segearth.geo;
 
-import java.awt.geom.AffineTransform;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.apache.sis.measure.Units;
 import org.apache.sis.referencing.CRS;
-import org.apache.sis.referencing.CommonCRS;
-import org.locationtech.jts.geom.Coordinate;
-import org.locationtech.jts.geom.CoordinateSequence;
-import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.Polygon;
-import org.locationtech.jts.geom.util.AffineTransformation;
-import org.locationtech.jts.geom.util.GeometryFixer;
-import org.locationtech.jts.simplify.DouglasPeuckerSimplifier;
-import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
-import org.opengis.referencing.crs.CoordinateReferenceSystem;
-import org.opengis.referencing.crs.GeographicCRS;
-import org.opengis.referencing.operation.MathTransform;
-import org.opengis.referencing.operation.TransformException;
-import org.opengis.util.FactoryException;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.Mask;
 import org.segearth.api.SegEarthException;
@@ -55,21 +40,13 @@ public final class TargetGeoJson {
 
     private final int width;
     private final int height;
-    private final AffineTransformation pixelToCrs;
-    private final MathTransform toLonLat;
-    private final boolean geographic;
-    private final double unitToMetre;
+    private final SceneGrid grid;
     private final double simplify;
 
-    private TargetGeoJson(int width, int height, AffineTransform g, CoordinateReferenceSystem crs, MathTransform toLonLat,
-            double simplify) {
+    private TargetGeoJson(int width, int height, SceneGrid grid, double simplify) {
         this.width = width;
         this.height = height;
-        this.pixelToCrs = new AffineTransformation(g.getScaleX(), g.getShearX(), g.getTranslateX(), g.getShearY(),
-                g.getScaleY(), g.getTranslateY());
-        this.toLonLat = toLonLat;
-        this.geographic = crs instanceof GeographicCRS;
-        this.unitToMetre = geographic ? Double.NaN : metresPerUnit(crs);
+        this.grid = grid;
         this.simplify = simplify;
     }
 
@@ -94,16 +71,7 @@ public final class TargetGeoJson {
         if (!(simplify >= 0)) {
             throw new InvalidInputException("simplify " + simplify + " must be >= 0 pixels");
         }
-        CoordinateReferenceSystem crs = scene.crs().orElseThrow();
-        MathTransform toLonLat;
-        try {
-            toLonLat = CRS.findOperation(crs, CommonCRS.WGS84.normalizedGeographic(), null).getMathTransform();
-        } catch (FactoryException e) {
-            throw new InvalidInputException(scene.file() + ": its CRS " + crs.getName() + " cannot be converted to"
-                    + " WGS 84: " + GeoScene.oneLine(e), e);
-        }
-        return new TargetGeoJson(scene.width(), scene.height(), scene.pixelToCrs().orElseThrow(), crs, toLonLat,
-                simplify);
+        return new TargetGeoJson(scene.width(), scene.height(), SceneGrid.of(scene), simplify);
     }
 
     /**
@@ -117,20 +85,19 @@ public final class TargetGeoJson {
         try (GeoJsonWriter json = new GeoJsonWriter(text, null, DECIMALS)) {
             for (Target t : targets) {
                 for (Polygon p : pixelPolygons(t.mask())) {
-                    Geometry px = simplify > 0 ? TopologyPreservingSimplifier.simplify(p, simplify)
-                            : DouglasPeuckerSimplifier.simplify(p, 0);
-                    Geometry native_ = valid(pixelToCrs.transform(px));
+                    Geometry px = SceneGrid.simplify(p, simplify);
+                    Geometry native_ = SceneGrid.valid(grid.pixelToCrs().transform(px));
                     for (int i = 0; i < native_.getNumGeometries(); i++) {
                         if (!(native_.getGeometryN(i) instanceof Polygon part) || part.isEmpty()) {
                             continue;
                         }
-                        Geometry lonLat = valid(transform(part, toLonLat));
+                        Geometry lonLat = SceneGrid.valid(grid.toLonLat(part));
                         for (int j = 0; j < lonLat.getNumGeometries(); j++) {
                             Polygon partLonLat = (Polygon) lonLat.getGeometryN(j);
-                            double m2 = geographic || Double.isNaN(unitToMetre) ? Areas.geodesic(partLonLat)
+                            double m2 = grid.geographic() || Double.isNaN(grid.unitToMetre()) ? Areas.geodesic(partLonLat)
                                     : (lonLat.getNumGeometries() == 1 ? part.getArea()
                                             : part.getArea() * partLonLat.getArea() / lonLat.getArea())
-                                            * unitToMetre * unitToMetre;
+                                            * grid.unitToMetre() * grid.unitToMetre();
                             json.polygon(partLonLat, t.phrase(), t.score(), t.index(), m2);
                         }
                     }
@@ -157,46 +124,5 @@ public final class TargetGeoJson {
             }
         }
         return polygons.polygons();
-    }
-
-    private static Geometry valid(Geometry g) {
-        return g.isValid() ? g : GeometryFixer.fix(g);
-    }
-
-    private static double metresPerUnit(CoordinateReferenceSystem crs) {
-        javax.measure.Unit<?> unit = crs.getCoordinateSystem().getAxis(0).getUnit();
-        try {
-            return unit.asType(javax.measure.quantity.Length.class).getConverterTo(Units.METRE).convert(1.0);
-        } catch (ClassCastException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static Geometry transform(Geometry g, MathTransform t) {
-        Geometry copy = g.copy();
-        copy.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int i) {
-                double[] p = {seq.getX(i), seq.getY(i)};
-                try {
-                    t.transform(p, 0, p, 0, 1);
-                } catch (TransformException e) {
-                    throw new SegEarthException("a polygon vertex cannot be converted to WGS 84: " + e.getMessage(), e);
-                }
-                seq.setOrdinate(i, Coordinate.X, p[0]);
-                seq.setOrdinate(i, Coordinate.Y, p[1]);
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return true;
-            }
-        });
-        return copy;
     }
 }

@@ -119,4 +119,22 @@ class GeoSceneTest {
             assertTrue(e.getMessage().contains("nodata-only.tif") && e.getMessage().contains("only nodata"));
         }
     }
+
+    @Test
+    void groundSampleDistanceInMetresForProjectedAndGeographicScenes() {
+        try (GeoScene s = GeoScene.open(Fixtures.geo("spacenet-atlanta-utm16n-uint16.tif"))) {
+            // 0.5 m pixels in UTM 16N; UTM's scale factor and the sphere keep it within 0.5 %
+            assertEquals(0.5, s.groundSampleDistance().orElseThrow(), 0.0025);
+        }
+        try (GeoScene s = GeoScene.open(Fixtures.geo("spacenet-lasvegas-wgs84-uint16-tiled-lzw.tif"))) {
+            // 2.7e-6 degrees a side at latitude 36.1410 (the centre row): shorter east-west than north-south
+            double side = Math.toRadians(2.7e-6) * 6371007.1809;
+            double expected = Math.sqrt(side * Math.cos(Math.toRadians(36.141257699800001 - 100 * 2.7e-6)) * side);
+            assertEquals(expected, s.groundSampleDistance().orElseThrow(), 1e-6);
+            assertEquals(0.2698, s.groundSampleDistance().orElseThrow(), 1e-4);
+        }
+        try (GeoScene s = GeoScene.open(Fixtures.geo("plain.tif"))) {
+            assertTrue(s.groundSampleDistance().isEmpty());
+        }
+    }
 }

@@ -24,6 +24,7 @@ import org.segearth.api.Mask;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
 import org.segearth.api.Target;
+import org.segearth.runtime.pipeline.DefaultSegmenter;
 
 class SceneSegmenterTest {
 
@@ -204,6 +205,161 @@ class SceneSegmenterTest {
                     assertEquals("WGS 84 / UTM zone 11N", mask.crs().orElseThrow().getName().getCode());
                 }
             }
+
+            // defaults: tiles of the demo model's mask input (224), sharing 28: starts 0 and 32 on each axis;
+            // two instructions tile by tile, the second served from the feature cache on every tile
+            assertEquals(224, SceneOptions.modelInputSide(segmenter));
+            DefaultSegmenter d = (DefaultSegmenter) segmenter;
+            long misses = d.cache().misses();
+            long hits = d.cache().hits();
+            Path both = out.resolve("both");
+            List<SceneSegmenter.InstructionResult> results = new SceneSegmenter(segmenter, SceneOptions.defaults())
+                    .segment(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"),
+                            List.of(new SceneSegmenter.Instruction("segment the roads", "[SEG] roads"),
+                                    new SceneSegmenter.Instruction("segment the buildings", "[SEG] buildings")), both);
+            assertEquals(4, d.cache().misses() - misses, "one encoding per tile");
+            // each row's two tiles are encoded in one batch ahead: both instructions find them cached
+            assertEquals(8, d.cache().hits() - hits, "every call finds its tile's features cached");
+            assertEquals(List.of("segment-the-roads", "segment-the-buildings"),
+                    results.stream().map(SceneSegmenter.InstructionResult::folder).toList());
+            for (SceneSegmenter.InstructionResult ir : results) {
+                assertEquals(4, ir.result().tiles());
+                for (String f : ir.result().files()) {
+                    assertTrue(Files.isRegularFile(both.resolve(ir.folder()).resolve(f)), ir.folder() + "/" + f);
+                }
+            }
+            try (var files = Files.list(both)) {
+                assertEquals(2, files.count(), "two folders, no staging left");
+            }
+
+            // tiles one at a time give the same targets as tiles encoded two by two
+            d.cache().close(); // nothing cached: each run encodes its tiles
+            SceneResult one = new SceneSegmenter(segmenter, SceneOptions.defaults().withTileBatch(1)).segmentWithAnswer(
+                    Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"), "segment the water", "[SEG] water", out.resolve("one"));
+            d.cache().close();
+            SceneResult two = new SceneSegmenter(segmenter, SceneOptions.defaults()).segmentWithAnswer(
+                    Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"), "segment the water", "[SEG] water", out.resolve("two"));
+            assertEquals(one.targets().stream().map(t -> t.phrase() + " " + t.pixels()).toList(),
+                    two.targets().stream().map(t -> t.phrase() + " " + t.pixels()).toList());
+        }
+    }
+
+    @Test
+    void aBatchOfImagesEncodesAsEachAlone() {
+        try (Segmenter segmenter = Segmenter.builder().build()) {
+            org.segearth.runtime.pipeline.SegEarthModel model = ((DefaultSegmenter) segmenter).model();
+            org.segearth.runtime.image.RgbImage a;
+            org.segearth.runtime.image.RgbImage b;
+            try (GeoScene s = GeoScene.open(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"))) {
+                a = rgb(s, 0, 0);
+                b = rgb(s, 100, 60);
+            }
+            try (ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+                var timer = new org.segearth.runtime.pipeline.StageTimer();
+                var batch = model.encodeImages(List.of(m.newSubManager(), m.newSubManager()), List.of(a, b), timer);
+                var alone = List.of(model.encodeImage(m, a, false, timer), model.encodeImage(m, b, false, timer));
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(alone.get(i).imageEmbeds().toFloatArray(), batch.get(i).imageEmbeds().toFloatArray(),
+                            1e-4f, "image tokens of image " + i);
+                    assertEquals(alone.get(i).maskFeatures().size(), batch.get(i).maskFeatures().size());
+                    for (int k = 0; k < alone.get(i).maskFeatures().size(); k++) {
+                        assertEquals(alone.get(i).maskFeatures().get(k).getShape(), batch.get(i).maskFeatures().get(k).getShape());
+                        assertArrayEquals(alone.get(i).maskFeatures().get(k).toFloatArray(),
+                                batch.get(i).maskFeatures().get(k).toFloatArray(), 1e-4f, "mask map " + k + " of image " + i);
+                    }
+                    assertEquals(alone.get(i).validHeight(), batch.get(i).validHeight());
+                }
+            }
+        }
+    }
+
+    private static org.segearth.runtime.image.RgbImage rgb(GeoScene s, int x, int y) {
+        float[][] px = s.read(x, y, 150, 120, new int[] {0, 1, 2});
+        byte[] rgb = new byte[150 * 120 * 3];
+        for (int i = 0; i < 150 * 120; i++) {
+            for (int c = 0; c < 3; c++) {
+                rgb[i * 3 + c] = (byte) px[c][i];
+            }
+        }
+        return org.segearth.runtime.image.RgbImage.of(150, 120, rgb);
+    }
+
+    /** Teacher-forced: records the answers it is given and names its target after the answer's phrase. */
+    static final class AnswerSegmenter implements Segmenter {
+        final List<String> answers = new ArrayList<>();
+        final ThresholdSegmenter masks = new ThresholdSegmenter();
+
+        @Override
+        public SegmentationResult segment(ImageSource image, String instruction) {
+            throw new AssertionError("a teacher-forced scene never generates");
+        }
+
+        @Override
+        public SegmentationResult segmentWithAnswer(ImageSource image, String instruction, String answer) {
+            answers.add(answer);
+            SegmentationResult r = masks.segment(image, instruction);
+            Target t = r.targets().get(0);
+            String phrase = answer.replace("[SEG]", "").strip();
+            return new SegmentationResult(answer, List.of(new Target(0, phrase, t.mask(), t.score(), t.attention(), t.logits())),
+                    r.width(), r.height(), List.of());
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void anAnswerIsTeacherForcedOnEveryTile(@TempDir Path out) throws Exception {
+        AnswerSegmenter fake = new AnswerSegmenter();
+        SceneResult r = new SceneSegmenter(fake, SceneOptions.defaults().withTile(512, 64)).segmentWithAnswer(
+                Fixtures.geo("spacenet-atlanta-buildings-mask.tif"), "segment the buildings", "the houses [SEG]", out);
+        assertEquals(4, r.tiles());
+        assertEquals(List.of("the houses [SEG]", "the houses [SEG]", "the houses [SEG]", "the houses [SEG]"), fake.answers);
+        assertEquals(1, r.targets().size());
+        assertEquals("houses", r.targets().get(0).phrase());
+        assertTrue(Files.isRegularFile(out.resolve("mask-0.tif")));
+    }
+
+    @Test
+    void instructionsGoTileMajorIntoOneFolderEach(@TempDir Path out) throws Exception {
+        List<String> calls = new ArrayList<>();
+        ThresholdSegmenter masks = new ThresholdSegmenter();
+        Segmenter recording = new Segmenter() {
+            @Override
+            public SegmentationResult segment(ImageSource image, String instruction) {
+                ImageSource.Rgb rgb = (ImageSource.Rgb) image;
+                calls.add(instruction + "@" + java.util.Arrays.hashCode(rgb.rgb()));
+                return masks.segment(image, instruction);
+            }
+
+            @Override
+            public SegmentationResult segmentWithAnswer(ImageSource image, String instruction, String answer) {
+                calls.add(instruction + "|" + answer);
+                return masks.segment(image, instruction);
+            }
+
+            @Override
+            public void close() {}
+        };
+        List<SceneSegmenter.InstructionResult> results = new SceneSegmenter(recording,
+                SceneOptions.defaults().withTile(512, 64)).segment(Fixtures.geo("spacenet-atlanta-buildings-mask.tif"),
+                List.of(SceneSegmenter.Instruction.of("segment the buildings"),
+                        new SceneSegmenter.Instruction("Segment the buildings!", "the buildings [SEG]"),
+                        SceneSegmenter.Instruction.of("segment the buildings")), out);
+        assertEquals(12, calls.size());
+        for (int tile = 0; tile < 4; tile++) {
+            // one tile, every instruction, before the next tile
+            assertTrue(calls.get(3 * tile).startsWith("segment the buildings@"), calls.toString());
+            assertEquals("Segment the buildings!|the buildings [SEG]", calls.get(3 * tile + 1));
+            assertEquals(calls.get(3 * tile), calls.get(3 * tile + 2), "the same tile's pixels");
+        }
+        assertEquals(List.of("segment-the-buildings", "segment-the-buildings-2", "segment-the-buildings-3"),
+                results.stream().map(SceneSegmenter.InstructionResult::folder).toList());
+        for (SceneSegmenter.InstructionResult r : results) {
+            assertEquals(1, r.result().targets().size());
+            assertEquals(results.get(0).result().targets().get(0).pixels(), r.result().targets().get(0).pixels());
+            String json = Files.readString(out.resolve(r.folder()).resolve("scene.json"), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"mask\": \"mask-0.tif\""), json);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.locationtech.jts.io.WKBWriter;
+import org.segearth.api.ImageSource;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegmentationResult;
 import org.segearth.api.Segmenter;
@@ -24,6 +25,7 @@ import org.segearth.geo.SceneMerger;
 import org.segearth.geo.SceneOptions;
 import org.segearth.geo.ScenePlan;
 import org.segearth.geo.SceneResult;
+import org.segearth.geo.SceneSegmenter;
 import org.segearth.geo.TileTargets;
 import org.segearth.runtime.FileTrees;
 
@@ -90,11 +92,13 @@ final class ScenePartitions {
     static final class Plan implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final SceneSpec spec;
+        private final ModelSpec model;
         private final int sceneColumn;
         private final int instructionColumn;
 
-        Plan(SceneSpec spec, int sceneColumn, int instructionColumn) {
+        Plan(SceneSpec spec, ModelSpec model, int sceneColumn, int instructionColumn) {
             this.spec = spec;
+            this.model = model;
             this.sceneColumn = sceneColumn;
             this.instructionColumn = instructionColumn;
         }
@@ -105,10 +109,12 @@ final class ScenePartitions {
             long base = (task == null ? 0L : task.partitionId()) << 33;
             long[] next = {0};
             SceneOptions options = spec.toOptions();
-            return flatMap(rows, row -> plan(row, base + next[0]++, options));
+            // the tile side follows the model's input side, as on one machine; the model is loaded here once per JVM
+            int inputSide = SceneOptions.modelInputSide(ExecutorModels.get(model));
+            return flatMap(rows, row -> plan(row, base + next[0]++, options, inputSide));
         }
 
-        private List<Row> plan(Row row, long id, SceneOptions options) {
+        private List<Row> plan(Row row, long id, SceneOptions options, int inputSide) {
             int inputs = row.length();
             String scene = row.isNullAt(sceneColumn) ? null : row.getString(sceneColumn);
             try {
@@ -124,7 +130,7 @@ final class ScenePartitions {
                         throw new InvalidInputException(scene + " is a TIFF without georeferencing; segment it as a"
                                 + " plain image (SparkSegmenter)");
                     }
-                    plan = ScenePlan.of(s, options);
+                    plan = ScenePlan.of(s, options, inputSide);
                 }
                 Row p = SceneRows.plan(plan);
                 List<Row> tiles = new ArrayList<>(plan.tileCount());
@@ -143,12 +149,14 @@ final class ScenePartitions {
     static final class Segment implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final ModelSpec model;
+        private final SceneSpec spec;
         private final int inputs;
         private final int sceneColumn;
         private final int instructionColumn;
 
-        Segment(ModelSpec model, int inputs, int sceneColumn, int instructionColumn) {
+        Segment(ModelSpec model, SceneSpec spec, int inputs, int sceneColumn, int instructionColumn) {
             this.model = model;
+            this.spec = spec;
             this.inputs = inputs;
             this.sceneColumn = sceneColumn;
             this.instructionColumn = instructionColumn;
@@ -157,35 +165,122 @@ final class ScenePartitions {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             OpenScene open = new OpenScene();
-            return flatMap(rows, row -> List.of(segment(row, open)));
+            SceneOptions options = spec.toOptions();
+            return new Iterator<>() {
+                private Row ahead;
+                private Iterator<Row> pending = Collections.emptyIterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!pending.hasNext() && (ahead != null || rows.hasNext())) {
+                        Row first = ahead != null ? ahead : rows.next();
+                        ahead = null;
+                        if (!first.isNullAt(inputs + SceneRows.ERROR)) {
+                            pending = List.of(first).iterator();
+                            continue;
+                        }
+                        // the tiles of one batch, as the single-machine tiler forms it, are encoded together
+                        Segmenter segmenter = ExecutorModels.get(model); // a model that cannot load fails the task
+                        int batch = SceneSegmenter.tileBatch(segmenter, options);
+                        List<Row> group = new ArrayList<>(List.of(first));
+                        Object key = batchKey(first, batch);
+                        while (key != null && rows.hasNext()) {
+                            Row r = rows.next();
+                            if (!key.equals(batchKey(r, batch))) {
+                                ahead = r;
+                                break;
+                            }
+                            group.add(r);
+                        }
+                        pending = segment(group, segmenter, open).iterator();
+                    }
+                    return pending.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return pending.next();
+                }
+            };
         }
 
-        private Row segment(Row row, OpenScene open) {
+        /** Scene and batch of a tile row; null for an error row or a plan that cannot be read. */
+        private Object batchKey(Row row, int batch) {
             if (!row.isNullAt(inputs + SceneRows.ERROR)) {
-                return row;
+                return null;
             }
-            Segmenter segmenter = ExecutorModels.get(model); // outside the try: a model that cannot load fails the task
+            try {
+                ScenePlan plan = SceneRows.plan(row.getStruct(inputs + SceneRows.PLAN));
+                return List.of(row.getLong(inputs + SceneRows.SCENE),
+                        plan.batchOf(row.getInt(inputs + SceneRows.TILE), batch));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** One batch of tile rows: read, encoded together, then segmented one by one. */
+        private List<Row> segment(List<Row> group, Segmenter segmenter, OpenScene open) {
+            Row[] out = new Row[group.size()];
+            ScenePlan.Pixels[] pixels = new ScenePlan.Pixels[group.size()];
+            List<ImageSource> valid = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                Row row = group.get(i);
+                try {
+                    ScenePlan plan = SceneRows.plan(row.getStruct(inputs + SceneRows.PLAN));
+                    int[] w = plan.window(row.getInt(inputs + SceneRows.TILE));
+                    pixels[i] = plan.read(open.get(row.getString(sceneColumn)), w[0], w[1]);
+                    if (pixels[i].valid() > 0) {
+                        valid.add(pixels[i].image());
+                    }
+                } catch (RuntimeException e) {
+                    out[i] = failed(row, e);
+                }
+            }
+            try {
+                SceneSegmenter.prefetch(segmenter, valid);
+            } catch (RuntimeException e) {
+                // each tile is then encoded on its own, and fails on its own if it must
+            }
+            for (int i = 0; i < group.size(); i++) {
+                if (out[i] == null) {
+                    out[i] = segment(group.get(i), pixels[i], segmenter);
+                }
+            }
+            return List.of(out);
+        }
+
+        private Row segment(Row row, ScenePlan.Pixels px, Segmenter segmenter) {
             int tile = row.getInt(inputs + SceneRows.TILE);
             Row p = row.getStruct(inputs + SceneRows.PLAN);
-            String scene = row.getString(sceneColumn);
-            int[] w = null;
+            long id = row.getLong(inputs + SceneRows.SCENE);
             try {
-                ScenePlan plan = SceneRows.plan(p);
-                w = plan.window(tile);
-                ScenePlan.Pixels px = plan.read(open.get(scene), w[0], w[1]);
                 if (px.valid() == 0) {
-                    return SceneRows.tile(row, inputs, row.getLong(inputs + SceneRows.SCENE), tile, p, 0, List.of(),
-                            false, null);
+                    return SceneRows.tile(row, inputs, id, tile, p, 0, List.of(), false, null);
                 }
+                int[] w = SceneRows.plan(p).window(tile);
                 SegmentationResult r = segmenter.segment(px.image(), row.getString(instructionColumn));
                 TileTargets t = TileTargets.of(r, w[0], w[1], w[2], w[3]);
-                return SceneRows.tile(row, inputs, row.getLong(inputs + SceneRows.SCENE), tile, p, px.valid(),
-                        SceneRows.phrases(t), t.fromMasks(), null);
+                return SceneRows.tile(row, inputs, id, tile, p, px.valid(), SceneRows.phrases(t), t.fromMasks(), null);
             } catch (RuntimeException e) {
-                String what = scene + " tile " + tile + (w == null ? "" : " at " + w[0] + "," + w[1]);
-                return SceneRows.tile(row, inputs, row.getLong(inputs + SceneRows.SCENE), tile, p, null, null, null,
-                        SegmentPartition.errorMessage(what, e));
+                return failed(row, e);
             }
+        }
+
+        private Row failed(Row row, RuntimeException e) {
+            int tile = row.getInt(inputs + SceneRows.TILE);
+            Row p = row.getStruct(inputs + SceneRows.PLAN);
+            String what = row.getString(sceneColumn) + " tile " + tile;
+            try {
+                int[] w = SceneRows.plan(p).window(tile);
+                what += " at " + w[0] + "," + w[1];
+            } catch (RuntimeException ignored) {
+                // the plan itself is what failed
+            }
+            return SceneRows.tile(row, inputs, row.getLong(inputs + SceneRows.SCENE), tile, p, null, null, null,
+                    SegmentPartition.errorMessage(what, e));
         }
     }
 

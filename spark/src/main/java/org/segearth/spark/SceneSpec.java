@@ -9,7 +9,7 @@ import org.segearth.geo.SceneOptions;
  * hold a progress listener and are not serializable). Progress is not reported from executors.
  */
 record SceneSpec(int[] bands, Double stretchMin, Double stretchMax, int tile, int overlap, double simplify,
-        boolean nativeVectorCrs) implements Serializable {
+        boolean nativeVectorCrs, double inputGsd, int tileBatch) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -19,11 +19,11 @@ record SceneSpec(int[] bands, Double stretchMin, Double stretchMax, int tile, in
 
     static SceneSpec of(SceneOptions o) {
         return new SceneSpec(o.bands(), o.stretchMin().orElse(null), o.stretchMax().orElse(null), o.tile(), o.overlap(),
-                o.simplify(), o.nativeVectorCrs());
+                o.simplify(), o.nativeVectorCrs(), o.inputGsd(), o.tileBatch());
     }
 
     SceneOptions toOptions() {
         return new SceneOptions(bands, Optional.ofNullable(stretchMin), Optional.ofNullable(stretchMax), tile, overlap,
-                simplify, nativeVectorCrs, null);
+                simplify, nativeVectorCrs, inputGsd, tileBatch, null);
     }
 }

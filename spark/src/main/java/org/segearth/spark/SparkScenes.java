@@ -1,6 +1,7 @@
 package org.segearth.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,8 @@ import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -56,6 +59,10 @@ public final class SparkScenes {
     /** The columns added to every output row, in order. */
     public static final List<String> OUTPUT_COLUMNS = List.of("target", "phrase", "score", "area_m2", "pixels",
             "polygons", "tiles", "box", "geometry", "crs", "error");
+
+    /** The row of tiles of a tile row (plan, tile index), for partitioning; -1 for an error row. */
+    private static final UserDefinedFunction TILE_ROW = udf((UDF2<Row, Integer, Integer>) (plan, tile) ->
+            plan == null || tile == null || tile < 0 ? -1 : SceneRows.plan(plan).tileRow(tile), DataTypes.IntegerType);
 
     private final ModelSpec model;
     private final SceneSpec options;
@@ -124,9 +131,11 @@ public final class SparkScenes {
         int partitions = tilePartitions > 0 ? tilePartitions
                 : 4 * scenes.sparkSession().sparkContext().defaultParallelism();
         return scenes
-                .mapPartitions(new ScenePartitions.Plan(options, scene, instruction), Encoders.row(tiles))
-                .repartition(partitions)
-                .mapPartitions(new ScenePartitions.Segment(model, inputs, scene, instruction), Encoders.row(tiles))
+                .mapPartitions(new ScenePartitions.Plan(options, model, scene, instruction), Encoders.row(tiles))
+                // a row of tiles stays in one partition, in order, so its tiles are encoded in the batches of the CLI
+                .repartition(partitions, col("_scene"), TILE_ROW.apply(col("_plan"), col("_tile")))
+                .sortWithinPartitions("_scene", "_tile")
+                .mapPartitions(new ScenePartitions.Segment(model, options, inputs, scene, instruction), Encoders.row(tiles))
                 .repartition(col("_scene"))
                 .sortWithinPartitions("_scene", "_tile")
                 .mapPartitions(new ScenePartitions.Merge(options, inputs, scene, output), Encoders.row(out));

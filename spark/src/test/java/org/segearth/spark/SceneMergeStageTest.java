@@ -66,7 +66,7 @@ class SceneMergeStageTest {
     private List<Row> tiles(int... indices) {
         ScenePlan plan;
         try (GeoScene s = GeoScene.open(scene)) {
-            plan = ScenePlan.of(s, options);
+            plan = ScenePlan.of(s, options, SceneOptions.DEFAULT_TILE);
         }
         Row p = SceneRows.plan(plan);
         Row in = RowFactory.create(scene.toString(), tmp.resolve("out").toString());

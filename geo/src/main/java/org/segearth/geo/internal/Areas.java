@@ -3,7 +3,7 @@ package org.segearth.geo.internal;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Polygon;
 
-/** Polygon areas on the Earth. */
+/** Polygon areas and distances on the Earth. */
 public final class Areas {
 
     /** Radius of the sphere of the WGS 84 ellipsoid's area (authalic), metres. */
@@ -22,6 +22,15 @@ public final class Areas {
             a -= Math.abs(ring(lonLat.getInteriorRingN(i).getCoordinates()));
         }
         return a;
+    }
+
+    /** Great-circle distance in metres between two longitude/latitude points (degrees) on the authalic sphere. */
+    public static double distance(double lon1, double lat1, double lon2, double lat2) {
+        double p1 = Math.toRadians(lat1);
+        double p2 = Math.toRadians(lat2);
+        double h = Math.pow(Math.sin((p2 - p1) / 2), 2)
+                + Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(Math.toRadians(lon2 - lon1) / 2), 2);
+        return 2 * AUTHALIC_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 
     private static double ring(Coordinate[] c) {

@@ -57,6 +57,28 @@ public final class DefaultSegmenter implements Segmenter {
         return cache;
     }
 
+    /**
+     * Encodes the images whose features are not cached yet in one batch through both encoders and
+     * caches them, so that the {@code segment} calls on these images that follow skip the encoders
+     * (e.g. the tiles of a scene: on CPU, a batch of small images costs less than one call each).
+     * At most the cache's capacity is useful; returns how many images were encoded.
+     */
+    public int prefetch(List<ImageSource> images) {
+        List<RgbImage> decoded = new ArrayList<>();
+        for (ImageSource source : images) {
+            decoded.add(decode(source));
+        }
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new SegEarthException("the segmenter is closed");
+            }
+            return cache.prefetch(decoded, (managers, imgs) -> model.encodeImages(managers, imgs, new StageTimer()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public SegmentationResult segment(ImageSource image, String instruction) {
         return run(image, instruction, null);

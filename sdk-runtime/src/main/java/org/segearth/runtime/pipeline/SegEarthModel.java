@@ -177,6 +177,58 @@ public final class SegEarthModel implements AutoCloseable {
     }
 
     /**
+     * {@link #encodeImage} on several images in one forward of each encoder (a batch): image
+     * {@code i}'s arrays, copied out of the batch, go into {@code managers.get(i)}. The same
+     * encodings as one call per image; on CPU the batch pays each layer's fixed costs once.
+     */
+    public List<ImageEncoding> encodeImages(List<NDManager> managers, List<RgbImage> images, StageTimer timer) {
+        ensureOpen();
+        if (managers.size() != images.size()) {
+            throw new IllegalArgumentException(managers.size() + " managers for " + images.size() + " images");
+        }
+        return matmuls().run(() -> {
+            int n = images.size();
+            PixelTensor[][] pixels = timer.time("preprocess", () -> {
+                PixelTensor[][] p = new PixelTensor[n][];
+                for (int i = 0; i < n; i++) {
+                    p[i] = new PixelTensor[] {SiglipPreprocessor.preprocess(images.get(i), c.vision().imageSize()),
+                        Letterbox.apply(images.get(i), pkg.manifest().maskImageSize())};
+                }
+                return p;
+            });
+            try (NDManager batch = c.manager().newSubManager()) {
+                NDList siglips = new NDList();
+                NDList letterboxes = new NDList();
+                for (PixelTensor[] p : pixels) {
+                    siglips.add(p[0].toNDArray(batch));
+                    letterboxes.add(p[1].toNDArray(batch));
+                }
+                NDArray siglip = NDArrays.concat(siglips);
+                NDArray letterbox = NDArrays.concat(letterboxes);
+                NDArray embeds = timer.time("vision_encoder", () -> c.vision().encode(siglip));
+                List<NDArray> maskFeatures = timer.time("mask_encoder", () -> c.maskEncoder().encode(letterbox));
+                List<ImageEncoding> out = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    NDManager m = managers.get(i);
+                    List<NDArray> maps = new ArrayList<>();
+                    for (NDArray map : maskFeatures) {
+                        maps.add(row(map, i, m));
+                    }
+                    out.add(new ImageEncoding(images.get(i).width(), images.get(i).height(), keep(siglips.get(i), m),
+                            keep(letterboxes.get(i), m), pixels[i][1].validHeight(), pixels[i][1].validWidth(), null,
+                            row(embeds, i, m), maps));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Row {@code i} of a batch, {@code [1, ...]}, copied into {@code manager}. */
+    private static NDArray row(NDArray batch, int i, NDManager manager) {
+        return keep(batch.get(new NDIndex("{}:{}", i, i + 1)).duplicate(), manager);
+    }
+
+    /**
      * One teacher-forced pass over {@code tokens} with {@code image}'s tokens spliced in: every
      * intermediate, one mask per answer {@code [SEG]}; arrays in {@code manager}.
      */

@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDManager;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.segearth.runtime.image.RgbImage;
 import org.segearth.runtime.pipeline.ImageEncoding;
@@ -58,6 +61,54 @@ public final class FeatureCache implements AutoCloseable {
             throw ex;
         }
         return store(key, new Entry(manager, encoding));
+    }
+
+    /**
+     * Encodes the images not cached yet (each once) in one call of {@code encode}, given one
+     * manager per image in order, and caches them for the calls that follow; returns how many it
+     * encoded. Nothing is encoded when the cache keeps nothing (capacity 0), and the caller should
+     * prefetch no more images than {@link #capacity()}, or the first are evicted by the last.
+     */
+    public int prefetch(List<RgbImage> images,
+            BiFunction<List<NDManager>, List<RgbImage>, List<ImageEncoding>> encode) {
+        if (capacity == 0 || images.isEmpty()) {
+            return 0;
+        }
+        List<Key> keys = new ArrayList<>();
+        List<RgbImage> missing = new ArrayList<>();
+        synchronized (this) {
+            for (RgbImage image : images) {
+                Key key = Key.of(image);
+                if (!entries.containsKey(key) && !keys.contains(key)) {
+                    keys.add(key);
+                    missing.add(image);
+                    misses++;
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return 0;
+        }
+        List<NDManager> managers = new ArrayList<>();
+        List<ImageEncoding> encodings;
+        try {
+            for (int i = 0; i < missing.size(); i++) {
+                managers.add(parent.newSubManager());
+            }
+            encodings = encode.apply(managers, missing);
+        } catch (RuntimeException ex) {
+            managers.forEach(NDManager::close);
+            throw ex;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            store(keys.get(i), new Entry(managers.get(i), encodings.get(i))).close();
+        }
+        return missing.size();
+    }
+
+    /** The most images kept. */
+    public int capacity() {
+        return capacity;
     }
 
     private synchronized Lease store(Key key, Entry fresh) {

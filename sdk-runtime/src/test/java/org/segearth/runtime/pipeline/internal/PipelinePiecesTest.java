@@ -94,6 +94,40 @@ class PipelinePiecesTest {
     }
 
     @Test
+    void prefetchEncodesTheMissingImagesInOneCallAndTheirCallsThenHit() {
+        try (NDManager root = Engines.newManager(); FeatureCache cache = new FeatureCache(root, 3)) {
+            AtomicInteger encodings = new AtomicInteger();
+            AtomicInteger batches = new AtomicInteger();
+            RgbImage a = RgbImage.of(2, 2, new byte[12]);
+            RgbImage b = RgbImage.of(2, 2, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            RgbImage c = RgbImage.of(2, 2, new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            cache.acquire(a, m -> encoding(m, encodings)).close();
+            java.util.function.BiFunction<List<NDManager>, List<RgbImage>, List<ImageEncoding>> batch = (managers, images) -> {
+                batches.incrementAndGet();
+                assertEquals(managers.size(), images.size());
+                return managers.stream().map(m -> encoding(m, encodings)).toList();
+            };
+            // a is cached, b comes twice: one batch of b and c
+            assertEquals(2, cache.prefetch(List.of(a, b, RgbImage.of(2, 2, b.toBytes()), c), batch));
+            assertEquals(1, batches.get());
+            assertEquals(3, encodings.get());
+            assertEquals(3, cache.size());
+            for (RgbImage image : List.of(a, b, c)) {
+                try (FeatureCache.Lease l = cache.acquire(image, m -> encoding(m, encodings))) {
+                    assertTrue(l.hit());
+                }
+            }
+            assertEquals(0, cache.prefetch(List.of(b, c), batch), "nothing left to encode");
+            assertEquals(3, encodings.get());
+        }
+        try (NDManager root = Engines.newManager(); FeatureCache none = new FeatureCache(root, 0)) {
+            assertEquals(0, none.prefetch(List.of(RgbImage.of(2, 2, new byte[12])), (managers, images) -> {
+                throw new AssertionError("a cache that keeps nothing prefetches nothing");
+            }));
+        }
+    }
+
+    @Test
     void overlayPrefersTrainedKeys() {
         try (NDManager m = Engines.newManager()) {
             MapWeights base = new MapWeights(m, java.util.Map.of("a.w", m.create(new float[] {1}), "a.b", m.create(new float[] {2})));
