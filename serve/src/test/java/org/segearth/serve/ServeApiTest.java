@@ -145,7 +145,8 @@ class ServeApiTest {
         assertEquals(200, a.status(), String.valueOf(a.json()));
         java.nio.file.Path scene = java.nio.file.Files.write(temp.resolve("scene.tif"), naip);
         try (Segmenter segmenter = Segmenter.builder().maskLogits(true).build()) {
-            new org.segearth.geo.SceneSegmenter(segmenter, org.segearth.geo.SceneOptions.defaults())
+            // one tile as large as the scene: the scene path then sees what the service sees
+            new org.segearth.geo.SceneSegmenter(segmenter, org.segearth.geo.SceneOptions.defaults().withTile(1024, 0))
                     .segment(scene, "segment the water and the roads", temp.resolve("out"));
         }
         var expected = JsonParser.parseString(java.nio.file.Files.readString(temp.resolve("out/targets.geojson")))
