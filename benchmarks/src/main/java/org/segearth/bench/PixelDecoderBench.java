@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +43,8 @@ import org.segearth.runtime.checkpoint.Checkpoint;
  * checkpoint keys), {@code inputs.safetensors} ({@code features.0..3}: Swin-B's maps at strides
  * 4..32, finest first), {@code java_out.safetensors} ({@code multi_scale.0..2}, coarsest first,
  * and {@code mask_features}) and {@code java_report.json}. With {@code --profile FILE} one more
- * pass runs under libtorch's profiler and its per-operator totals are printed.
+ * pass runs under libtorch's profiler (a Chrome trace written to {@code FILE}) and its totals per
+ * operator and input shapes are printed; {@code --runs 0} times the warm-up pass alone.
  */
 public final class PixelDecoderBench {
 
@@ -120,7 +123,9 @@ public final class PixelDecoderBench {
                     run(decoder, features, scope);
                 }
                 JniUtils.stopProfile(trace.toString());
-                System.out.println("profiler trace: " + trace);
+                System.out.println("profiler trace: " + trace + "; operators by total time (nested ones counted"
+                        + " in their callers too):");
+                printProfile(trace, 30);
             }
         }
         Path json = dir.resolve("java_report.json");
@@ -185,6 +190,29 @@ public final class PixelDecoderBench {
         List<ParamSpec> specs = new ArrayList<>();
         tensors.forEach((k, v) -> specs.add(ParamSpec.of(k, new Init.Constant(0), v.getShape().getShape())));
         SafetensorsStream.write(file, specs, SafetensorsStream.StoredType.F32, s -> tensors.get(s.key()).toFloatArray());
+    }
+
+    /** Sums the trace's complete events by operator and input shapes and prints the {@code top} largest. */
+    static void printProfile(Path trace, int top) throws IOException {
+        JsonElement root = JsonParser.parseString(Files.readString(trace, StandardCharsets.UTF_8));
+        JsonArray events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
+        Map<String, double[]> totals = new LinkedHashMap<>();
+        for (JsonElement e : events) {
+            JsonObject o = e.getAsJsonObject();
+            if (!"X".equals(o.has("ph") ? o.get("ph").getAsString() : "") || !o.has("dur")) {
+                continue;
+            }
+            String key = o.get("name").getAsString() + " " + (o.has("shape") ? o.get("shape").toString() : "");
+            double[] t = totals.computeIfAbsent(key, k -> new double[2]);
+            t[0] += 1;
+            t[1] += o.get("dur").getAsDouble() / 1e6;
+        }
+        totals.entrySet().stream()
+                .filter(x -> !x.getKey().startsWith("aten::empty") && !x.getKey().startsWith("aten::as_strided"))
+                .sorted((x, y) -> Double.compare(y.getValue()[1], x.getValue()[1]))
+                .limit(top)
+                .forEach(x -> System.out.printf(Locale.ROOT, "%9.3f s %6d x %s%n", x.getValue()[1], (long) x.getValue()[0],
+                        x.getKey()));
     }
 
     private static JsonArray array(double[] values) {
