@@ -55,27 +55,40 @@ public final class MultiscaleDeformableAttention {
         long s = hidden.getShape().get(1);
         int headDim = dim / numHeads;
         // the projected values as they come, [B, S, heads, head width], read as one row per query
-        // and head: row (b * S + q) * heads + h; every level is a range of queries, so no relayout
-        NDArray rows = valueProj.forward(hidden).reshape(b * s * numHeads, headDim);
+        // and head, row (b * S + q) * heads + h (every level is a range of queries, so no relayout
+        // per level), each row followed by the next query's: the two horizontal neighbours of a
+        // bilinear sample are one row of 2 x head width
+        NDArray rows = pairRows(valueProj.forward(hidden), b, s, headDim);
         Samples samples = samples(hidden.add(position), referencePoints, shapes, b, s);
         // the gathered rows exist for one chunk of queries at a time (QUERY_CHUNK x heads x
-        // levels x points x 4 corners x head width floats); each chunk is one gather and one
-        // batched product of its weights with its rows (a weighted sum of 48 rows per query and head)
-        long perQuery = (long) numHeads * numLevels * numPoints * 4;
+        // levels x points x 2 pair rows x 2 head widths); each chunk is one gather and one batched
+        // product of its weights with its rows (a weighted sum of 48 values per query and head)
+        long perHead = (long) numLevels * numPoints * 2;
         long queries = b * s;
         List<NDArray> parts = new ArrayList<>();
         for (long c0 = 0; c0 < queries; c0 += QUERY_CHUNK) {
             long c1 = Math.min(queries, c0 + QUERY_CHUNK);
             long n = c1 - c0;
-            NDArray index = samples.index().get(new NDIndex(c0 * perQuery + ":" + c1 * perQuery));
+            NDArray index = samples.index().get(new NDIndex(c0 * numHeads * perHead + ":" + c1 * numHeads * perHead));
             NDArray weight = samples.weight().get(new NDIndex(c0 * numHeads + ":" + c1 * numHeads));
             parts.add(Scoped.compute(() -> weight.batchMatMul(gatherRows(rows, index)
-                    .reshape(n * numHeads, perQuery / numHeads, headDim)).reshape(n, dim), weight, index, rows));
+                    .reshape(n * numHeads, perHead * 2, headDim)).reshape(n, dim), weight, index, rows));
             index.close();
             weight.close();
         }
         NDArray merged = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
         return outputProj.forward(merged.reshape(b, s, dim));
+    }
+
+    /**
+     * {@code [B * S * heads, 2 * headDim]}: row {@code (b * S + q) * heads + h} holds head
+     * {@code h}'s values at query {@code q} and then at {@code q + 1} (zeros after the last).
+     */
+    private NDArray pairRows(NDArray value, long b, long s, int headDim) {
+        NDArray next = NDArrays.concat(new NDList(value.get(new NDIndex(":, 1:")),
+                value.getManager().zeros(new Shape(b, 1, dim), value.getDataType())), 1);
+        return NDArrays.concat(new NDList(value.reshape(b, s, numHeads, headDim), next.reshape(b, s, numHeads, headDim)),
+                3).reshape(b * s * numHeads, 2L * headDim);
     }
 
     /**
@@ -89,7 +102,7 @@ public final class MultiscaleDeformableAttention {
 
     /**
      * Queries whose sampled rows {@link #forward} gathers together: 512 queries of 8 heads x 3
-     * levels x 4 points x 4 corners x 32 floats are 24 MiB, which the allocator reuses (blocks
+     * levels x 4 points x 2 pair rows x 64 floats are 24 MiB, which the allocator reuses (blocks
      * above glibc's largest mmap threshold, 32 MiB, are mapped and zero-filled afresh on every
      * request) and the cache partly holds until the product reads them. Measured at the real size
      * (1024 input, 21504 queries): 2-2.5 s per layer for the gathers and products with chunks of
@@ -98,10 +111,11 @@ public final class MultiscaleDeformableAttention {
     static final long QUERY_CHUNK = 512;
 
     /**
-     * What every query reads: {@code index} {@code [B * S * heads * levels * points * 4]}, the value
-     * rows of the four bilinear corners of each sampling point, and {@code weight}
-     * {@code [B * S * heads, 1, levels * points * 4]}, each corner's bilinear weight (zero outside
-     * the map, as {@code grid_sample} with zero padding) times the point's attention weight.
+     * What every query reads: {@code index} {@code [B * S * heads * levels * points * 2]}, the pair
+     * rows ({@link #pairRows}) holding the four bilinear corners of each sampling point (row y0,
+     * then row y1), and {@code weight} {@code [B * S * heads, 1, levels * points * 4]}, each
+     * corner's bilinear weight (zero outside the map, as {@code grid_sample} with zero padding)
+     * times the point's attention weight, in the order of the gathered halves.
      */
     private record Samples(NDArray index, NDArray weight) {}
 
@@ -156,21 +170,28 @@ public final class MultiscaleDeformableAttention {
         NDArray base = m.arange(0, b * s, s, DataType.INT64).reshape(b, 1, 1, 1, 1);
         NDArray head = m.arange(0, numHeads, 1, DataType.INT64).reshape(1, 1, numHeads, 1, 1);
         NDArray first = levelConstant(m, starts);
-        NDArray[][] corners = {{x0, y0, wx0.mul(wy0)}, {x1, y0, wx1.mul(wy0)}, {x0, y1, wx0.mul(wy1)},
-            {x1, y1, wx1.mul(wy1)}};
+        // the horizontal pair (x0, x0 + 1) is one row, starting at x0 clamped into the map; where
+        // x0 = -1 the row starts at x1 = 0, so x1's weight moves to the row's first half
+        NDArray pairStart = x0.maximum(0).minimum(lastX);
+        NDArray ax0 = wx0.mul(x0.gte(0).logicalAnd(x0.lte(lastX)).toType(wx0.getDataType(), false));
+        NDArray ax1 = wx1.mul(x1.gte(0).logicalAnd(x1.lte(lastX)).toType(wx1.getDataType(), false));
+        NDArray left = x0.eq(-1).toType(wx1.getDataType(), false);
+        NDArray shifted = ax1.mul(left);
+        NDArray firstHalf = ax0.add(shifted);
+        NDArray secondHalf = ax1.sub(shifted);
+        NDArray[][] rowsY = {{y0, wy0}, {y1, wy1}};
         NDList index = new NDList();
         NDList weight = new NDList();
-        for (NDArray[] c : corners) {
-            NDArray x = c[0];
-            NDArray y = c[1];
-            NDArray valid = x.gte(0).logicalAnd(x.lte(lastX)).logicalAnd(y.gte(0)).logicalAnd(y.lte(lastY));
-            NDArray pixel = y.maximum(0).minimum(lastY).mul(width).add(x.maximum(0).minimum(lastX)).add(first);
+        for (NDArray[] r : rowsY) {
+            NDArray y = r[0];
+            NDArray wy = r[1].mul(y.gte(0).logicalAnd(y.lte(lastY)).toType(r[1].getDataType(), false));
+            NDArray pixel = y.maximum(0).minimum(lastY).mul(width).add(pairStart).add(first);
             index.add(pixel.toType(DataType.INT64, false).add(base).mul(numHeads).add(head));
-            weight.add(c[2].mul(valid.toType(c[2].getDataType(), false)));
+            weight.add(NDArrays.stack(new NDList(firstHalf.mul(wy), secondHalf.mul(wy)), 5));
         }
         long perHead = (long) numLevels * numPoints * 4;
         return new Samples(NDArrays.stack(index, 5).reshape(-1),
-                NDArrays.stack(weight, 5).mul(attention).reshape(b * s * numHeads, 1, perHead));
+                NDArrays.stack(weight, 5).mul(attention.expandDims(6)).reshape(b * s * numHeads, 1, perHead));
     }
 
     /** {@code values} as a native {@code [1, 1, 1, levels, 1]} tensor. */
