@@ -104,9 +104,10 @@ public final class MultiscaleDeformableAttention {
      * Queries whose sampled rows {@link #forward} gathers together: 512 queries of 8 heads x 3
      * levels x 4 points x 2 pair rows x 64 floats are 24 MiB, which the allocator reuses (blocks
      * above glibc's largest mmap threshold, 32 MiB, are mapped and zero-filled afresh on every
-     * request) and the cache partly holds until the product reads them. Measured at the real size
-     * (1024 input, 21504 queries): 2-2.5 s per layer for the gathers and products with chunks of
-     * 384-512 queries, 10-12 s with 768 or more, on the same loaded machine.
+     * request) and the cache partly holds until the product reads them. In a microbenchmark of one
+     * layer's gathers and products at the real size (21504 queries, random rows, one row per
+     * corner), on a loaded 2-core machine: 2-2.5 s with chunks of 384-512 queries, 10-12 s with
+     * 768 or more.
      */
     static final long QUERY_CHUNK = 512;
 
