@@ -21,61 +21,6 @@ class Mask2FormerOpsTest {
         return a;
     }
 
-    /** grid_sample(bilinear, zeros, align_corners=False) for one channel plane. */
-    private static float sample(float[] plane, int h, int w, float gx, float gy) {
-        float ix = ((gx + 1) * w - 1) / 2;
-        float iy = ((gy + 1) * h - 1) / 2;
-        int x0 = (int) Math.floor(ix);
-        int y0 = (int) Math.floor(iy);
-        float out = 0;
-        for (int dy = 0; dy <= 1; dy++) {
-            for (int dx = 0; dx <= 1; dx++) {
-                int x = x0 + dx;
-                int y = y0 + dy;
-                float wx = dx == 0 ? x0 + 1 - ix : ix - x0;
-                float wy = dy == 0 ? y0 + 1 - iy : iy - y0;
-                if (x >= 0 && x < w && y >= 0 && y < h) {
-                    out += plane[y * w + x] * wx * wy;
-                }
-            }
-        }
-        return out;
-    }
-
-    @Test
-    void gridSampleMatchesTheKernelInsideAndOutsideTheMap() {
-        Engines.init();
-        Random r = new Random(7);
-        int n = 3;
-        int d = 4;
-        int h = 5;
-        int w = 7;
-        int k = 40;
-        float[] value = random(r, n * d * h * w);
-        float[] lx = new float[n * k];
-        float[] ly = new float[n * k];
-        for (int i = 0; i < n * k; i++) {
-            lx[i] = -0.3f + 1.6f * r.nextFloat(); // some points fall outside [0, 1]
-            ly[i] = -0.3f + 1.6f * r.nextFloat();
-        }
-        try (NDManager m = Engines.newManager()) {
-            NDArray out = Mask2FormerOps.gridSample(m.create(value, new Shape(n, d, (long) h * w)),
-                    m.create(lx, new Shape(n, k)), m.create(ly, new Shape(n, k)), h, w);
-            assertEquals(new Shape(n, d, k), out.getShape());
-            float[] got = out.toFloatArray();
-            for (int b = 0; b < n; b++) {
-                for (int c = 0; c < d; c++) {
-                    float[] plane = new float[h * w];
-                    System.arraycopy(value, (b * d + c) * h * w, plane, 0, h * w);
-                    for (int i = 0; i < k; i++) {
-                        float expected = sample(plane, h, w, 2 * lx[b * k + i] - 1, 2 * ly[b * k + i] - 1);
-                        assertEquals(expected, got[(b * d + c) * k + i], 1e-5);
-                    }
-                }
-            }
-        }
-    }
-
     @Test
     void groupNormNormalisesEachGroup() {
         Engines.init();
