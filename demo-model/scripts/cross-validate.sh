@@ -10,7 +10,7 @@
 #    evaluated on val (generative and teacher-forced) and val-unseen (generative);
 # 3. docs into DOCS: cross-validation.{md,json}, metrics-*.{md,json}, loss.png, overlays of the best and worst
 #    val-unseen samples of the final model, timing.md (seconds per stage, steps per second).
-# Two JVMs at a time, one intra-op thread each. Every stage is skipped when its output exists, so a stopped run
+# Two JVMs at a time (two lanes), one intra-op thread each. Every stage is skipped when its output exists, so a stopped run
 # resumes. Environment: DUBAI (source tiles, default ../shared/data/dubai), JAVA_XMX (default 4g), NICE (default 0),
 # OVERWRITE=1 to replace files already in DOCS, EVAL_EVERY=K to evaluate every K-th record only (trial runs). The final packages stay in WORK (the embedded model is not replaced).
 set -euo pipefail
@@ -122,34 +122,32 @@ final_job() { # LAMBDA
     val-unseen generative
 }
 
-# 1 + the final warm-up: two jobs at a time
+# 1 and 2 in two lanes, one JVM each: folds 1 and 2 side by side; then fold 3 beside the final data, warm-up and
+# lambda_S = 0.01 run; then, once the warm-up is there, the lambda_S = 0 run
 mkdir -p "$work/final"
-pids=()
-for i in 0 1 2; do
-  fold_job "$((i + 1))" "${folds[$i]}" &
-  pids+=($!)
-  if [ "${#pids[@]}" -ge 2 ]; then
-    wait "${pids[0]}"
-    pids=("${pids[@]:1}")
-  fi
-done
+fold_job 1 "${folds[0]}" &
+lane1=$!
+fold_job 2 "${folds[1]}"
 (
   stage final-data 0 convert "$work/final/data" 5
   if [ ! -d "$work/final/warmup/trained/model" ]; then
     stage final-warmup "$final_warmup" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel warmup "$work/final/data" \
       "$work/final/warmup" "$seed" "$final_warmup" "$batch" "$lr"
   fi
+  final_job 0.01
 ) &
-pids+=($!)
-for p in "${pids[@]}"; do wait "$p"; done
-
-# 2: the run and its ablation side by side
-final_job 0.01 &
-p1=$!
-final_job 0 &
-p2=$!
-wait "$p1"
-wait "$p2"
+lane2=$!
+wait "$lane1"
+fold_job 3 "${folds[2]}"
+while [ ! -d "$work/final/warmup/trained/model" ]; do
+  if ! kill -0 "$lane2" 2> /dev/null; then
+    wait "$lane2"
+    exit 1
+  fi
+  sleep 10
+done
+final_job 0
+wait "$lane2"
 
 # 3: docs
 put() { # SOURCE NAME

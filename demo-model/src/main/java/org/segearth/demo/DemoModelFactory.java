@@ -68,11 +68,18 @@ public final class DemoModelFactory {
     /** The manifest's name of the demo model. */
     public static final String NAME = "SegEarth demo (Dubai)";
 
-    /** The manifest's description: what the model is and is not. */
+    /** The manifest's description of a package with the word-level tokenizer: what the model is and is not. */
     public static final String DESCRIPTION = "A demo model trained on 54 Dubai tiles, not SegEarth-R2: a small model of"
             + " the SegEarth-R2 architecture (SigLIP + Phi with LoRA + Swin/Mask2Former, [SEG] queries) trained from"
             + " scratch on views of 48 Dubai aerial tiles (6 more held out for validation; 5 classes: buildings, unpaved"
             + " land, roads, vegetation, water). It understands only the demo vocabulary.";
+
+    /** The manifest's description of a package with the byte-level BPE tokenizer (the generalising recipe). */
+    public static final String BPE_DESCRIPTION = "A demo model trained on 54 Dubai tiles, not SegEarth-R2: a small model"
+            + " of the SegEarth-R2 architecture (SigLIP + Phi with LoRA + Swin/Mask2Former, [SEG] queries) trained from"
+            + " scratch on augmented views of 48 Dubai aerial tiles (6 more held out for validation; 5 classes:"
+            + " buildings, unpaved land, roads, vegetation, water). Its byte-level BPE tokenizer reads any text, but it"
+            + " knows only these 5 classes and Dubai-like imagery.";
 
     private DemoModelFactory() {}
 
@@ -133,6 +140,12 @@ public final class DemoModelFactory {
             }
         }
 
+        /** Whether it is a byte-level BPE tokenizer (its model is {@code BPE}; the word-level one's is {@code WordLevel}). */
+        public boolean byteLevel() {
+            JsonElement type = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("model").get("type");
+            return type != null && "BPE".equals(type.getAsString());
+        }
+
         /** Reads a {@code tokenizer.json}: size = highest id + 1 over the vocabulary and the added tokens. */
         public static Vocabulary of(String json) {
             JsonObject root = JsonParser.parseString(json).getAsJsonObject();
@@ -185,15 +198,16 @@ public final class DemoModelFactory {
             writeText(out.resolve("adapter/adapter_config.json"), config.adapterConfigJson());
             write(out.resolve("adapter/adapter_model.safetensors"), lora, init, meta);
         }
-        writeText(out.resolve(Manifest.FILE), manifest(config, seed).toJson() + "\n");
+        writeText(out.resolve(Manifest.FILE), manifest(config, seed, vocab).toJson() + "\n");
         Summary summary = new Summary(count(mllm, mask, seg, lora), vocab.size(), vocab.segTokenId(),
                 vocab.eosTokenId());
         LOG.info("demo model package written to {}: {} parameters {}", out, summary.total(), summary.parameters());
         return summary;
     }
 
-    /** The manifest of the demo package. */
-    static Manifest manifest(DemoConfig config, long seed) {
+    /** The manifest of the demo package with the tokenizer {@code vocab} (its description says what it reads). */
+    static Manifest manifest(DemoConfig config, long seed, Vocabulary vocab) {
+        String description = vocab.byteLevel() ? BPE_DESCRIPTION : DESCRIPTION;
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("architecture", "SegEarth-R2 (SigLIP + mlp2x_gelu + Phi + LoRA + Swin + Mask2Former), demo sizes");
         provenance.put("weights", "seeded random initialisation by org.segearth.demo.DemoModelFactory");
@@ -201,7 +215,7 @@ public final class DemoModelFactory {
         provenance.put("data", "Dubai aerial tiles: 'Semantic segmentation of aerial imagery', Humans in the Loop /"
                 + " MBRSC, CC0 1.0 (54 tiles)");
         provenance.put("sdk_version", SdkInfo.version());
-        return new Manifest(Manifest.FORMAT, NAME, DESCRIPTION, "siglip", "phi", "swin", "mask2former", "[SEG]",
+        return new Manifest(Manifest.FORMAT, NAME, description, "siglip", "phi", "swin", "mask2former", "[SEG]",
                 "<|endoftext|>", "conv_phi_v0", config.maskImageSize(), Manifest.PhrasePosition.AFTER, provenance);
     }
 

@@ -50,11 +50,22 @@ class DemoModelFactoryTest {
         assertTrue(p.manifest().description().contains("not SegEarth-R2"));
         assertEquals(224, p.manifest().maskImageSize());
         assertEquals(301, summary.vocabulary());
+        assertEquals(DemoModelFactory.DESCRIPTION, p.manifest().description());
         try (TextTokenizer t = TextTokenizer.open(p.tokenizer().orElseThrow())) {
             assertEquals(summary.segTokenId(), t.segTokenId());
             assertEquals(summary.eosTokenId(), t.eosTokenId());
             assertTrue(t.size() <= summary.vocabulary());
         }
+    }
+
+    @Test
+    void aBpePackageSaysThatItReadsAnyText() {
+        DemoModelFactory.Vocabulary bpe = DemoModelFactory.Vocabulary.bpe();
+        assertTrue(bpe.byteLevel());
+        assertTrue(!DemoModelFactory.Vocabulary.demo().byteLevel());
+        String description = DemoModelFactory.manifest(DemoConfig.proposed(), 42, bpe).description();
+        assertEquals(DemoModelFactory.BPE_DESCRIPTION, description);
+        assertTrue(description.contains("reads any text") && description.contains("not SegEarth-R2"), description);
     }
 
     @Test
