@@ -197,7 +197,8 @@ done
   echo
   echo "| stage | seconds | steps | steps/s |"
   echo "|---|---|---|---|"
-  tail -n +2 "$timing" | awk -F, '{ if ($3 > 0 && $2 > 0) printf "| %s | %d | %d | %.3f |\n", $1, $2, $3, $3 / $2; else printf "| %s | %d | | |\n", $1, $2 }'
+  # a resumed run adds a row of a few seconds for each stage it skipped: the first row of a stage is its run
+  tail -n +2 "$timing" | awk -F, '!seen[$1]++ { if ($3 > 0 && $2 > 0) printf "| %s | %d | %d | %.3f |\n", $1, $2, $3, $3 / $2; else printf "| %s | %d | | |\n", $1, $2 }'
 } > "$work/timing.md"
 put "$work/timing.md" bpe-timing.md
 echo "done: $docs (cross-validation.md, bpe-*); packages: $work/final/lambda0.01/package, $work/final/lambda0/package"

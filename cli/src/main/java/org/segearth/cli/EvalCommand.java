@@ -24,6 +24,7 @@ import org.segearth.runtime.eval.SegmentationFunction;
 import org.segearth.runtime.text.GenerationConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,15 +57,8 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
     @Option(names = "--split", required = true, paramLabel = "NAME", description = "Split (e.g. test, val).")
     String split;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
-    Path model;
-
-    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "Weights stored in 16 bits: auto, f16-upcast, f16 or f32 (see segment --help) (default: ${DEFAULT-VALUE}).")
-    String precision;
-
-    @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head (default: the package's).")
-    String head;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--mode", defaultValue = "generative",
             description = "generative (the model decides the targets) or teacher-forced (the reference answer is"
@@ -107,7 +101,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Override
     public String work() {
-        return "evaluating " + (model == null ? "the embedded demo model" : "the model package " + model) + " on "
+        return "evaluating " + model.described() + " on "
                 + dataset + " " + split + " in " + root;
     }
 
@@ -118,7 +112,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         Evaluator.MaskOutput maskOutput = parseMasks(masks);
         OutputFolder.checkUsable(out, "--out");
         BenchmarkDataset data = openDataset();
-        Path modelRoot = Inputs.modelRoot(model);
+        Path modelRoot = model.root();
         String modelHash = ModelIdentity.contentSha256(modelRoot);
         OutputFolder.Record record = record(evalProtocol, modelHash);
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record, overwrite);
@@ -127,10 +121,7 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
         }
         OutputFolder.write(out, record);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
-        SegmenterBuilder builder = Segmenter.builder().model(modelRoot).precision(precision).seed(seed);
-        if (head != null) {
-            builder.head(head);
-        }
+        SegmenterBuilder builder = model.builder(modelRoot).seed(seed);
         progress.stage("loading model");
         EvaluationReport report;
         try (Segmenter segmenter = builder.build()) {
@@ -198,10 +189,10 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
 
     private Map<String, Object> modelDetail(String hash) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("path", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        o.put("path", model.recorded());
         o.put("content_sha256", hash);
-        o.put("precision", precision);
-        o.put("head", head == null ? "(the package's)" : head);
+        o.put("precision", model.precision);
+        o.put("head", model.recordedHead());
         return o;
     }
 
@@ -217,9 +208,9 @@ final class EvalCommand implements Callable<Integer>, ErrorHandler.Described {
             s.put("seed", Long.toString(seed));
         }
         s.put("masks", masks.toLowerCase(Locale.ROOT));
-        s.put("head", head == null ? "(the package's)" : head);
-        s.put("precision", precision);
-        s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        s.put("head", model.recordedHead());
+        s.put("precision", model.precision);
+        s.put("model", model.recorded());
         s.put("model_content", modelHash);
         return new OutputFolder.Record("eval", s,
                 List.of("samples.csv", "report.json", "predictions.jsonl", "masks/", GROUPS_PNG));

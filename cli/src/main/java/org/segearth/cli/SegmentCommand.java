@@ -30,6 +30,7 @@ import org.segearth.runtime.render.Overlay;
 import org.segearth.runtime.render.ResultJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -59,7 +60,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
 
     @Option(names = "--stretch", split = ",", paramLabel = "MIN,MAX",
             description = "GeoTIFF: the sample range mapped to 0..255 in every band (default: 0..255 for 8-bit data,"
-                    + " else per band the 2-98 % percentiles of the smallest overview of at least 256 x 256 pixels, or of a"
+                    + " else per band the 2-98 %% percentiles of the smallest overview of at least 256 x 256 pixels, or of a"
                     + " sample of windows).")
     List<Double> stretch;
 
@@ -100,16 +101,8 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
                     + " every tile is segmented with it); with several --instruction, one --answer each, in order.")
     List<String> answers;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
-    Path model;
-
-    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "Weights stored in 16 bits: auto (kept in 16 bits, products widened to float32, decoding in"
-                    + " float16), f16-upcast, f16 or f32 (twice the memory) (default: ${DEFAULT-VALUE}).")
-    String precision;
-
-    @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head: mask2former or sam (default: the package's).")
-    String head;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -146,7 +139,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
 
     @Override
     public String work() {
-        return "segmenting " + image + " with " + (model == null ? "the embedded demo model" : "the model package " + model);
+        return "segmenting " + image + " with " + model.described();
     }
 
     /** The instructions with their answers (null: generated), checked. */
@@ -179,7 +172,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         }
         // one decode: the picture's pixels are the model's input and the overlay's background
         BufferedImage picture = Inputs.readPicture(image);
-        Path modelRoot = Inputs.modelRoot(model);
+        Path modelRoot = model.root();
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SegmenterBuilder builder = builder(modelRoot);
@@ -237,18 +230,12 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
     }
 
     private SegmenterBuilder builder(Path modelRoot) {
-        SegmenterBuilder builder = Segmenter.builder()
-                .model(modelRoot)
+        return model.builder(modelRoot)
                 .device(device)
                 .maxNewTokens(maxNewTokens)
                 .temperature(temperature)
                 .seed(seed)
-                .attentionHeatmaps(heatmaps)
-                .precision(precision);
-        if (head != null) {
-            builder.head(head);
-        }
-        return builder;
+                .attentionHeatmaps(heatmaps);
     }
 
     /** A GeoTIFF scene: tiled by the geo module, outputs on the scene's grid. */
@@ -256,7 +243,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SceneRun.options(this, progress); // checks the flags before the model loads
         GeoScene.open(image).close(); // an unsupported CRS, sample format or compression fails before the model loads
-        Path modelRoot = Inputs.modelRoot(model);
+        Path modelRoot = model.root();
         OutputFolder.Prepared folder = OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         List<SceneSegmenter.InstructionResult> results;
         progress.stage("loading model");
@@ -293,7 +280,7 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         List<SceneSegmenter.Instruction> requests = requests();
         ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getErr(), !json);
         SceneRun.options(this, progress);
-        Path modelRoot = Inputs.modelRoot(model);
+        Path modelRoot = model.root();
         OutputFolder.prepare(out, "--out", record(modelRoot), overwrite);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
@@ -357,14 +344,14 @@ final class SegmentCommand implements Callable<Integer>, ErrorHandler.Described 
         }
         s.put("instruction", instructions.size() == 1 ? instructions.get(0) : instructions.toString());
         s.put("answer", answers == null ? "(generated)" : answers.size() == 1 ? answers.get(0) : answers.toString());
-        s.put("head", head == null ? "(the package's)" : head);
-        s.put("model", model == null ? "(embedded demo model)" : model.toAbsolutePath().normalize().toString());
+        s.put("head", model.recordedHead());
+        s.put("model", model.recorded());
         s.put("model_identity", ModelIdentity.of(modelRoot));
         s.put("max_new_tokens", Integer.toString(maxNewTokens));
         s.put("temperature", Double.toString(temperature));
         s.put("seed", Long.toString(seed));
         s.put("heatmaps", Boolean.toString(heatmaps));
-        s.put("precision", precision);
+        s.put("precision", model.precision);
         return new OutputFolder.Record("segment", s, List.of());
     }
 

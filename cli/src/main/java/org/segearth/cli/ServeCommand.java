@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.segearth.api.InvalidInputException;
-import org.segearth.api.Segmenter;
 import org.segearth.api.SegmenterBuilder;
 import org.segearth.serve.SegEarthServer;
 import org.segearth.serve.ServeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
             "'Authorization: Bearer KEY' or 'X-API-Key: KEY'."})
 final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model package (default: the embedded demo model).")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "H", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -42,15 +42,8 @@ final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
             description = "File holding the API key (else the SEGEARTH_API_KEY environment variable, else none).")
     Path apiKeyFile;
 
-    @Option(names = "--head", paramLabel = "NAME", description = "Segmentation head: mask2former or sam (default: the package's).")
-    String head;
-
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
-
-    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
-            description = "auto, f16-upcast, f16 or f32 (default: ${DEFAULT-VALUE}).")
-    String precision;
 
     @Option(names = "--max-new-tokens", defaultValue = "128", description = "Most tokens of an answer (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
@@ -84,7 +77,7 @@ final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
 
     @Override
     public String work() {
-        return "serving " + (model == null ? "the embedded demo model" : "the model package " + model);
+        return "serving " + model.described();
     }
 
     @Override
@@ -92,17 +85,11 @@ final class ServeCommand implements Callable<Integer>, ErrorHandler.Described {
         Inputs.checkDevice(device);
         ServeConfig config = new ServeConfig(host, port, java.util.Optional.ofNullable(apiKey()), workers, queueSize,
                 Duration.ofSeconds(queueWait), Duration.ofSeconds(timeLimit), maxRequestMb << 20, maxPixels);
-        Path modelRoot = Inputs.modelRoot(model);
-        SegmenterBuilder builder = Segmenter.builder()
-                .model(modelRoot)
+        SegmenterBuilder builder = model.builder(model.root())
                 .device(device)
-                .precision(precision)
                 .maxNewTokens(maxNewTokens)
                 .attentionHeatmaps(true);
-        if (head != null) {
-            builder.head(head);
-        }
-        String name = model == null ? "the embedded demo model" : model.toString();
+        String name = model.label();
         CountDownLatch stopped = new CountDownLatch(1);
         try (SegEarthServer server = SegEarthServer.start(config, builder, name)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "segearth-serve-stop"));

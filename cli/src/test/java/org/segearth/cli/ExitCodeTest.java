@@ -37,6 +37,27 @@ class ExitCodeTest {
                 "serve", "export-demo")), COMMANDS.toString());
     }
 
+    @Test
+    void everyOptionDescriptionFormats() {
+        // picocli formats each description line with String.format; one that fails (a lone '%') is
+        // printed raw after a warning on the standard error of every --help
+        picocli.CommandLine top = new picocli.CommandLine(new SegEarthCommand());
+        for (picocli.CommandLine sub : top.getSubcommands().values()) {
+            for (CommandLine.Model.ArgSpec o : sub.getCommandSpec().args()) {
+                for (String line : o.description()) {
+                    String text = line.replaceAll("\\$\\{[^}]*}", "x");
+                    try {
+                        String.format(text);
+                    } catch (java.util.IllegalFormatException e) {
+                        String name = o instanceof CommandLine.Model.OptionSpec op ? op.longestName() : o.paramLabel();
+                        throw new AssertionError(sub.getCommandName() + " " + name + ": '" + line
+                                + "' does not format (" + e.getMessage() + "); write a literal % as %%", e);
+                    }
+                }
+            }
+        }
+    }
+
     private static CliRun expect(int code, String... args) {
         CliRun r = CliRun.of(args);
         assertEquals(code, r.exitCode(), r.out() + "\n" + r.err());

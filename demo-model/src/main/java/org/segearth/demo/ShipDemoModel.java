@@ -98,6 +98,7 @@ public final class ShipDemoModel {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, ".ship-");
             try {
+                readableByAll(tmp); // a temporary folder is private to its owner; the package is not
                 copyTree(pkg, tmp);
                 write(tmp.resolve("segearth.json"), manifest);
                 write(tmp.resolve("adapter/adapter_config.json"), adapter);
@@ -123,6 +124,12 @@ public final class ShipDemoModel {
             return description;
         } catch (IOException e) {
             throw new SegEarthException("cannot ship " + pkg + " to " + dest + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void readableByAll(Path dir) throws IOException {
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 

@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +83,10 @@ class ShipDemoModelTest {
         assertArrayEquals(new byte[] {5, 6}, Files.readAllBytes(dest.resolve("mask_head/model.safetensors")));
         try (Stream<Path> s = Files.list(dest.getParent())) {
             assertEquals(1, s.count(), "no temporary folder left next to the destination");
+        }
+        if (Files.getFileStore(dest).supportsFileAttributeView("posix")) {
+            assertTrue(Files.getPosixFilePermissions(dest).contains(PosixFilePermission.OTHERS_READ),
+                    "the package folder is readable by all, not private like a temporary folder");
         }
     }
 

@@ -35,8 +35,9 @@ public final class SceneImage {
             throw new IllegalArgumentException(scene.file() + ": " + width + "x" + height + " is too large for one"
                     + " image; segment it tile by tile with SceneSegmenter");
         }
-        int[] bands = scene.bandCount() >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
-        Stretch stretch = Stretch.auto(scene, bands);
+        SceneOptions options = SceneOptions.defaults();
+        int[] bands = ScenePlan.bands(scene, options);
+        Stretch stretch = ScenePlan.stretch(scene, options, bands);
         double nodata = scene.nodata().orElse(Double.NaN);
         byte[] rgb = new byte[width * height * 3];
         for (int y0 = 0; y0 < height; y0 += STRIP_ROWS) {

@@ -58,14 +58,23 @@ public final class ScenePlan {
      */
     public static ScenePlan of(GeoScene scene, SceneOptions options, int modelInputSide) {
         int[] bands = bands(scene, options);
-        Stretch stretch = options.stretchMin().isPresent()
-                ? Stretch.fixed(3, options.stretchMin().get(), options.stretchMax().get())
-                : Stretch.auto(scene, bands);
+        Stretch stretch = stretch(scene, options, bands);
         int tile = options.tileSide(modelInputSide, scene.groundSampleDistance());
         return new ScenePlan(scene.width(), scene.height(), bands, stretch, tile, options.overlapPixels(tile));
     }
 
-    private static int[] bands(GeoScene s, SceneOptions options) {
+    /** The user's range, or {@link Stretch#auto} over {@code bands} (which reads samples of the scene). */
+    static Stretch stretch(GeoScene scene, SceneOptions options, int[] bands) {
+        return options.stretchMin().isPresent()
+                ? Stretch.fixed(3, options.stretchMin().get(), options.stretchMax().get())
+                : Stretch.auto(scene, bands);
+    }
+
+    /**
+     * The 0-based bands used as red, green and blue: the user's ({@code --bands}; one band as gray),
+     * else bands 1, 2, 3, or band 1 as gray for a scene of fewer bands.
+     */
+    static int[] bands(GeoScene s, SceneOptions options) {
         int[] user = options.bands();
         int[] bands;
         if (user.length > 0) {

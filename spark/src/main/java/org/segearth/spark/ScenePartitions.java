@@ -165,6 +165,7 @@ final class ScenePartitions {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             OpenScene open = new OpenScene();
+            Plans plans = new Plans();
             SceneOptions options = spec.toOptions();
             return new Iterator<>() {
                 private Row ahead;
@@ -183,16 +184,16 @@ final class ScenePartitions {
                         Segmenter segmenter = ExecutorModels.get(model); // a model that cannot load fails the task
                         int batch = SceneSegmenter.tileBatch(segmenter, options);
                         List<Row> group = new ArrayList<>(List.of(first));
-                        Object key = batchKey(first, batch);
+                        Object key = batchKey(first, batch, plans);
                         while (key != null && rows.hasNext()) {
                             Row r = rows.next();
-                            if (!key.equals(batchKey(r, batch))) {
+                            if (!key.equals(batchKey(r, batch, plans))) {
                                 ahead = r;
                                 break;
                             }
                             group.add(r);
                         }
-                        pending = segment(group, segmenter, open).iterator();
+                        pending = segment(group, segmenter, open, plans).iterator();
                     }
                     return pending.hasNext();
                 }
@@ -208,12 +209,12 @@ final class ScenePartitions {
         }
 
         /** Scene and batch of a tile row; null for an error row or a plan that cannot be read. */
-        private Object batchKey(Row row, int batch) {
+        private Object batchKey(Row row, int batch, Plans plans) {
             if (!row.isNullAt(inputs + SceneRows.ERROR)) {
                 return null;
             }
             try {
-                ScenePlan plan = SceneRows.plan(row.getStruct(inputs + SceneRows.PLAN));
+                ScenePlan plan = plans.of(row.getStruct(inputs + SceneRows.PLAN));
                 return List.of(row.getLong(inputs + SceneRows.SCENE),
                         plan.batchOf(row.getInt(inputs + SceneRows.TILE), batch));
             } catch (RuntimeException e) {
@@ -222,21 +223,23 @@ final class ScenePartitions {
         }
 
         /** One batch of tile rows: read, encoded together, then segmented one by one. */
-        private List<Row> segment(List<Row> group, Segmenter segmenter, OpenScene open) {
+        private List<Row> segment(List<Row> group, Segmenter segmenter, OpenScene open, Plans plans) {
             Row[] out = new Row[group.size()];
             ScenePlan.Pixels[] pixels = new ScenePlan.Pixels[group.size()];
+            int[][] windows = new int[group.size()][];
             List<ImageSource> valid = new ArrayList<>();
             for (int i = 0; i < group.size(); i++) {
                 Row row = group.get(i);
                 try {
-                    ScenePlan plan = SceneRows.plan(row.getStruct(inputs + SceneRows.PLAN));
+                    ScenePlan plan = plans.of(row.getStruct(inputs + SceneRows.PLAN));
                     int[] w = plan.window(row.getInt(inputs + SceneRows.TILE));
+                    windows[i] = w;
                     pixels[i] = plan.read(open.get(row.getString(sceneColumn)), w[0], w[1]);
                     if (pixels[i].valid() > 0) {
                         valid.add(pixels[i].image());
                     }
                 } catch (RuntimeException e) {
-                    out[i] = failed(row, e);
+                    out[i] = failed(row, windows[i], e);
                 }
             }
             try {
@@ -246,13 +249,14 @@ final class ScenePartitions {
             }
             for (int i = 0; i < group.size(); i++) {
                 if (out[i] == null) {
-                    out[i] = segment(group.get(i), pixels[i], segmenter);
+                    out[i] = segment(group.get(i), pixels[i], windows[i], segmenter);
                 }
             }
             return List.of(out);
         }
 
-        private Row segment(Row row, ScenePlan.Pixels px, Segmenter segmenter) {
+        /** One read tile row, its window {@code w} (x, y, width, height), segmented. */
+        private Row segment(Row row, ScenePlan.Pixels px, int[] w, Segmenter segmenter) {
             int tile = row.getInt(inputs + SceneRows.TILE);
             Row p = row.getStruct(inputs + SceneRows.PLAN);
             long id = row.getLong(inputs + SceneRows.SCENE);
@@ -260,27 +264,38 @@ final class ScenePartitions {
                 if (px.valid() == 0) {
                     return SceneRows.tile(row, inputs, id, tile, p, 0, List.of(), false, null);
                 }
-                int[] w = SceneRows.plan(p).window(tile);
                 SegmentationResult r = segmenter.segment(px.image(), row.getString(instructionColumn));
                 TileTargets t = TileTargets.of(r, w[0], w[1], w[2], w[3]);
                 return SceneRows.tile(row, inputs, id, tile, p, px.valid(), SceneRows.phrases(t), t.fromMasks(), null);
             } catch (RuntimeException e) {
-                return failed(row, e);
+                return failed(row, w, e);
             }
         }
 
-        private Row failed(Row row, RuntimeException e) {
+        /** The error row of a tile; {@code w} its window, null when the plan itself is what failed. */
+        private Row failed(Row row, int[] w, RuntimeException e) {
             int tile = row.getInt(inputs + SceneRows.TILE);
             Row p = row.getStruct(inputs + SceneRows.PLAN);
-            String what = row.getString(sceneColumn) + " tile " + tile;
-            try {
-                int[] w = SceneRows.plan(p).window(tile);
-                what += " at " + w[0] + "," + w[1];
-            } catch (RuntimeException ignored) {
-                // the plan itself is what failed
-            }
+            String what = row.getString(sceneColumn) + " tile " + tile + (w == null ? "" : " at " + w[0] + "," + w[1]);
             return SceneRows.tile(row, inputs, row.getLong(inputs + SceneRows.SCENE), tile, p, null, null, null,
                     SegmentPartition.errorMessage(what, e));
+        }
+    }
+
+    /**
+     * The plan of the last plan struct seen: the tile rows of one scene come together and share one
+     * struct, so each scene's plan is rebuilt once per run of its rows rather than per use.
+     */
+    static final class Plans {
+        private Row struct;
+        private ScenePlan plan;
+
+        ScenePlan of(Row planStruct) {
+            if (plan == null || (planStruct != struct && !planStruct.equals(struct))) {
+                plan = SceneRows.plan(planStruct);
+                struct = planStruct;
+            }
+            return plan;
         }
     }
 
