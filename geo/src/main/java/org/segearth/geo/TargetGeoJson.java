@@ -3,7 +3,11 @@ package org.segearth.geo;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.sis.referencing.CRS;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -76,14 +80,19 @@ public final class TargetGeoJson {
 
     /**
      * The FeatureCollection of {@code targets}, whose masks cover the scene pixel for pixel; a
-     * target with an empty mask has no feature, and no targets give an empty collection.
+     * target with an empty mask has no feature, and no targets give an empty collection. Targets
+     * whose phrases are the same ({@link SceneSegmenter#normalisePhrase}) become one, as the scene
+     * path ({@link TileTargets}, {@link SceneMerger}) makes them: the union of their masks, their
+     * scores weighted by mask area (the highest when every mask is empty), named as the answer
+     * first writes the phrase and numbered in that order. So a scene of one tile gives the scene
+     * path's {@code targets.geojson} feature for feature (which writes the normalised phrase).
      *
      * @throws SegEarthException when a mask's size is not the scene's
      */
     public String featureCollection(List<Target> targets) {
         StringWriter text = new StringWriter();
         try (GeoJsonWriter json = new GeoJsonWriter(text, null, DECIMALS)) {
-            for (Target t : targets) {
+            for (Target t : byPhrase(targets)) {
                 for (Polygon p : pixelPolygons(t.mask())) {
                     Geometry px = SceneGrid.simplify(p, simplify);
                     Geometry native_ = SceneGrid.valid(grid.pixelToCrs().transform(px));
@@ -107,6 +116,30 @@ public final class TargetGeoJson {
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         return text.toString();
+    }
+
+    /** The targets grouped by normalised phrase (see {@link #featureCollection}). */
+    static List<Target> byPhrase(List<Target> targets) {
+        Map<String, List<Target>> groups = new LinkedHashMap<>();
+        for (Target t : targets) {
+            groups.computeIfAbsent(SceneSegmenter.normalisePhrase(t.phrase()), k -> new ArrayList<>()).add(t);
+        }
+        List<Target> out = new ArrayList<>();
+        for (Map.Entry<String, List<Target>> g : groups.entrySet()) {
+            Mask union = null;
+            double weighted = 0;
+            long area = 0;
+            double best = Double.NEGATIVE_INFINITY;
+            for (Target t : g.getValue()) {
+                union = union == null ? t.mask() : union.or(t.mask());
+                weighted += t.score() * t.area();
+                area += t.area();
+                best = Math.max(best, t.score());
+            }
+            String phrase = g.getValue().get(0).phrase();
+            out.add(new Target(out.size(), phrase, union, area > 0 ? weighted / area : best, Optional.empty()));
+        }
+        return out;
     }
 
     /** The mask's polygons in pixel coordinates, one per connected part, holes kept. */

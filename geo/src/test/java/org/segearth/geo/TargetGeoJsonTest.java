@@ -99,6 +99,38 @@ class TargetGeoJsonTest {
     }
 
     @Test
+    void targetsOfOnePhraseBecomeOneAsOnTheScenePath() {
+        try (GeoScene scene = GeoScene.open(Fixtures.geo("naip-lax-utm11n-rgb8-packbits.tif"))) {
+            // "water" twice (overlapping squares), then "roads": two targets, the union and the area-weighted score
+            Mask a = rectangles(256, 256, new int[] {10, 10, 20, 20});
+            Mask b = rectangles(256, 256, new int[] {20, 20, 20, 20});
+            Mask c = rectangles(256, 256, new int[] {100, 100, 10, 10});
+            List<Target> targets = List.of(target(0, "water", 0.9, a), target(1, "roads", 0.5, c),
+                    target(2, "the Water", 0.6, b));
+            List<Target> grouped = TargetGeoJson.byPhrase(targets);
+            assertEquals(2, grouped.size());
+            assertEquals("water", grouped.get(0).phrase());
+            assertEquals(0, grouped.get(0).index());
+            assertEquals(a.or(b), grouped.get(0).mask());
+            assertEquals((0.9 * 400 + 0.6 * 400) / 800, grouped.get(0).score(), 1e-12);
+            assertEquals("roads", grouped.get(1).phrase());
+            assertEquals(1, grouped.get(1).index());
+            assertEquals(0.5, grouped.get(1).score(), 1e-12);
+
+            JsonArray features = JsonParser.parseString(TargetGeoJson.on(scene).featureCollection(targets))
+                    .getAsJsonObject().getAsJsonArray("features");
+            assertEquals(2, features.size(), "one polygon for the union of the two water squares, one for the road");
+            JsonObject water = features.get(0).getAsJsonObject().getAsJsonObject("properties");
+            assertEquals(0, water.get("target").getAsInt());
+            assertEquals((800 - 100) * 0.36, water.get("area_m2").getAsDouble(), 0.01, "overlap counted once");
+            assertEquals(1, features.get(1).getAsJsonObject().getAsJsonObject("properties").get("target").getAsInt());
+            // every mask empty: the highest score
+            assertEquals(0.7, TargetGeoJson.byPhrase(List.of(target(0, "ships", 0.2, Mask.empty(8, 8)),
+                    target(1, "ships", 0.7, Mask.empty(8, 8)))).get(0).score(), 1e-12);
+        }
+    }
+
+    @Test
     void geographicScenesGetGeodesicAreasAndNoTargetsAnEmptyCollection() {
         try (GeoScene scene = GeoScene.open(Fixtures.geo("spacenet-lasvegas-wgs84-uint16-tiled-lzw.tif"))) {
             TargetGeoJson vectors = TargetGeoJson.on(scene, 0);
