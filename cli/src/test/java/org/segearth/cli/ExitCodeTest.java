@@ -39,23 +39,34 @@ class ExitCodeTest {
 
     @Test
     void everyOptionDescriptionFormats() {
-        // picocli formats each description line with String.format; one that fails (a lone '%') is
-        // printed raw after a warning on the standard error of every --help
+        // picocli formats each description line of the annotations with String.format; one that fails
+        // (a lone '%') is printed raw after a warning on the standard error of every --help
         picocli.CommandLine top = new picocli.CommandLine(new SegEarthCommand());
+        int checked = 0;
         for (picocli.CommandLine sub : top.getSubcommands().values()) {
-            for (CommandLine.Model.ArgSpec o : sub.getCommandSpec().args()) {
-                for (String line : o.description()) {
-                    String text = line.replaceAll("\\$\\{[^}]*}", "x");
-                    try {
-                        String.format(text);
-                    } catch (java.util.IllegalFormatException e) {
-                        String name = o instanceof CommandLine.Model.OptionSpec op ? op.longestName() : o.paramLabel();
-                        throw new AssertionError(sub.getCommandName() + " " + name + ": '" + line
-                                + "' does not format (" + e.getMessage() + "); write a literal % as %%", e);
+            List<Class<?>> classes = new java.util.ArrayList<>(List.of(sub.getCommandSpec().userObject().getClass()));
+            for (int c = 0; c < classes.size(); c++) {
+                for (java.lang.reflect.Field f : classes.get(c).getDeclaredFields()) {
+                    if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
+                        classes.add(f.getType());
+                    }
+                    String[] lines = f.isAnnotationPresent(CommandLine.Option.class)
+                            ? f.getAnnotation(CommandLine.Option.class).description()
+                            : f.isAnnotationPresent(CommandLine.Parameters.class)
+                                    ? f.getAnnotation(CommandLine.Parameters.class).description() : new String[0];
+                    for (String line : lines) {
+                        checked++;
+                        try {
+                            String.format(line.replaceAll("\\$\\{[^}]*}", "x"));
+                        } catch (java.util.IllegalFormatException e) {
+                            throw new AssertionError(sub.getCommandName() + " " + f.getName() + ": '" + line
+                                    + "' does not format (" + e.getMessage() + "); write a literal % as %%", e);
+                        }
                     }
                 }
             }
         }
+        assertTrue(checked > 50, "option descriptions found: " + checked);
     }
 
     private static CliRun expect(int code, String... args) {

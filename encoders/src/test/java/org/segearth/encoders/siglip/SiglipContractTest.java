@@ -2,11 +2,8 @@ package org.segearth.encoders.siglip;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.Map;
-import org.segearth.runtime.Engines;
-import org.segearth.runtime.checkpoint.Checkpoint;
+import org.segearth.runtime.parity.GoldenCheckpoint;
 import org.segearth.runtime.parity.Goldens;
 import org.segearth.runtime.parity.ParityResult;
 import org.segearth.runtime.parity.ParityRunner;
@@ -20,8 +17,7 @@ class SiglipContractTest extends VisionEncoderContract {
 
     private static final Path DIR = Goldens.dir("siglip_vision");
 
-    private NDManager manager;
-    private Checkpoint checkpoint;
+    private final GoldenCheckpoint golden = new GoldenCheckpoint(DIR);
 
     @Override
     protected VisionEncoderProvider provider() {
@@ -30,20 +26,12 @@ class SiglipContractTest extends VisionEncoderContract {
 
     @Override
     protected ComponentContext context() {
-        if (manager == null) {
-            manager = Engines.newManager();
-            checkpoint = Checkpoint.open(DIR, manager);
-        }
-        return Goldens.context(DIR, checkpoint, Map.of());
+        return golden.context();
     }
 
     @Override
     protected void release() {
-        if (manager != null) {
-            checkpoint.close();
-            manager.close();
-            manager = null;
-        }
+        golden.close();
     }
 
     @Override

@@ -1,10 +1,7 @@
 package org.segearth.encoders.swin;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.Map;
-import org.segearth.runtime.Engines;
-import org.segearth.runtime.checkpoint.Checkpoint;
+import org.segearth.runtime.parity.GoldenCheckpoint;
 import org.segearth.runtime.parity.Goldens;
 import org.segearth.spi.ComponentContext;
 import org.segearth.spi.MaskEncoderProvider;
@@ -15,8 +12,7 @@ class SwinContractTest extends MaskEncoderContract {
 
     private static final Path DIR = Goldens.dir("mask2former");
 
-    private NDManager manager;
-    private Checkpoint checkpoint;
+    private final GoldenCheckpoint golden = new GoldenCheckpoint(DIR);
 
     @Override
     protected MaskEncoderProvider provider() {
@@ -25,19 +21,11 @@ class SwinContractTest extends MaskEncoderContract {
 
     @Override
     protected ComponentContext context() {
-        if (manager == null) {
-            manager = Engines.newManager();
-            checkpoint = Checkpoint.open(DIR, manager);
-        }
-        return Goldens.context(DIR, checkpoint, Map.of());
+        return golden.context();
     }
 
     @Override
     protected void release() {
-        if (manager != null) {
-            checkpoint.close();
-            manager.close();
-            manager = null;
-        }
+        golden.close();
     }
 }
