@@ -36,13 +36,66 @@ final class ScenePartitions {
 
     /** Rows in, rows out, lazily: {@code work} turns one input row into its output rows. */
     static Iterator<Row> flatMap(Iterator<Row> rows, Function<Row, List<Row>> work) {
+        return runs(rows, first -> single(() -> work.apply(first)));
+    }
+
+    /** A run of its first row alone, whose output rows {@code out} gives. */
+    static Run single(java.util.function.Supplier<List<Row>> out) {
+        return new Run() {
+            private boolean taken;
+
+            @Override
+            public boolean add(Row row) {
+                boolean first = !taken;
+                taken = true;
+                return first;
+            }
+
+            @Override
+            public List<Row> finish() {
+                return out.get();
+            }
+        };
+    }
+
+    /**
+     * A run of consecutive rows that become output rows together: it is started at its first row,
+     * given that row and then each next one until {@link #add} refuses one (which starts the next
+     * run), finished, and closed whether or not it finished.
+     */
+    interface Run extends AutoCloseable {
+        /** Takes {@code row} into the run; false: the row belongs to the next run (never for the first). */
+        boolean add(Row row);
+
+        /** The run's output rows. */
+        List<Row> finish();
+
+        @Override
+        default void close() {}
+    }
+
+    /** The output rows of the runs of {@code rows}, lazily: {@code start} makes the run that a row begins. */
+    static Iterator<Row> runs(Iterator<Row> rows, Function<Row, Run> start) {
         return new Iterator<>() {
+            private Row ahead;
             private Iterator<Row> pending = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
-                while (!pending.hasNext() && rows.hasNext()) {
-                    pending = work.apply(rows.next()).iterator();
+                while (!pending.hasNext() && (ahead != null || rows.hasNext())) {
+                    Row first = ahead != null ? ahead : rows.next();
+                    ahead = null;
+                    try (Run run = start.apply(first)) {
+                        run.add(first);
+                        while (rows.hasNext()) {
+                            Row r = rows.next();
+                            if (!run.add(r)) {
+                                ahead = r;
+                                break;
+                            }
+                        }
+                        pending = run.finish().iterator();
+                    }
                 }
                 return pending.hasNext();
             }
@@ -167,45 +220,31 @@ final class ScenePartitions {
             OpenScene open = new OpenScene();
             Plans plans = new Plans();
             SceneOptions options = spec.toOptions();
-            return new Iterator<>() {
-                private Row ahead;
-                private Iterator<Row> pending = Collections.emptyIterator();
-
-                @Override
-                public boolean hasNext() {
-                    while (!pending.hasNext() && (ahead != null || rows.hasNext())) {
-                        Row first = ahead != null ? ahead : rows.next();
-                        ahead = null;
-                        if (!first.isNullAt(inputs + SceneRows.ERROR)) {
-                            pending = List.of(first).iterator();
-                            continue;
-                        }
-                        // the tiles of one batch, as the single-machine tiler forms it, are encoded together
-                        Segmenter segmenter = ExecutorModels.get(model); // a model that cannot load fails the task
-                        int batch = SceneSegmenter.tileBatch(segmenter, options);
-                        List<Row> group = new ArrayList<>(List.of(first));
-                        Object key = batchKey(first, batch, plans);
-                        while (key != null && rows.hasNext()) {
-                            Row r = rows.next();
-                            if (!key.equals(batchKey(r, batch, plans))) {
-                                ahead = r;
-                                break;
-                            }
-                            group.add(r);
-                        }
-                        pending = segment(group, segmenter, open, plans).iterator();
-                    }
-                    return pending.hasNext();
+            return runs(rows, first -> {
+                if (!first.isNullAt(inputs + SceneRows.ERROR)) {
+                    return single(() -> List.of(first)); // an error row passes through
                 }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
+                // the tiles of one batch, as the single-machine tiler forms it, are encoded together
+                Segmenter segmenter = ExecutorModels.get(model); // a model that cannot load fails the task
+                int batch = SceneSegmenter.tileBatch(segmenter, options);
+                Object key = batchKey(first, batch, plans);
+                List<Row> group = new ArrayList<>();
+                return new Run() {
+                    @Override
+                    public boolean add(Row row) {
+                        if (!group.isEmpty() && (key == null || !key.equals(batchKey(row, batch, plans)))) {
+                            return false;
+                        }
+                        group.add(row);
+                        return true;
                     }
-                    return pending.next();
-                }
-            };
+
+                    @Override
+                    public List<Row> finish() {
+                        return segment(group, segmenter, open, plans);
+                    }
+                };
+            });
         }
 
         /** Scene and batch of a tile row; null for an error row or a plan that cannot be read. */
@@ -322,47 +361,11 @@ final class ScenePartitions {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             SceneOptions options = spec.toOptions();
-            return new Iterator<>() {
-                private Row ahead;
-                private Iterator<Row> pending = Collections.emptyIterator();
-
-                @Override
-                public boolean hasNext() {
-                    while (!pending.hasNext() && (ahead != null || rows.hasNext())) {
-                        Row first = ahead != null ? ahead : rows.next();
-                        ahead = null;
-                        long id = first.getLong(inputs + SceneRows.SCENE);
-                        SceneRun run = new SceneRun(first, options);
-                        try {
-                            run.accept(first);
-                            while (rows.hasNext()) {
-                                Row r = rows.next();
-                                if (r.getLong(inputs + SceneRows.SCENE) != id) {
-                                    ahead = r;
-                                    break;
-                                }
-                                run.accept(r);
-                            }
-                            pending = run.finish().iterator();
-                        } finally {
-                            run.close();
-                        }
-                    }
-                    return pending.hasNext();
-                }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    return pending.next();
-                }
-            };
+            return runs(rows, first -> new SceneRun(first, options));
         }
 
         /** The merge of one scene, fed its tile rows in order; the first failure ends it. */
-        private final class SceneRun {
+        private final class SceneRun implements Run {
             private final Row first;
             private final SceneOptions options;
             private final String scene;
@@ -381,7 +384,17 @@ final class ScenePartitions {
                 this.scene = first.isNullAt(sceneColumn) ? null : first.getString(sceneColumn);
             }
 
-            void accept(Row row) {
+            /** Takes a tile row of this scene (the first row's scene id); a row of another scene starts the next run. */
+            @Override
+            public boolean add(Row row) {
+                if (row.getLong(inputs + SceneRows.SCENE) != first.getLong(inputs + SceneRows.SCENE)) {
+                    return false;
+                }
+                accept(row);
+                return true;
+            }
+
+            private void accept(Row row) {
                 if (error != null) {
                     return;
                 }
@@ -448,7 +461,8 @@ final class ScenePartitions {
                 merger = new SceneMerger(open, plan, options, staging);
             }
 
-            List<Row> finish() {
+            @Override
+            public List<Row> finish() {
                 if (error == null) {
                     try {
                         if (expected != plan.tileCount()) {
@@ -501,7 +515,8 @@ final class ScenePartitions {
                 return RowFactory.create(v);
             }
 
-            void close() {
+            @Override
+            public void close() {
                 try {
                     if (merger != null) {
                         merger.close();

@@ -1,10 +1,8 @@
 package org.segearth.spark;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,25 +35,7 @@ final class SegmentPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private Iterator<Row> pending = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!pending.hasNext() && rows.hasNext()) {
-                    pending = segment(rows.next()).iterator();
-                }
-                return pending.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return pending.next();
-            }
-        };
+        return ScenePartitions.flatMap(rows, this::segment);
     }
 
     /** The output rows of one input row. */
