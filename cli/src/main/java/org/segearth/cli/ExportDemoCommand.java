@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.segearth.api.InvalidInputException;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.FileTrees;
 import org.segearth.runtime.pipeline.ModelPackage;
 import org.segearth.runtime.pipeline.internal.DemoModel;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ final class ExportDemoCommand implements Callable<Integer> {
         Path staging = Cleanup.register(Files.createTempDirectory(home, ".segearth-tmp-"));
         try {
             Path copy = staging.resolve("package");
-            copyTree(source, copy);
+            FileTrees.copyTree(source, copy);
             if (fresh) {
                 Files.move(copy, dest, StandardCopyOption.ATOMIC_MOVE);
             } else {
@@ -101,16 +102,4 @@ final class ExportDemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else if (Files.isRegularFile(p)) {
-                    Files.copy(p, q);
-                }
-            }
-        }
-    }
 }

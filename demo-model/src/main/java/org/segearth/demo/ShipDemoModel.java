@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.FileTrees;
 
 /**
  * Makes a trained, F16-packed demo package ready to embed: a copy whose manifest and adapter
@@ -99,7 +99,7 @@ public final class ShipDemoModel {
             Path tmp = Files.createTempDirectory(parent, ".ship-");
             try {
                 readableByAll(tmp); // a temporary folder is private to its owner; the package is not
-                copyTree(pkg, tmp);
+                FileTrees.copyTree(pkg, tmp);
                 write(tmp.resolve("segearth.json"), manifest);
                 write(tmp.resolve("adapter/adapter_config.json"), adapter);
                 if (Files.exists(dest)) {
@@ -112,14 +112,14 @@ public final class ShipDemoModel {
                         throw e;
                     } finally {
                         if (Files.exists(dest)) {
-                            delete(old);
+                            FileTrees.deleteTree(old);
                         }
                     }
                 } else {
                     Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
                 }
             } finally {
-                delete(tmp);
+                FileTrees.deleteTree(tmp);
             }
             return description;
         } catch (IOException e) {
@@ -174,29 +174,5 @@ public final class ShipDemoModel {
     private static void write(Path file, JsonObject o) throws IOException {
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
         Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

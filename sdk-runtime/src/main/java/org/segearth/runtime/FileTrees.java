@@ -6,7 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** File-tree helpers shared by the places that remove what they wrote themselves. */
+/** File-tree helpers shared by the places that copy and remove what they write themselves. */
 public final class FileTrees {
 
     private FileTrees() {}
@@ -27,5 +27,23 @@ public final class FileTrees {
             }
         }
         Files.delete(p);
+    }
+
+    /**
+     * Copies the folders and regular files below {@code from} into {@code to} (created), keeping
+     * their relative paths; symbolic links and other special files are left out. An existing file
+     * at a target path is an error.
+     */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(q);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(p, q);
+                }
+            }
+        }
     }
 }
