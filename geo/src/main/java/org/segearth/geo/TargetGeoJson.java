@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.sis.referencing.CRS;
 import org.locationtech.jts.geom.Geometry;
@@ -120,24 +118,13 @@ public final class TargetGeoJson {
 
     /** The targets grouped by normalised phrase (see {@link #featureCollection}). */
     static List<Target> byPhrase(List<Target> targets) {
-        Map<String, List<Target>> groups = new LinkedHashMap<>();
-        for (Target t : targets) {
-            groups.computeIfAbsent(SceneSegmenter.normalisePhrase(t.phrase()), k -> new ArrayList<>()).add(t);
-        }
         List<Target> out = new ArrayList<>();
-        for (Map.Entry<String, List<Target>> g : groups.entrySet()) {
-            Mask union = null;
-            double weighted = 0;
-            long area = 0;
-            double best = Double.NEGATIVE_INFINITY;
-            for (Target t : g.getValue()) {
-                union = union == null ? t.mask() : union.or(t.mask());
-                weighted += t.score() * t.area();
-                area += t.area();
-                best = Math.max(best, t.score());
+        for (List<Target> g : TileTargets.byPhrase(targets).values()) {
+            Mask union = g.get(0).mask();
+            for (Target t : g.subList(1, g.size())) {
+                union = union.or(t.mask());
             }
-            String phrase = g.getValue().get(0).phrase();
-            out.add(new Target(out.size(), phrase, union, area > 0 ? weighted / area : best, Optional.empty()));
+            out.add(new Target(out.size(), g.get(0).phrase(), union, TileTargets.score(g), Optional.empty()));
         }
         return out;
     }

@@ -52,41 +52,55 @@ public record TileTargets(int x0, int y0, int width, int height, List<Phrase> ph
 
     /** The targets of the tile at {@code (x0, y0)} that {@code r} segmented, grouped by phrase. */
     public static TileTargets of(SegmentationResult r, int x0, int y0, int w, int h) {
-        Map<String, float[]> logits = new LinkedHashMap<>();
-        Map<String, double[]> scoreArea = new LinkedHashMap<>();
         boolean missing = false;
-        for (Target t : r.targets()) {
-            float[] l;
-            if (t.logits().isPresent()) {
-                l = t.logits().get().values();
-            } else {
-                missing = true;
-                l = new float[w * h];
-                for (int i = 0; i < l.length; i++) {
-                    l[i] = t.mask().get(i % w, i / w) ? 1f : -1f;
-                }
-            }
-            String phrase = SceneSegmenter.normalisePhrase(t.phrase());
-            float[] prior = logits.get(phrase);
-            if (prior == null) {
-                logits.put(phrase, l);
-                scoreArea.put(phrase, new double[] {t.score() * t.area(), t.area(), t.score()});
-            } else {
-                for (int i = 0; i < l.length; i++) {
-                    prior[i] = Math.max(prior[i], l[i]);
-                }
-                double[] sa = scoreArea.get(phrase);
-                sa[0] += t.score() * t.area();
-                sa[1] += t.area();
-                sa[2] = Math.max(sa[2], t.score());
-            }
-        }
         List<Phrase> phrases = new ArrayList<>();
-        for (Map.Entry<String, float[]> e : logits.entrySet()) {
-            double[] sa = scoreArea.get(e.getKey());
-            double score = sa[1] > 0 ? sa[0] / sa[1] : sa[2];
-            phrases.add(new Phrase(e.getKey(), score, (long) sa[1], e.getValue()));
+        for (Map.Entry<String, List<Target>> g : byPhrase(r.targets()).entrySet()) {
+            float[] max = null;
+            long area = 0;
+            for (Target t : g.getValue()) {
+                float[] l;
+                if (t.logits().isPresent()) {
+                    l = t.logits().get().values();
+                } else {
+                    missing = true;
+                    l = new float[w * h];
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = t.mask().get(i % w, i / w) ? 1f : -1f;
+                    }
+                }
+                if (max == null) {
+                    max = l;
+                } else {
+                    for (int i = 0; i < l.length; i++) {
+                        max[i] = Math.max(max[i], l[i]);
+                    }
+                }
+                area += t.area();
+            }
+            phrases.add(new Phrase(g.getKey(), score(g.getValue()), area, max));
         }
         return new TileTargets(x0, y0, w, h, phrases, missing);
+    }
+
+    /** {@code targets} grouped by normalised phrase ({@link SceneSegmenter#normalisePhrase}), in order of first mention. */
+    static Map<String, List<Target>> byPhrase(List<Target> targets) {
+        Map<String, List<Target>> groups = new LinkedHashMap<>();
+        for (Target t : targets) {
+            groups.computeIfAbsent(SceneSegmenter.normalisePhrase(t.phrase()), k -> new ArrayList<>()).add(t);
+        }
+        return groups;
+    }
+
+    /** The score of targets of one phrase: their scores weighted by mask area, the highest when every mask is empty. */
+    static double score(List<Target> targets) {
+        double weighted = 0;
+        double area = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (Target t : targets) {
+            weighted += t.score() * t.area();
+            area += t.area();
+            best = Math.max(best, t.score());
+        }
+        return area > 0 ? weighted / area : best;
     }
 }
