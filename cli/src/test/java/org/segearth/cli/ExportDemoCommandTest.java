@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.ImageSource;
 import org.segearth.api.Segmenter;
 import org.segearth.cli.pipeline.TinyModel;
+import org.segearth.runtime.FileTrees;
 
 /** {@code segearth export-demo}: the class path's demo package as a folder that --model opens. */
 class ExportDemoCommandTest {
@@ -35,7 +36,7 @@ class ExportDemoCommandTest {
     void demoOnTheClassPath() throws IOException {
         pkg = TinyModel.create(dir.resolve("made"));
         Path root = dir.resolve("classes");
-        copyTree(pkg, root.resolve(FOLDER));
+        FileTrees.copyTree(pkg, root.resolve(FOLDER));
         classes = root.toUri().toURL();
     }
 
@@ -114,19 +115,6 @@ class ExportDemoCommandTest {
     private static List<String> files(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
         }
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segearth.api.ImageSource;
 import org.segearth.api.Segmenter;
+import org.segearth.runtime.FileTrees;
 import org.segearth.runtime.pipeline.internal.DemoModel;
 
 /** Without a model, the builder takes the demo package from the class path: a folder or a jar. */
@@ -32,7 +33,7 @@ class DemoModelLookupTest {
     void demoPackageFromAClassPathFolder() throws IOException {
         Path classes = dir.resolve("classes");
         Path pkg = TinyModel.create(dir);
-        copyTree(pkg, classes.resolve(FOLDER));
+        FileTrees.copyTree(pkg, classes.resolve(FOLDER));
         assertOneTarget(classes.toUri().toURL());
     }
 
@@ -90,19 +91,6 @@ class DemoModelLookupTest {
             }
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (List<Path>) files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
         }
     }
 }
