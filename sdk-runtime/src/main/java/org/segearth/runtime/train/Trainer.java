@@ -8,10 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.segearth.api.InvalidInputException;
 import org.segearth.runtime.SdkInfo;
@@ -109,6 +111,9 @@ public final class Trainer {
             Map<String, NDArray> fixed = new LinkedHashMap<>(TrainableWeights.fixed(model, config));
             List<TrainableParameter> params = TrainableWeights.select(model, config);
             initSegRow(model).filter(t -> !config.trainSegRow()).ifPresent(t -> fixed.put(EMBED_KEY, t));
+            Set<String> saved = new HashSet<>(fixed.keySet());
+            params.forEach(p -> saved.add(p.key()));
+            fixed.putAll(TrainableWeights.baseOverrides(model, saved));
             model.languageModel().setTraining(true, config.modelDropout());
             try (AdamW optimizer = AdamW.of(model.manager(), config)) {
                 if (overwrite && !resume) {

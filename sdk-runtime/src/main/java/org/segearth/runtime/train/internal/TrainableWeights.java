@@ -1,10 +1,16 @@
 package org.segearth.runtime.train.internal;
 
 import ai.djl.ndarray.NDArray;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.segearth.api.SegEarthException;
+import org.segearth.runtime.checkpoint.SafetensorsFile;
 import org.segearth.runtime.pipeline.SegEarthModel;
 import org.segearth.runtime.train.TrainableParameter;
 import org.segearth.runtime.train.TrainingConfig;
@@ -83,6 +89,50 @@ public final class TrainableWeights {
         bias.muli(0);
         LOG.info("lm_head bias dropped (zero and frozen), as the official model has none");
         return Map.of("mllm." + LM_HEAD_BIAS, bias);
+    }
+
+    /**
+     * The live weights a run must save although it does not train them: those the base package's
+     * own {@code trained.safetensors} overrides (a base that was itself trained: a warm-up, an
+     * earlier fine-tune). A run's package links the base's {@code mllm/}, {@code mask_head/} and
+     * projector, not the base's overrides, so without these a run that trains a subset (the
+     * official one) would save a package whose other weights fall back to the untrained ones.
+     * Keys already in {@code saved} (trained or fixed) and adapter keys (the adapter is always
+     * saved whole) are left out. Empty for a base without {@code trained.safetensors}.
+     */
+    public static Map<String, NDArray> baseOverrides(SegEarthModel model, Set<String> saved) {
+        Optional<Path> file = model.modelPackage().trained();
+        if (file.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> keys;
+        try (SafetensorsFile f = SafetensorsFile.open(file.get())) {
+            keys = new TreeSet<>(f.tensors().keySet());
+        }
+        Map<String, NDArray> live = new LinkedHashMap<>();
+        model.languageModel().parameters().forEach((k, a) -> live.put("mllm." + k, a));
+        model.visionEncoder().parameters().forEach((k, a) -> live.put("mllm." + k, a));
+        model.maskEncoder().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
+        model.head().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
+        live.put("seg_projector.weight", model.projector().weight());
+        live.put("seg_projector.bias", model.projector().bias());
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (saved.contains(key) || key.startsWith(ADAPTER)) {
+                continue;
+            }
+            NDArray a = live.get(key);
+            if (a == null) {
+                throw new SegEarthException("the base package's trained.safetensors holds '" + key + "', which no"
+                        + " component of the loaded model exposes, so a run from it cannot carry that weight; train"
+                        + " everything (TrainingConfig.Trainable.EVERYTHING) or start from a package without it");
+            }
+            out.put(key, a);
+        }
+        if (!out.isEmpty()) {
+            LOG.info("{} weights of the base's trained.safetensors are carried unchanged", out.size());
+        }
+        return out;
     }
 
     private static void addAll(List<TrainableParameter> out, String prefix, Map<String, NDArray> weights, String what) {
