@@ -3,16 +3,21 @@
 #   demo-model/scripts/cross-validate.sh WORK DOCS [FOLD_WARMUP [FOLD_STEPS [FINAL_WARMUP [FINAL_STEPS [BATCH [LR [SEED [VAL_VIEWS]]]]]]]]
 # 1. tile-level cross-validation: 3 folds, each holding out two whole tiles (1-2, 3-4, 5-6); per fold the data
 #    (DubaiConverter --recipe: rich instructions, augmentations, mosaics; byte-level BPE tokenizer), a text warm-up
-#    of FOLD_WARMUP steps, a run of FOLD_STEPS steps (lambda_S = 0.01), and the generative evaluation on the held-out
+#    of FOLD_WARMUP steps, the mask-branch stage (PretrainMaskBranch: MASK_STEPS steps of MASK_BATCH fresh views, every
+#    class densely, without the language model), a run of FOLD_STEPS steps (lambda_S = 0.01), and the generative evaluation on the held-out
 #    tiles with seen-style phrasings (val) and with the validation-only phrasings (val-unseen);
 # 2. the final model: the same recipe on the fixed split (part N + 1 of Tile N held out), a text warm-up of
-#    FINAL_WARMUP steps, then lambda_S = 0.01 and its lambda_S = 0 ablation (FINAL_STEPS each, side by side), both
+#    FINAL_WARMUP steps, the mask-branch stage, then lambda_S = 0.01 and its lambda_S = 0 ablation (FINAL_STEPS each, side by side), both
 #    evaluated on val (generative and teacher-forced) and val-unseen (generative);
 # 3. docs into DOCS: cross-validation.{md,json}, metrics-*.{md,json}, loss.png, overlays of the best and worst
 #    val-unseen samples of the final model, timing.md (seconds per stage, steps per second).
 # Two JVMs at a time (two lanes), one intra-op thread each. Every stage is skipped when its output exists, so a stopped run
 # resumes. Environment: DUBAI (source tiles, default ../shared/data/dubai), JAVA_XMX (default 4g), NICE (default 0),
-# OVERWRITE=1 to replace files already in DOCS, EVAL_EVERY=K to evaluate every K-th record only (trial runs). The final packages stay in WORK (the embedded model is not replaced).
+# MASK_STEPS (default 1000) and MASK_BATCH (default 4) of the mask-branch stage, ABLATION=0 to skip the lambda_S = 0 run,
+# RUN_LR (default 1e-4: the run's peak learning rate; LR is the warm-up's and the mask-branch stage's),
+# RUN_TRAINABLE (default EVERYTHING; SEGEARTH: the official subset, LoRA, lm_head, the head's decoders and the
+# projector), PREFIX of the file names in DOCS
+# (default bpe-; when set, cross-validation.* get it too), OVERWRITE=1 to replace files already in DOCS, EVAL_EVERY=K to evaluate every K-th record only (trial runs). The final packages stay in WORK (the embedded model is not replaced).
 set -euo pipefail
 if [ $# -lt 2 ]; then
   sed -n 2,3p "$0" >&2
@@ -30,6 +35,11 @@ seed="${9:-42}"
 val_views="${10:-1}"
 dubai="${DUBAI:-../shared/data/dubai}"
 nice_level="${NICE:-0}"
+mask_steps="${MASK_STEPS:-1000}"
+mask_batch="${MASK_BATCH:-4}"
+run_trainable="${RUN_TRAINABLE:-EVERYTHING}"
+run_lr="${RUN_LR:-1e-4}"
+prefix="${PREFIX:-bpe-}"
 folds=("1,2" "3,4" "5,6")
 
 mkdir -p "$work" "$docs"
@@ -55,7 +65,8 @@ fi
 cp="$(cat "$work/lib/classpath")"
 java_cmd=(nice -n "$nice_level" env OMP_NUM_THREADS=1 java "-Xmx${JAVA_XMX:-4g}" -Dsegearth.demo.chunk=500
   -Dsegearth.demo.tokenizer=bpe -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
-  -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true -Dsegearth.demo.eval.every="${EVAL_EVERY:-1}" -cp "$cp")
+  -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true -Dsegearth.demo.eval.every="${EVAL_EVERY:-1}"
+  -Dsegearth.demo.run.trainable="$run_trainable" -cp "$cp")
 
 # stage NAME STEPS COMMAND...: runs COMMAND (log in WORK/logs/NAME.log) and records its wall time
 stage() {
@@ -90,6 +101,15 @@ evaluate() { # PACKAGE DATA DIR TAG SPLIT MODE
   fi
 }
 
+masks() { # BASE OUT STAGE HELD_OUT: the mask-branch stage (PretrainMaskBranch) on the training parts
+  local base="$1" out="$2" name="$3" held="$4"
+  if [ ! -d "$out/model" ]; then
+    rm -rf "$out"
+    stage "$name" "$mask_steps" "${java_cmd[@]}" org.segearth.demo.PretrainMaskBranch "$base" "$dubai" "$out" "$seed" \
+      "$mask_steps" "$mask_batch" "$lr" "$held"
+  fi
+}
+
 fold_job() { # K HELD_OUT
   local k="$1" held="$2" dir="$work/fold$1"
   mkdir -p "$dir"
@@ -98,9 +118,10 @@ fold_job() { # K HELD_OUT
     stage "fold$k-warmup" "$fold_warmup" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel warmup "$dir/data" \
       "$dir/warmup" "$seed" "$fold_warmup" "$batch" "$lr"
   fi
+  masks "$dir/warmup/trained/model" "$dir/masks" "fold$k-masks" "$held"
   if [ ! -d "$dir/run/package" ]; then
     stage "fold$k-run" "$fold_steps" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel "$dir/data" "$dir/run" "$seed" \
-      0.01 "$fold_steps" "$batch" "$lr" "" "$dir/warmup/trained/model"
+      0.01 "$fold_steps" "$batch" "$run_lr" "" "$dir/masks/model"
   fi
   stage "fold$k-eval-seen" 0 evaluate "$dir/run/package" "$dir/data" "$dir" seen val generative
   stage "fold$k-eval-unseen" 0 evaluate "$dir/run/package" "$dir/data" "$dir" unseen val-unseen generative
@@ -113,7 +134,7 @@ final_job() { # LAMBDA
   mkdir -p "$dir"
   if [ ! -d "$dir/package" ]; then
     stage "final-$tag-run" "$final_steps" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel "$work/final/data" "$dir" \
-      "$seed" "$lambda" "$final_steps" "$batch" "$lr" "" "$work/final/warmup/trained/model"
+      "$seed" "$lambda" "$final_steps" "$batch" "$run_lr" "" "$work/final/masks/model"
   fi
   stage "final-$tag-eval" 0 evaluate "$dir/package" "$work/final/data" "$work/final/docs" "$tag" val generative
   stage "final-$tag-eval-tf" 0 evaluate "$dir/package" "$work/final/data" "$work/final/docs" "$tag-teacher-forced" val \
@@ -134,19 +155,22 @@ fold_job 2 "${folds[1]}"
     stage final-warmup "$final_warmup" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel warmup "$work/final/data" \
       "$work/final/warmup" "$seed" "$final_warmup" "$batch" "$lr"
   fi
+  masks "$work/final/warmup/trained/model" "$work/final/masks" final-masks -
   final_job 0.01
 ) &
 lane2=$!
 wait "$lane1"
 fold_job 3 "${folds[2]}"
-while [ ! -d "$work/final/warmup/trained/model" ]; do
+while [ ! -d "$work/final/masks/model" ]; do
   if ! kill -0 "$lane2" 2> /dev/null; then
     wait "$lane2"
     exit 1
   fi
   sleep 10
 done
-final_job 0
+if [ "${ABLATION:-1}" = 1 ]; then
+  final_job 0
+fi
 wait "$lane2"
 
 # 3: docs
@@ -164,14 +188,17 @@ for k in 1 2 3; do cv+=("$work/fold$k/metrics-seen.json"); done
 cv+=(-- "unseen phrasings (held-out tiles, validation-only instructions)")
 for k in 1 2 3; do cv+=("$work/fold$k/metrics-unseen.json"); done
 "${cv[@]}"
-put "$work/docs-cv.md" cross-validation.md
-put "$work/docs-cv.json" cross-validation.json
+put "$work/docs-cv.md" "${PREFIX:+$prefix}cross-validation.md"
+put "$work/docs-cv.json" "${PREFIX:+$prefix}cross-validation.json"
 for f in "$work"/final/docs/metrics-*.md "$work"/final/docs/metrics-*.json; do
-  put "$f" "bpe-$(basename "$f")"
+  put "$f" "$prefix$(basename "$f")"
 done
-"${java_cmd[@]}" org.segearth.demo.DemoDocs plot "$work/loss.png" "$work/final/lambda0.01/loss.csv" "lambda_S = 0.01" \
-  "$work/final/lambda0/loss.csv" "lambda_S = 0"
-put "$work/loss.png" bpe-loss.png
+plot=("${java_cmd[@]}" org.segearth.demo.DemoDocs plot "$work/loss.png" "$work/final/lambda0.01/loss.csv" "lambda_S = 0.01")
+if [ -f "$work/final/lambda0/loss.csv" ]; then
+  plot+=("$work/final/lambda0/loss.csv" "lambda_S = 0")
+fi
+"${plot[@]}"
+put "$work/loss.png" "${prefix}loss.png"
 # overlays: the two best and the two worst val-unseen samples of the final model (samples.csv: id,...,iou is column 7)
 samples="$work/final/docs/eval-lambda0.01-unseen/samples.csv"
 tail -n +2 "$samples" | awk -F, '{print $7 "," $1}' | sort -t, -k1,1g > "$work/ranked.csv"
@@ -180,14 +207,14 @@ for id in $(tail -n 2 "$work/ranked.csv" | cut -d, -f2); do
   n=$((n + 1))
   "${java_cmd[@]}" org.segearth.demo.DemoDocs overlay "$work/final/lambda0.01/package" "$work/final/data" "$id" \
     "$work/success-$n.png" "" val-unseen
-  put "$work/success-$n.png" "bpe-unseen-success-$n.png"
+  put "$work/success-$n.png" "${prefix}unseen-success-$n.png"
 done
 n=0
 for id in $(head -n 2 "$work/ranked.csv" | cut -d, -f2); do
   n=$((n + 1))
   "${java_cmd[@]}" org.segearth.demo.DemoDocs overlay "$work/final/lambda0.01/package" "$work/final/data" "$id" \
     "$work/failure-$n.png" "" val-unseen
-  put "$work/failure-$n.png" "bpe-unseen-failure-$n.png"
+  put "$work/failure-$n.png" "${prefix}unseen-failure-$n.png"
 done
 {
   echo "# Timing of the BPE recipe"
@@ -200,5 +227,5 @@ done
   # a resumed run adds a row of a few seconds for each stage it skipped: the first row of a stage is its run
   tail -n +2 "$timing" | awk -F, '!seen[$1]++ { if ($3 > 0 && $2 > 0) printf "| %s | %d | %d | %.3f |\n", $1, $2, $3, $3 / $2; else printf "| %s | %d | | |\n", $1, $2 }'
 } > "$work/timing.md"
-put "$work/timing.md" bpe-timing.md
+put "$work/timing.md" "${prefix}timing.md"
 echo "done: $docs (cross-validation.md, bpe-*); packages: $work/final/lambda0.01/package, $work/final/lambda0/package"

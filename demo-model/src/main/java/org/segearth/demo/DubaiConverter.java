@@ -289,7 +289,7 @@ public final class DubaiConverter {
         return summary;
     }
 
-    private static List<String> stems(Path source) {
+    static List<String> stems(Path source) {
         Path dir = source.resolve("images");
         try (Stream<Path> s = Files.list(dir)) {
             List<String> stems = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jpg"))
@@ -373,15 +373,32 @@ public final class DubaiConverter {
     }
 
     static void writeJpeg(BufferedImage image, Path file) {
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            encodeJpeg(image, out);
+        } catch (IOException e) {
+            throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code image} as the written views are: encoded to JPEG (quality 0.92) and decoded again, in memory. */
+    static BufferedImage jpegRoundTrip(BufferedImage image) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            encodeJpeg(image, bytes);
+            return ImageIO.read(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        } catch (IOException e) {
+            throw new SegEarthException("cannot encode a view as JPEG: " + e.getMessage(), e);
+        }
+    }
+
+    private static void encodeJpeg(BufferedImage image, java.io.OutputStream target) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpg").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(file))) {
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(target)) {
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             p.setCompressionQuality(0.92f);
             writer.setOutput(out);
             writer.write(null, new IIOImage(image, null, null), p);
-        } catch (IOException e) {
-            throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             writer.dispose();
         }
@@ -470,15 +487,11 @@ public final class DubaiConverter {
 
         List<View> trainingViews(Options options, Random random) {
             List<View> views = new ArrayList<>();
-            views.add(augment(view(0, 0, width(), height(), options.maxSide()).transform(random), options, random));
+            views.add(wholeView(options, random));
             int shortSide = Math.min(width(), height());
             for (int i = 1; i < options.cropsPerTile(); i++) {
                 if (options.augment()) {
-                    // scale changes: 20-100% of the short side; small angles with probability 0.5
-                    int side = (int) Math.round(shortSide * (0.2 + 0.8 * random.nextDouble()));
-                    double angle = random.nextDouble() < 0.5 ? Math.toRadians(-20 + 40 * random.nextDouble()) : 0;
-                    views.add(augment(rotatedView(side, angle, options.maxSide(), random).transform(random), options,
-                            random));
+                    views.add(augmentedCrop(options, random));
                     continue;
                 }
                 int side = (int) Math.round(shortSide * (0.35 + 0.5 * random.nextDouble()));
@@ -487,6 +500,22 @@ public final class DubaiConverter {
                 views.add(view(x, y, side, side, options.maxSide()).transform(random));
             }
             return views;
+        }
+
+        /** The whole tile, flipped and turned, with the photometric changes when {@code options} augment. */
+        View wholeView(Options options, Random random) {
+            return augment(view(0, 0, width(), height(), options.maxSide()).transform(random), options, random);
+        }
+
+        /**
+         * One augmented training crop: 20-100% of the short side (scale changes), turned by a small
+         * angle with probability 0.5, flipped and turned by k x 90 degrees, then the photometric changes.
+         */
+        View augmentedCrop(Options options, Random random) {
+            int shortSide = Math.min(width(), height());
+            int side = (int) Math.round(shortSide * (0.2 + 0.8 * random.nextDouble()));
+            double angle = random.nextDouble() < 0.5 ? Math.toRadians(-20 + 40 * random.nextDouble()) : 0;
+            return augment(rotatedView(side, angle, options.maxSide(), random).transform(random), options, random);
         }
 
         private static View augment(View v, Options options, Random random) {

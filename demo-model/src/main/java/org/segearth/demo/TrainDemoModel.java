@@ -61,6 +61,24 @@ public final class TrainDemoModel {
      */
     static final TrainingConfig.MaskLossMode MASK_LOSS = TrainingConfig.MaskLossMode.DENSE;
 
+    /**
+     * The system property choosing what the run trains: {@code EVERYTHING} (the default) or
+     * {@code SEGEARTH}, the official subset (LoRA, lm_head, the head's pixel and transformer
+     * decoders, the [SEG] projector), for a run that starts from the mask-branch stage
+     * ({@link PretrainMaskBranch}) the way the official fine-tuning starts from Mipha and Mask2Former.
+     * The text warm-up always trains everything.
+     */
+    static final String RUN_TRAINABLE = "segearth.demo.run.trainable";
+
+    static TrainingConfig.Trainable runTrainable() {
+        String v = System.getProperty(RUN_TRAINABLE, "EVERYTHING");
+        try {
+            return TrainingConfig.Trainable.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SegEarthException(RUN_TRAINABLE + " is '" + v + "'; expected EVERYTHING or SEGEARTH");
+        }
+    }
+
     /** The system property thinning the validation records for trial runs ({@link #validate}). */
     static final String EVAL_EVERY = "segearth.demo.eval.every";
 
@@ -217,7 +235,7 @@ public final class TrainDemoModel {
      */
     static Path train(Run run) {
         TrainingConfig config = recipe(run.steps(), run.batchSize(), run.learningRate(), run.seed(), CHUNK)
-                .attentionWeight((float) run.lambdaS()).maskLoss(MASK_LOSS).build();
+                .trainable(runTrainable()).attentionWeight((float) run.lambdaS()).maskLoss(MASK_LOSS).build();
         LOG.info("training {} with {}", run, config);
         return train(run.init(), run.data(), run.trained(), config, run.out().resolve("loss.csv"), CHUNK);
     }
