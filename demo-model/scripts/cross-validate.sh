@@ -228,4 +228,4 @@ done
   tail -n +2 "$timing" | awk -F, '!seen[$1]++ { if ($3 > 0 && $2 > 0) printf "| %s | %d | %d | %.3f |\n", $1, $2, $3, $3 / $2; else printf "| %s | %d | | |\n", $1, $2 }'
 } > "$work/timing.md"
 put "$work/timing.md" "${prefix}timing.md"
-echo "done: $docs (cross-validation.md, bpe-*); packages: $work/final/lambda0.01/package, $work/final/lambda0/package"
+echo "done: $docs (${PREFIX:+$prefix}cross-validation.md, ${prefix}*); packages: $work/final/lambda0.01/package, $work/final/lambda0/package"

@@ -80,14 +80,27 @@ public final class ShipDemoModel {
                     scores.get("split").getAsString(), scores.get("mode").getAsString());
             manifest.addProperty("description", description);
             String seed = text(provenance, "seed");
-            provenance.addProperty("base_package", "text warm-up package (org.segearth.demo.TrainDemoModel warmup, "
-                    + text(provenance, "base_trained_steps") + " steps) of the initial package"
-                    + " (org.segearth.demo.DemoModelFactory, DemoConfig.proposed(), seed " + seed + ")");
+            boolean masks = provenance.has("mask_branch_stage");
+            String initial = " of the initial package (org.segearth.demo.DemoModelFactory, DemoConfig.proposed(), seed "
+                    + seed + ")";
+            if (masks) {
+                // the stage's package records its own steps; the warm-up's are in the configuration it carries
+                java.util.regex.Matcher warm = java.util.regex.Pattern.compile("maxSteps=(\\d+)")
+                        .matcher(text(provenance, "base_training_config"));
+                provenance.addProperty("base_package", "mask-branch package (org.segearth.demo.PretrainMaskBranch, "
+                        + text(provenance, "base_trained_steps") + " steps) of the text warm-up package"
+                        + " (org.segearth.demo.TrainDemoModel warmup, " + (warm.find() ? warm.group(1) : "?")
+                        + " steps)" + initial);
+            } else {
+                provenance.addProperty("base_package", "text warm-up package (org.segearth.demo.TrainDemoModel warmup, "
+                        + text(provenance, "base_trained_steps") + " steps)" + initial);
+            }
             provenance.addProperty("data", "Dubai aerial tiles (Humans in the Loop / MBRSC, CC0 1.0) converted by"
                     + " org.segearth.demo.DubaiConverter" + (bpe ? " --recipe" : "") + " seed " + seed + ": "
                     + text(provenance, "data"));
             provenance.addProperty("weights", "trained from a seeded random initialisation (DemoModelFactory, seed "
-                    + seed + ") by org.segearth.demo.TrainDemoModel (text warm-up, then every loss); stored as F16 by"
+                    + seed + ") by org.segearth.demo.TrainDemoModel (text warm-up, "
+                    + (masks ? "org.segearth.demo.PretrainMaskBranch, " : "") + "then every loss); stored as F16 by"
                     + " F16Packer");
             JsonObject adapter = read(pkg.resolve("adapter/adapter_config.json"));
             adapter.addProperty("base_model_name_or_path", "mllm");
