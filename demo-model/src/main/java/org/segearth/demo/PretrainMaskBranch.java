@@ -36,6 +36,7 @@ import org.segearth.runtime.train.LrSchedule;
 import org.segearth.runtime.train.TrainableParameter;
 import org.segearth.runtime.train.TrainingProgress;
 import org.segearth.runtime.train.internal.CheckpointStore;
+import org.segearth.runtime.train.internal.TrainableWeights;
 import org.segearth.runtime.train.loss.MaskLoss;
 import org.segearth.runtime.train.loss.MaskLosses;
 import org.segearth.spi.SegmentationHead;
@@ -48,17 +49,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mask-branch stage of the demo recipe, between the text warm-up and the run: the mask encoder
- * (Swin + pixel decoder), the transformer decoder and the [SEG] projector learn every class of every
+ * (Swin), the head (pixel and transformer decoders) and the [SEG] projector learn every class of every
  * view at once, densely, without the language model. Its place is taken by a bank of [SEG] states
  * of the warm-up model: per class, the final hidden states of teacher-forced training-style answers
  * naming it ({@code 24} per class, from single, implicit and multiple instructions on random views).
  * A step draws {@code BATCH} fresh views of the training tiles (the converter's augmentations:
  * whole tiles, crops of 20-100% of the short side, small-angle turns, flips, colour, blur and
- * resolution changes, mosaics across part borders), queries all five classes on each (a random
- * state of the class's bank through the projector; an absent class has an empty target) and
- * trains on Mask2Former's BCE + Dice over every pixel of the letterbox frame, with deep supervision.
+ * resolution changes, mosaics across part borders), queries every class the view shows (at least
+ * the converter's smallest target fraction; a random state of the class's bank through the
+ * projector, set first by {@link #separateQueries}) and trains on Mask2Former's BCE + Dice over
+ * every pixel of the letterbox frame, with deep supervision.
  *
- * <p>Each step thus supervises five masks of a new view for about the cost of one sample of the
+ * <p>Each step thus supervises every class of a new view for about the cost of one sample of the
  * full model, and the run that follows starts with a mask branch that already separates the classes
  * and a projector that maps the language model's [SEG] states to them. The package written to
  * {@code OUT/model} holds the base's language model, vision tower and adapter unchanged.
@@ -121,11 +123,16 @@ public final class PretrainMaskBranch {
             Random random = new Random(seed * 31 + 7);
             float[][][] bank = bank(model, views, random);
             separateQueries(model, bank, random);
+            // the mask branch and the projector train; the language model and the vision tower are kept
             List<TrainableParameter> params = new ArrayList<>();
-            model.maskEncoder().parameters().forEach((k, a) -> params.add(TrainableParameter.of("mask_head." + k, a)));
-            model.head().parameters().forEach((k, a) -> params.add(TrainableParameter.of("mask_head." + k, a)));
-            params.add(TrainableParameter.of("seg_projector.weight", model.projector().weight()));
-            params.add(TrainableParameter.of("seg_projector.bias", model.projector().bias()));
+            Map<String, NDArray> kept = new LinkedHashMap<>();
+            TrainableWeights.live(model).forEach((k, a) -> {
+                if (k.startsWith("mllm.")) {
+                    kept.put(k, a);
+                } else {
+                    params.add(TrainableParameter.of(k, a));
+                }
+            });
             params.forEach(TrainableParameter::requireGradient);
             LrSchedule schedule = LrSchedule.warmupCosine(lr, 0.03, steps);
             MaskLosses losses = MaskLosses.defaults();
@@ -156,9 +163,6 @@ public final class PretrainMaskBranch {
                                 + " of the last steps: %s", step + 1, steps, parts[0], parts[1], sps, iou.drain()));
                     }
                 }
-                Map<String, NDArray> kept = new LinkedHashMap<>();
-                model.languageModel().parameters().forEach((k, a) -> kept.put("mllm." + k, a));
-                model.visionEncoder().parameters().forEach((k, a) -> kept.put("mllm." + k, a));
                 LoraConfig adapter = pkg.adapter()
                         .map(a -> LoraConfig.from(JsonConfig.read(a.resolve("adapter_config.json"))))
                         .orElseThrow(() -> new SegEarthException(base + " has no adapter; start from the text warm-up's"
@@ -184,13 +188,13 @@ public final class PretrainMaskBranch {
             NDArray total = null;
             for (int b = 0; b < batch; b++) {
                 DubaiConverter.View v = views.next(random);
-                NDArray pixels = Letterbox.apply(rgb(v), frame).toNDArray(m);
-                List<NDArray> features = model.maskEncoder().encode(pixels);
                 List<DubaiClass> present = new ArrayList<>(DubaiConverter.Sampler.present(v, views.options));
                 present.removeIf(c -> bank[c.ordinal()].length == 0);
                 if (present.isEmpty()) {
-                    continue;
+                    continue; // nothing to learn from this view: the encoder need not run
                 }
+                NDArray pixels = Letterbox.apply(rgb(v), frame).toNDArray(m);
+                List<NDArray> features = model.maskEncoder().encode(pixels);
                 int width = bank[present.get(0).ordinal()][0].length;
                 float[] states = new float[present.size() * width];
                 for (int q = 0; q < present.size(); q++) {

@@ -109,13 +109,7 @@ public final class TrainableWeights {
         try (SafetensorsFile f = SafetensorsFile.open(file.get())) {
             keys = new TreeSet<>(f.tensors().keySet());
         }
-        Map<String, NDArray> live = new LinkedHashMap<>();
-        model.languageModel().parameters().forEach((k, a) -> live.put("mllm." + k, a));
-        model.visionEncoder().parameters().forEach((k, a) -> live.put("mllm." + k, a));
-        model.maskEncoder().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
-        model.head().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
-        live.put("seg_projector.weight", model.projector().weight());
-        live.put("seg_projector.bias", model.projector().bias());
+        Map<String, NDArray> live = live(model);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String key : keys) {
             if (saved.contains(key) || key.startsWith(ADAPTER)) {
@@ -133,6 +127,21 @@ public final class TrainableWeights {
             LOG.info("{} weights of the base's trained.safetensors are carried unchanged", out.size());
         }
         return out;
+    }
+
+    /**
+     * Every live weight of {@code model} under the key a package saves it with ({@code mllm.},
+     * {@code mask_head.}, {@code seg_projector.}; the adapter, saved apart, is not among them).
+     */
+    public static Map<String, NDArray> live(SegEarthModel model) {
+        Map<String, NDArray> live = new LinkedHashMap<>();
+        model.languageModel().parameters().forEach((k, a) -> live.put("mllm." + k, a));
+        model.visionEncoder().parameters().forEach((k, a) -> live.put("mllm." + k, a));
+        model.maskEncoder().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
+        model.head().parameters().forEach((k, a) -> live.put("mask_head." + k, a));
+        live.put("seg_projector.weight", model.projector().weight());
+        live.put("seg_projector.bias", model.projector().bias());
+        return live;
     }
 
     private static void addAll(List<TrainableParameter> out, String prefix, Map<String, NDArray> weights, String what) {
