@@ -13,7 +13,8 @@
 #    val-unseen samples of the final model, timing.md (seconds per stage, steps per second).
 # Two JVMs at a time (two lanes), one intra-op thread each. Every stage is skipped when its output exists, so a stopped run
 # resumes. Environment: DUBAI (source tiles, default ../shared/data/dubai), JAVA_XMX (default 4g), NICE (default 0),
-# MASK_STEPS (default 1000) and MASK_BATCH (default 4) of the mask-branch stage, ABLATION=0 to skip the lambda_S = 0 run,
+# MASK_STEPS (default 1000), MASK_BATCH (default 4) and MASK_JITTER (default 1: colour jitters per view, 2 composes a
+# second) of the mask-branch stage, whose held-out IoU every 100 steps goes to WORK/*/masks/held-out-iou.csv, ABLATION=0 to skip the lambda_S = 0 run,
 # RUN_LR (default 1e-4: the run's peak learning rate; LR is the warm-up's and the mask-branch stage's),
 # RUN_TRAINABLE (default EVERYTHING; SEGEARTH: the official subset, LoRA, lm_head, the head's decoders and the
 # projector), PREFIX of the file names in DOCS
@@ -37,6 +38,7 @@ dubai="${DUBAI:-../shared/data/dubai}"
 nice_level="${NICE:-0}"
 mask_steps="${MASK_STEPS:-1000}"
 mask_batch="${MASK_BATCH:-4}"
+mask_jitter="${MASK_JITTER:-1}"
 run_trainable="${RUN_TRAINABLE:-EVERYTHING}"
 run_lr="${RUN_LR:-1e-4}"
 prefix="${PREFIX:-bpe-}"
@@ -66,7 +68,7 @@ cp="$(cat "$work/lib/classpath")"
 java_cmd=(nice -n "$nice_level" env OMP_NUM_THREADS=1 java "-Xmx${JAVA_XMX:-4g}" -Dsegearth.demo.chunk=500
   -Dsegearth.demo.tokenizer=bpe -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1
   -Dai.djl.pytorch.graph_optimizer=false -Dai.djl.offline=true -Dsegearth.demo.eval.every="${EVAL_EVERY:-1}"
-  -Dsegearth.demo.run.trainable="$run_trainable" -cp "$cp")
+  -Dsegearth.demo.run.trainable="$run_trainable" -Dsegearth.demo.masks.jitter="$mask_jitter" -cp "$cp")
 
 # stage NAME STEPS COMMAND...: runs COMMAND (log in WORK/logs/NAME.log) and records its wall time
 stage() {

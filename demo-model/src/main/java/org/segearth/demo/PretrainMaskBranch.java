@@ -80,6 +80,20 @@ public final class PretrainMaskBranch {
     /** [SEG] states kept per class. */
     static final int BANK = 24;
 
+    /**
+     * Steps between two measurements of the held-out IoU (system property
+     * {@code segearth.demo.masks.monitor}; 0: none).
+     */
+    static final int MONITOR_EVERY = Integer.getInteger("segearth.demo.masks.monitor", 100);
+
+    /**
+     * Colour jitters applied to each training view (system property {@code segearth.demo.masks.jitter}):
+     * 1 is the converter's own; each further one applies {@link Augment#jitter} again, so that the
+     * ranges compose (2: brightness x 0.64-1.44, contrast x 0.56-1.56, saturation x 0.36-1.96,
+     * per-channel gains x 0.81-1.21).
+     */
+    static final int JITTERS = Integer.getInteger("segearth.demo.masks.jitter", 1);
+
     private PretrainMaskBranch() {
     }
 
@@ -115,14 +129,17 @@ public final class PretrainMaskBranch {
         if (Files.exists(target)) {
             throw new SegEarthException(target + " already exists; remove it or choose another folder");
         }
-        Views views = Views.load(dubai, DubaiConverter.Options.recipe(seed, heldOut, 1));
+        Views views = Views.load(dubai, DubaiConverter.Options.recipe(seed, heldOut, 1), JITTERS);
+        List<DubaiConverter.View> heldOutViews = MONITOR_EVERY > 0 ? Views.heldOut(dubai, views.options) : List.of();
         ModelPackage pkg = ModelPackage.open(base);
         ModelOptions options = ModelOptions.defaults().withMergedAdapter(false).withPrecision(Precision.F32);
         try (SegEarthModel model = SegEarthModel.load(pkg, options);
-                LossLog csv = LossLog.open(out.resolve("loss.csv"), false)) {
+                LossLog csv = LossLog.open(out.resolve("loss.csv"), false);
+                HeldOutLog monitor = HeldOutLog.open(out.resolve("held-out-iou.csv"), heldOutViews)) {
             Random random = new Random(seed * 31 + 7);
             float[][][] bank = bank(model, views, random);
             separateQueries(model, bank, random);
+            monitor.measure(model, bank, views.options, 0);
             // the mask branch and the projector train; the language model and the vision tower are kept
             List<TrainableParameter> params = new ArrayList<>();
             Map<String, NDArray> kept = new LinkedHashMap<>();
@@ -162,6 +179,9 @@ public final class PretrainMaskBranch {
                         LOG.info(String.format(Locale.ROOT, "step %d/%d: bce %.4f dice %.4f (%.2f views/s); training-view IoU"
                                 + " of the last steps: %s", step + 1, steps, parts[0], parts[1], sps, iou.drain()));
                     }
+                    if (MONITOR_EVERY > 0 && ((step + 1) % MONITOR_EVERY == 0 || step + 1 == steps)) {
+                        monitor.measure(model, bank, views.options, step + 1);
+                    }
                 }
                 LoraConfig adapter = pkg.adapter()
                         .map(a -> LoraConfig.from(JsonConfig.read(a.resolve("adapter_config.json"))))
@@ -170,7 +190,7 @@ public final class PretrainMaskBranch {
                 Map<String, String> provenance = new LinkedHashMap<>();
                 provenance.put("mask_branch_stage", "PretrainMaskBranch seed=" + seed + " steps=" + steps + " batch="
                         + batch + " lr=" + lr + " held_out=" + (heldOut.isEmpty() ? "part N+1 of Tile N" : heldOut)
-                        + " tiles=" + views.tiles.size());
+                        + " tiles=" + views.tiles.size() + " jitters=" + JITTERS);
                 return new CheckpointStore(out, pkg, adapter, provenance).save(target, steps, 0, params, kept,
                         optimizer, model.languageModel().adapterTensors());
             }
@@ -251,20 +271,35 @@ public final class PretrainMaskBranch {
 
         /** Adds the masks of {@code classes} ({@code logits} at the head's stride, {@code gt} in the frame). */
         void add(List<DubaiClass> classes, NDArray logits, NDArray gt) {
+            long[][] counts = overlaps(logits, gt);
+            for (int q = 0; q < classes.size(); q++) {
+                inter[classes.get(q).ordinal()] += counts[q][0];
+                union[classes.get(q).ordinal()] += counts[q][1];
+            }
+        }
+
+        /**
+         * Per query, the intersection and union (in frame pixels) of the mask {@code logits > 0}
+         * ({@code [n, h, w]} at the head's stride, resized to the frame) with the target {@code gt}
+         * ({@code [n, frame, frame]}).
+         */
+        static long[][] overlaps(NDArray logits, NDArray gt) {
             Shape t = gt.getShape();
             float[] p = org.segearth.spi.nn.Interpolation.bilinear(logits.stopGradient(), (int) t.get(1), (int) t.get(2))
                     .toFloatArray();
             float[] g = gt.toFloatArray();
+            int n = (int) t.get(0);
             int size = (int) (t.get(1) * t.get(2));
-            for (int q = 0; q < classes.size(); q++) {
-                int c = classes.get(q).ordinal();
+            long[][] out = new long[n][2];
+            for (int q = 0; q < n; q++) {
                 for (int i = q * size; i < (q + 1) * size; i++) {
                     boolean a = p[i] > 0;
                     boolean b = g[i] > 0.5f;
-                    inter[c] += a && b ? 1 : 0;
-                    union[c] += a || b ? 1 : 0;
+                    out[q][0] += a && b ? 1 : 0;
+                    out[q][1] += a || b ? 1 : 0;
                 }
             }
+            return out;
         }
 
         /** {@code class=IoU} per class seen since the last call; then starts a new window. */
@@ -278,6 +313,107 @@ public final class PretrainMaskBranch {
                 union[c.ordinal()] = 0;
             }
             return sb.toString().trim();
+        }
+    }
+
+    /**
+     * The stage's IoU on the held-out parts (whole, as the validation views are), measured every
+     * {@link #MONITOR_EVERY} steps: every class a part shows is queried with the mean of its bank
+     * through the projector; per class the IoU over all parts (intersections and unions summed) and
+     * the mean of the per-part IoUs. Logged and written to {@code held-out-iou.csv} ({@code
+     * step,class,iou_summed,iou_mean,parts}). A diagnostic only: nothing of the stage depends on it.
+     */
+    static final class HeldOutLog implements AutoCloseable {
+        private final List<DubaiConverter.View> views;
+        private final java.io.BufferedWriter csv;
+
+        private HeldOutLog(List<DubaiConverter.View> views, java.io.BufferedWriter csv) {
+            this.views = views;
+            this.csv = csv;
+        }
+
+        /** A log of {@code views} into {@code file} (none written when there are no views). */
+        static HeldOutLog open(Path file, List<DubaiConverter.View> views) {
+            if (views.isEmpty()) {
+                return new HeldOutLog(views, null);
+            }
+            try {
+                Files.createDirectories(file.getParent());
+                java.io.BufferedWriter w = Files.newBufferedWriter(file);
+                w.write("step,class,iou_summed,iou_mean,parts\n");
+                return new HeldOutLog(views, w);
+            } catch (java.io.IOException e) {
+                throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        void measure(SegEarthModel model, float[][][] bank, DubaiConverter.Options options, int step) {
+            if (views.isEmpty()) {
+                return;
+            }
+            int frame = model.modelPackage().manifest().maskImageSize();
+            int classes = DubaiClass.values().length;
+            double[] inter = new double[classes];
+            double[] union = new double[classes];
+            double[] sumIou = new double[classes];
+            int[] parts = new int[classes];
+            for (DubaiConverter.View v : views) {
+                List<DubaiClass> present = new ArrayList<>(DubaiConverter.Sampler.present(v, options));
+                present.removeIf(c -> bank[c.ordinal()].length == 0);
+                if (present.isEmpty()) {
+                    continue;
+                }
+                try (NDManager m = model.manager().newSubManager()) {
+                    int width = bank[present.get(0).ordinal()][0].length;
+                    float[] states = new float[present.size() * width];
+                    for (int q = 0; q < present.size(); q++) {
+                        for (float[] state : bank[present.get(q).ordinal()]) {
+                            for (int i = 0; i < width; i++) {
+                                states[q * width + i] += state[i] / bank[present.get(q).ordinal()].length;
+                            }
+                        }
+                    }
+                    NDArray pixels = Letterbox.apply(rgb(v), frame).toNDArray(m);
+                    NDArray queries = model.projector().forward(m.create(states, new Shape(present.size(), width)));
+                    NDArray logits = model.head().predict(model.maskEncoder().encode(pixels), queries).maskLogits();
+                    long[][] counts = RunningIou.overlaps(logits, GroundTruth.frame(classMasks(m, v, present), frame));
+                    for (int q = 0; q < present.size(); q++) {
+                        int c = present.get(q).ordinal();
+                        inter[c] += counts[q][0];
+                        union[c] += counts[q][1];
+                        sumIou[c] += counts[q][1] > 0 ? counts[q][0] / (double) counts[q][1] : 0;
+                        parts[c]++;
+                    }
+                }
+            }
+            StringBuilder line = new StringBuilder();
+            try {
+                for (DubaiClass c : DubaiClass.values()) {
+                    int k = c.ordinal();
+                    if (parts[k] == 0) {
+                        continue;
+                    }
+                    double summed = union[k] > 0 ? inter[k] / union[k] : 0;
+                    double mean = sumIou[k] / parts[k];
+                    line.append(String.format(Locale.ROOT, " %s=%.3f/%.3f", c.id(), summed, mean));
+                    csv.write(String.format(Locale.ROOT, "%d,%s,%.5f,%.5f,%d%n", step, c.id(), summed, mean, parts[k]));
+                }
+                csv.flush();
+            } catch (java.io.IOException e) {
+                throw new SegEarthException("cannot write the held-out IoU: " + e.getMessage(), e);
+            }
+            LOG.info("held-out IoU at step {} (summed/mean over {} parts):{}", step, views.size(), line);
+        }
+
+        @Override
+        public void close() {
+            if (csv != null) {
+                try {
+                    csv.close();
+                } catch (java.io.IOException e) {
+                    throw new SegEarthException("cannot close the held-out IoU log: " + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -535,14 +671,33 @@ public final class PretrainMaskBranch {
     static final class Views {
         private final List<DubaiConverter.Tile> tiles;
         private final DubaiConverter.Options options;
+        private final int jitters;
 
-        private Views(List<DubaiConverter.Tile> tiles, DubaiConverter.Options options) {
+        private Views(List<DubaiConverter.Tile> tiles, DubaiConverter.Options options, int jitters) {
             this.tiles = tiles;
             this.options = options;
+            this.jitters = jitters;
         }
 
-        /** The training parts of {@code dubai} under {@code options}' split. */
-        static Views load(Path dubai, DubaiConverter.Options options) {
+        /** The held-out parts of {@code dubai} under {@code options}' split, whole, as the validation views are. */
+        static List<DubaiConverter.View> heldOut(Path dubai, DubaiConverter.Options options) {
+            List<DubaiConverter.View> out = new ArrayList<>();
+            for (String stem : DubaiConverter.stems(dubai)) {
+                if (DubaiConverter.isValidation(stem, options)) {
+                    out.add(DubaiConverter.Tile.read(dubai, stem).validationViews(options.maxSide()).get(0));
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The training parts of {@code dubai} under {@code options}' split; {@code jitters} colour
+         * jitters per view (at least 1, the converter's).
+         */
+        static Views load(Path dubai, DubaiConverter.Options options, int jitters) {
+            if (jitters < 1) {
+                throw new SegEarthException("segearth.demo.masks.jitter must be at least 1; got " + jitters);
+            }
             List<DubaiConverter.Tile> tiles = new ArrayList<>();
             for (String stem : DubaiConverter.stems(dubai)) {
                 if (!DubaiConverter.isValidation(stem, options)) {
@@ -553,7 +708,7 @@ public final class PretrainMaskBranch {
                 throw new SegEarthException(dubai + " has no training parts for the held-out tiles " + options.heldOut());
             }
             LOG.info("{} training parts", tiles.size());
-            return new Views(tiles, options);
+            return new Views(tiles, options, jitters);
         }
 
         /** The training parts. */
@@ -566,6 +721,14 @@ public final class PretrainMaskBranch {
          * mosaics with the previous part of the same tile): the whole part, a crop, or a mosaic.
          */
         DubaiConverter.View next(Random random) {
+            DubaiConverter.View v = draw(random);
+            for (int j = 1; j < jitters; j++) {
+                v = new DubaiConverter.View(Augment.jitter(v.image(), random), v.classes());
+            }
+            return v;
+        }
+
+        private DubaiConverter.View draw(Random random) {
             int i = random.nextInt(tiles.size());
             DubaiConverter.Tile t = tiles.get(i);
             int kind = random.nextInt(14);

@@ -35,13 +35,14 @@ class PretrainMaskBranchTest {
         DemoModelFactory.create(base, DemoConfig.proposed(), 5, true);
     }
 
+    /** A 3-step stage on the fixed split: part 1 of Tile 1 trains, part 2 is held out. */
     private static Path run(String name, long seed) {
         return PretrainMaskBranch.run(base, DubaiConverterRecipeTest.fixture(), tmp.resolve(name), seed, 3, 2, 3e-4,
-                Set.of(2));
+                Set.of());
     }
 
     @Test
-    void trainsTheMaskBranchAloneAndKeepsTheRestOfTheBase() {
+    void trainsTheMaskBranchAloneAndKeepsTheRestOfTheBase() throws Exception {
         Path out = run("a", 11);
         List<LossLog.Row> rows = LossLog.read(tmp.resolve("a").resolve("loss.csv"));
         assertEquals(3, rows.size());
@@ -49,6 +50,17 @@ class PretrainMaskBranchTest {
             assertTrue(Double.isFinite(r.maskBce()) && r.maskBce() > 0, "bce " + r.maskBce());
             assertTrue(Double.isFinite(r.maskDice()) && r.maskDice() > 0, "dice " + r.maskDice());
             assertEquals(0, r.textCe());
+        }
+        // the held-out part (part 2 of Tile 1) measured before the first step and after the last (3 steps, every 100)
+        List<String> heldOut = Files.readAllLines(tmp.resolve("a").resolve("held-out-iou.csv"));
+        assertEquals("step,class,iou_summed,iou_mean,parts", heldOut.get(0));
+        assertEquals(Set.of("0", "3"), heldOut.stream().skip(1).map(l -> l.split(",")[0]).collect(
+                java.util.stream.Collectors.toSet()));
+        for (String l : heldOut.subList(1, heldOut.size())) {
+            String[] f = l.split(",");
+            double summed = Double.parseDouble(f[2]);
+            assertTrue(summed >= 0 && summed <= 1, l);
+            assertEquals("1", f[4], l);
         }
         ModelOptions f32 = ModelOptions.defaults().withMergedAdapter(false).withPrecision(Precision.F32);
         try (SegEarthModel before = SegEarthModel.load(ModelPackage.open(base), f32);
@@ -101,11 +113,13 @@ class PretrainMaskBranchTest {
     @Test
     void viewsComeFromTheTrainingPartsWithTheirClassMaps() {
         PretrainMaskBranch.Views views = PretrainMaskBranch.Views.load(DubaiConverterRecipeTest.fixture(),
-                DubaiConverter.Options.recipe(1, Set.of(2), 1));
+                DubaiConverter.Options.recipe(1, Set.of(2), 1), 1);
         assertEquals(2, views.size());
         PretrainMaskBranch.Views fixed = PretrainMaskBranch.Views.load(DubaiConverterRecipeTest.fixture(),
-                DubaiConverter.Options.recipe(1, Set.of(), 1));
+                DubaiConverter.Options.recipe(1, Set.of(), 1), 1);
         assertEquals(1, fixed.size(), "part 2 of Tile 1 is validation under the fixed split");
+        assertEquals(1, PretrainMaskBranch.Views.heldOut(DubaiConverterRecipeTest.fixture(),
+                DubaiConverter.Options.recipe(1, Set.of(), 1)).size(), "the held-out parts are the validation parts");
         Random random = new Random(3);
         for (int i = 0; i < 40; i++) {
             DubaiConverter.View v = views.next(random);
