@@ -50,10 +50,14 @@ public final class DemoEvaluation {
      * @param perClass per class name, over the targets of that class
      * @param perClassCount per number of classes in the instruction ("1 class", "2 classes", ...)
      * @param countCorrect per category, the fraction of samples given exactly as many masks as targets
+     * @param answerCorrect per category, the fraction of samples whose generated answer is the
+     *     reference's (case and spacing aside: the right classes, in order, after their [SEG]s, or
+     *     the right "Sorry"); empty in teacher-forced mode, where the model writes no answer
      * @param samples samples evaluated
      */
     public record Result(EvaluationReport report, Map<String, TargetMetrics> perClass,
-            Map<String, TargetMetrics> perClassCount, Map<String, Double> countCorrect, int samples) {}
+            Map<String, TargetMetrics> perClassCount, Map<String, Double> countCorrect,
+            Map<String, Double> answerCorrect, int samples) {}
 
     /**
      * Runs {@code function} over {@code dataset}; the evaluator's own outputs ({@code samples.csv},
@@ -83,9 +87,10 @@ public final class DemoEvaluation {
             Sample s = dataset.get(i);
             SegmentationFunction.Output out = outputs.get(i);
             List<Mask> gt = s.hasGroundTruth() ? s.targets() : List.of();
-            int[] c = counts.computeIfAbsent(s.group().orElse("all"), k -> new int[2]);
+            int[] c = counts.computeIfAbsent(s.group().orElse("all"), k -> new int[3]);
             c[0] += out.masks().size() == gt.size() ? 1 : 0;
             c[1]++;
+            c[2] += s.answer().map(a -> normalised(a).equals(normalised(out.answer()))).orElse(false) ? 1 : 0;
             if (gt.isEmpty()) {
                 continue;
             }
@@ -100,8 +105,18 @@ public final class DemoEvaluation {
             }
         }
         Map<String, Double> countCorrect = new TreeMap<>();
-        counts.forEach((k, v) -> countCorrect.put(k, v[1] == 0 ? 0 : (double) v[0] / v[1]));
-        return new Result(report, perClass, perCount, countCorrect, dataset.size());
+        Map<String, Double> answerCorrect = new TreeMap<>();
+        counts.forEach((k, v) -> {
+            countCorrect.put(k, v[1] == 0 ? 0 : (double) v[0] / v[1]);
+            if (mode == EvalMode.GENERATIVE) {
+                answerCorrect.put(k, v[1] == 0 ? 0 : (double) v[2] / v[1]);
+            }
+        });
+        return new Result(report, perClass, perCount, countCorrect, answerCorrect, dataset.size());
+    }
+
+    private static String normalised(String answer) {
+        return answer == null ? "" : answer.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
     }
 
     @SuppressWarnings("unchecked")
@@ -129,8 +144,14 @@ public final class DemoEvaluation {
         r.report().groups().forEach((k, v) -> row(md, "category: " + k, v.perTarget()));
         r.perClass().forEach((k, v) -> row(md, "class: " + k, v));
         r.perClassCount().forEach((k, v) -> row(md, "instruction with " + k, v));
-        md.append("\n| category | samples with as many masks as targets |\n|---|---|\n");
-        r.countCorrect().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", k, 100 * v)));
+        if (r.answerCorrect().isEmpty()) {
+            md.append("\n| category | samples with as many masks as targets |\n|---|---|\n");
+            r.countCorrect().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", k, 100 * v)));
+        } else {
+            md.append("\n| category | samples with as many masks as targets | answers as the reference's |\n|---|---|---|\n");
+            r.countCorrect().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f %% | %.1f %% |%n", k,
+                    100 * v, 100 * r.answerCorrect().get(k))));
+        }
         JsonObject o = new JsonObject();
         o.addProperty("title", title);
         o.add("evaluator", rep);
@@ -139,6 +160,11 @@ public final class DemoEvaluation {
         JsonObject cc = new JsonObject();
         r.countCorrect().forEach(cc::addProperty);
         o.add("mask_count_correct", cc);
+        if (!r.answerCorrect().isEmpty()) {
+            JsonObject ac = new JsonObject();
+            r.answerCorrect().forEach(ac::addProperty);
+            o.add("answer_correct", ac);
+        }
         writeText(markdown, md.toString());
         writeText(json, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n");
     }

@@ -1,5 +1,6 @@
 package org.segearth.demo;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,7 @@ class DemoEvaluationTest {
         assertEquals(expected.keySet(), r.perClass().keySet());
         expected.forEach((k, e) -> assertEquals((double) e[0] / e[1], r.perClass().get(k).cIoU(), 1e-9, k));
         r.countCorrect().values().forEach(v -> assertEquals(1.0, v, 1e-12));
+        assertTrue(r.answerCorrect().isEmpty(), "no answers are written in teacher-forced mode");
         assertTrue(r.perClassCount().containsKey("1 class"));
         Path md = tmp.resolve("docs/metrics.md");
         DemoEvaluation.write(r, md, tmp.resolve("docs/metrics.json"), "Whole-image baseline");
@@ -66,5 +68,36 @@ class DemoEvaluationTest {
         assertTrue(text.contains("| **overall** |") && text.contains("class: water"), text);
         assertThrows(SegEarthException.class,
                 () -> DemoEvaluation.evaluate(val, whole, EvalMode.TEACHER_FORCED, tmp.resolve("eval")));
+    }
+
+    /**
+     * In generative mode, the share of answers equal to the reference's (case and spacing aside) per
+     * category: a function that answers every other instruction right, in capitals.
+     */
+    @Test
+    void answersAsTheReferenceAreCountedInGenerativeMode() {
+        Path data = tmp.resolve("data");
+        DubaiConverter.convert(Path.of(System.getProperty("segearth.testdata"), "dubai"), data,
+                new DubaiConverter.Options(7, 2, 48, 0.005, 0.3));
+        LaSeRSDataset val = new LaSeRSDataset(data, "val");
+        Map<String, String> right = new HashMap<>();
+        for (int i = 0; i < val.size(); i += 2) {
+            right.putIfAbsent(val.get(i).instruction(), val.get(i).answer().orElseThrow());
+        }
+        SegmentationFunction half = (image, instruction, answer) -> new SegmentationFunction.Output(
+                right.getOrDefault(instruction, "no idea").toUpperCase(java.util.Locale.ROOT) + " ", List.of());
+        DemoEvaluation.Result r = DemoEvaluation.evaluate(val, half, EvalMode.GENERATIVE, tmp.resolve("eval"));
+        Map<String, int[]> expected = new HashMap<>();
+        for (Sample s : val.samples()) {
+            int[] e = expected.computeIfAbsent(s.group().orElse("all"), k -> new int[2]);
+            e[0] += s.answer().orElseThrow().equals(right.get(s.instruction())) ? 1 : 0;
+            e[1]++;
+        }
+        assertEquals(expected.keySet(), r.answerCorrect().keySet());
+        assertTrue(expected.values().stream().anyMatch(e -> e[0] > 0 && e[0] < e[1]), "some right, some wrong");
+        expected.forEach((k, e) -> assertEquals((double) e[0] / e[1], r.answerCorrect().get(k), 1e-12, k));
+        Path md = tmp.resolve("docs/metrics.md");
+        DemoEvaluation.write(r, md, tmp.resolve("docs/metrics.json"), "Every other answer right");
+        assertTrue(assertDoesNotThrow(() -> Files.readString(md)).contains("answers as the reference's"));
     }
 }
