@@ -135,11 +135,11 @@ public final class PretrainMaskBranch {
         ModelOptions options = ModelOptions.defaults().withMergedAdapter(false).withPrecision(Precision.F32);
         try (SegEarthModel model = SegEarthModel.load(pkg, options);
                 LossLog csv = LossLog.open(out.resolve("loss.csv"), false);
-                HeldOutLog monitor = HeldOutLog.open(out.resolve("held-out-iou.csv"), heldOutViews)) {
+                HeldOutLog monitor = HeldOutLog.open(out.resolve("held-out-iou.csv"), heldOutViews, views.options)) {
             Random random = new Random(seed * 31 + 7);
             float[][][] bank = bank(model, views, random);
             separateQueries(model, bank, random);
-            monitor.measure(model, bank, views.options, 0);
+            monitor.measure(model, bank, 0);
             // the mask branch and the projector train; the language model and the vision tower are kept
             List<TrainableParameter> params = new ArrayList<>();
             Map<String, NDArray> kept = new LinkedHashMap<>();
@@ -180,7 +180,7 @@ public final class PretrainMaskBranch {
                                 + " of the last steps: %s", step + 1, steps, parts[0], parts[1], sps, iou.drain()));
                     }
                     if (MONITOR_EVERY > 0 && ((step + 1) % MONITOR_EVERY == 0 || step + 1 == steps)) {
-                        monitor.measure(model, bank, views.options, step + 1);
+                        monitor.measure(model, bank, step + 1);
                     }
                 }
                 LoraConfig adapter = pkg.adapter()
@@ -237,13 +237,8 @@ public final class PretrainMaskBranch {
                 dice += loss.dice().getFloat() / batch;
             }
             // 0 x every trained array: each gets a (possibly zero) gradient, also those this loss does not reach
-            for (TrainableParameter p : params) {
-                NDArray sum = p.array().sum();
-                sum.attach(m);
-                NDArray zero = Scalars.mul(sum, 0);
-                total = total == null ? zero : total.add(zero);
-            }
-            gc.backward(total);
+            NDArray anchor = TrainableParameter.anchorTerm(params, m);
+            gc.backward(total == null ? anchor : total.add(anchor));
         }
         return new double[] {bce, dice};
     }
@@ -325,60 +320,64 @@ public final class PretrainMaskBranch {
      */
     static final class HeldOutLog implements AutoCloseable {
         private final List<DubaiConverter.View> views;
+        /** Per view, its image as the model reads it (JPEG round trip, as the written views are). */
+        private final List<RgbImage> images;
+        /** Per view, the classes it shows (the converter's smallest target fraction). */
+        private final List<List<DubaiClass>> present;
         private final java.io.BufferedWriter csv;
 
-        private HeldOutLog(List<DubaiConverter.View> views, java.io.BufferedWriter csv) {
+        private HeldOutLog(List<DubaiConverter.View> views, DubaiConverter.Options options, java.io.BufferedWriter csv) {
             this.views = views;
+            this.images = views.stream().map(PretrainMaskBranch::rgb).toList();
+            this.present = views.stream().map(v -> DubaiConverter.Sampler.present(v, options)).toList();
             this.csv = csv;
         }
 
         /** A log of {@code views} into {@code file} (none written when there are no views). */
-        static HeldOutLog open(Path file, List<DubaiConverter.View> views) {
+        static HeldOutLog open(Path file, List<DubaiConverter.View> views, DubaiConverter.Options options) {
             if (views.isEmpty()) {
-                return new HeldOutLog(views, null);
+                return new HeldOutLog(views, options, null);
             }
             try {
                 Files.createDirectories(file.getParent());
                 java.io.BufferedWriter w = Files.newBufferedWriter(file);
                 w.write("step,class,iou_summed,iou_mean,parts\n");
-                return new HeldOutLog(views, w);
+                return new HeldOutLog(views, options, w);
             } catch (java.io.IOException e) {
                 throw new SegEarthException("cannot write " + file + ": " + e.getMessage(), e);
             }
         }
 
-        void measure(SegEarthModel model, float[][][] bank, DubaiConverter.Options options, int step) {
+        void measure(SegEarthModel model, float[][][] bank, int step) {
             if (views.isEmpty()) {
                 return;
             }
+            float[][] means = classMeans(bank);
             int frame = model.modelPackage().manifest().maskImageSize();
             int classes = DubaiClass.values().length;
             double[] inter = new double[classes];
             double[] union = new double[classes];
             double[] sumIou = new double[classes];
             int[] parts = new int[classes];
-            for (DubaiConverter.View v : views) {
-                List<DubaiClass> present = new ArrayList<>(DubaiConverter.Sampler.present(v, options));
-                present.removeIf(c -> bank[c.ordinal()].length == 0);
-                if (present.isEmpty()) {
+            for (int j = 0; j < views.size(); j++) {
+                List<DubaiClass> queried = new ArrayList<>(present.get(j));
+                queried.removeIf(c -> means[c.ordinal()] == null);
+                if (queried.isEmpty()) {
                     continue;
                 }
                 try (NDManager m = model.manager().newSubManager()) {
-                    int width = bank[present.get(0).ordinal()][0].length;
-                    float[] states = new float[present.size() * width];
-                    for (int q = 0; q < present.size(); q++) {
-                        for (float[] state : bank[present.get(q).ordinal()]) {
-                            for (int i = 0; i < width; i++) {
-                                states[q * width + i] += state[i] / bank[present.get(q).ordinal()].length;
-                            }
-                        }
+                    int width = means[queried.get(0).ordinal()].length;
+                    float[] states = new float[queried.size() * width];
+                    for (int q = 0; q < queried.size(); q++) {
+                        System.arraycopy(means[queried.get(q).ordinal()], 0, states, q * width, width);
                     }
-                    NDArray pixels = Letterbox.apply(rgb(v), frame).toNDArray(m);
-                    NDArray queries = model.projector().forward(m.create(states, new Shape(present.size(), width)));
+                    NDArray pixels = Letterbox.apply(images.get(j), frame).toNDArray(m);
+                    NDArray queries = model.projector().forward(m.create(states, new Shape(queried.size(), width)));
                     NDArray logits = model.head().predict(model.maskEncoder().encode(pixels), queries).maskLogits();
-                    long[][] counts = RunningIou.overlaps(logits, GroundTruth.frame(classMasks(m, v, present), frame));
-                    for (int q = 0; q < present.size(); q++) {
-                        int c = present.get(q).ordinal();
+                    long[][] counts = RunningIou.overlaps(logits,
+                            GroundTruth.frame(classMasks(m, views.get(j), queried), frame));
+                    for (int q = 0; q < queried.size(); q++) {
+                        int c = queried.get(q).ordinal();
                         inter[c] += counts[q][0];
                         union[c] += counts[q][1];
                         sumIou[c] += counts[q][1] > 0 ? counts[q][0] / (double) counts[q][1] : 0;
@@ -631,23 +630,34 @@ public final class PretrainMaskBranch {
         }
     }
 
-    /** The pairwise cosine similarities of the classes' mean states (how far apart the queries start). */
-    private static String cosines(float[][][] bank) {
-        List<float[]> means = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (DubaiClass c : DubaiClass.values()) {
-            float[][] own = bank[c.ordinal()];
+    /** Per class, the mean of its bank's states; null for a class without states. */
+    static float[][] classMeans(float[][][] bank) {
+        float[][] means = new float[bank.length][];
+        for (int c = 0; c < bank.length; c++) {
+            float[][] own = bank[c];
             if (own.length == 0) {
                 continue;
             }
-            float[] mean = new float[own[0].length];
+            means[c] = new float[own[0].length];
             for (float[] v : own) {
-                for (int i = 0; i < mean.length; i++) {
-                    mean[i] += v[i] / own.length;
+                for (int i = 0; i < v.length; i++) {
+                    means[c][i] += v[i] / own.length;
                 }
             }
-            means.add(mean);
-            names.add(c.id());
+        }
+        return means;
+    }
+
+    /** The pairwise cosine similarities of the classes' mean states (how far apart the queries start). */
+    private static String cosines(float[][][] bank) {
+        float[][] all = classMeans(bank);
+        List<float[]> means = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (DubaiClass c : DubaiClass.values()) {
+            if (all[c.ordinal()] != null) {
+                means.add(all[c.ordinal()]);
+                names.add(c.id());
+            }
         }
         StringBuilder sb = new StringBuilder();
         for (int a = 0; a < means.size(); a++) {

@@ -3,7 +3,9 @@ package org.segearth.runtime.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.List;
 import java.util.Objects;
+import org.segearth.spi.nn.Scalars;
 
 /**
  * One trained tensor: a live weight of a component (the array the model computes with) under the
@@ -87,5 +89,23 @@ public record TrainableParameter(String key, NDArray array, long row) {
     /** The shape of the trained part. */
     public ai.djl.ndarray.types.Shape shape() {
         return isRow() ? array.getShape().slice(1) : array.getShape();
+    }
+
+    /**
+     * 0 x the sum of every array of {@code params}, to add to a loss so that every one gets a
+     * (possibly zero) gradient, also those the loss does not reach; null when there are none. Its
+     * arrays are made in the parameters' managers, so they move to {@code m} (closed after the
+     * backward pass) instead of piling up in the model's.
+     */
+    public static NDArray anchorTerm(List<TrainableParameter> params, NDManager m) {
+        NDArray total = null;
+        for (TrainableParameter p : params) {
+            NDArray sum = p.array().sum();
+            sum.attach(m);
+            NDArray t = Scalars.mul(sum, 0);
+            t.attach(m);
+            total = total == null ? t : total.add(t);
+        }
+        return total;
     }
 }

@@ -367,7 +367,7 @@ public final class Trainer {
                         : losses(m, s, points);
                 NDArray objective = Scalars.div(parts.total(), k);
                 if (anchor) {
-                    objective = objective.add(anchorTerm(m));
+                    objective = objective.add(TrainableParameter.anchorTerm(params, m));
                 }
                 gc.backward(objective);
                 return parts.values();
@@ -389,23 +389,6 @@ public final class Trainer {
             NDArray gt = s.masksArray(m);
             int side = (int) Math.round(Math.sqrt(image.numImageTokens()));
             return losses.compute(out, GroundTruth.frame(gt, image.frameSize()), GroundTruth.grid(gt, side), points);
-        }
-
-        /**
-         * 0 x the sum of every trained array: every one gets a (possibly zero) gradient each step.
-         * Its arrays are made in the parameters' managers, so they move to the sample's {@code m}
-         * (closed after the backward) instead of piling up in the model's.
-         */
-        private NDArray anchorTerm(NDManager m) {
-            NDArray total = null;
-            for (TrainableParameter p : params) {
-                NDArray sum = p.array().sum();
-                sum.attach(m);
-                NDArray t = Scalars.mul(sum, 0);
-                t.attach(m);
-                total = total == null ? t : total.add(t);
-            }
-            return total;
         }
 
         private void report(LossValues mean, long began, int stepsDone) {
