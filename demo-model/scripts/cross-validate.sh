@@ -15,7 +15,8 @@
 # resumes. Environment: DUBAI (source tiles, default ../shared/data/dubai), JAVA_XMX (default 4g), NICE (default 0),
 # MASK_STEPS (default 1000), MASK_BATCH (default 4) and MASK_JITTER (default 1: colour jitters per view, 2 composes a
 # second) of the mask-branch stage, whose held-out IoU every 100 steps goes to WORK/*/masks/held-out-iou.csv, ABLATION=0 to skip the lambda_S = 0 run,
-# RUN_LR (default 1e-4: the run's peak learning rate; LR is the warm-up's and the mask-branch stage's),
+# RUN_LR (default 1e-4: the run's peak learning rate; LR is the mask-branch stage's, and the warm-up's unless WARMUP_LR is set),
+# FOLDS_ONLY=1 to run the three folds at once (three JVMs) and write the cross-validation table alone (no final model),
 # RUN_TRAINABLE (default EVERYTHING; SEGEARTH: the official subset, LoRA, lm_head, the head's decoders and the
 # projector), PREFIX of the file names in DOCS
 # (default bpe-; when set, cross-validation.* get it too), OVERWRITE=1 to replace files already in DOCS, EVAL_EVERY=K to evaluate every K-th record only (trial runs). The final packages stay in WORK (the embedded model is not replaced).
@@ -41,6 +42,7 @@ mask_batch="${MASK_BATCH:-4}"
 mask_jitter="${MASK_JITTER:-1}"
 run_trainable="${RUN_TRAINABLE:-EVERYTHING}"
 run_lr="${RUN_LR:-1e-4}"
+warmup_lr="${WARMUP_LR:-$lr}"
 prefix="${PREFIX:-bpe-}"
 folds=("1,2" "3,4" "5,6")
 
@@ -118,7 +120,7 @@ fold_job() { # K HELD_OUT
   stage "fold$k-data" 0 convert "$dir/data" "$val_views" --hold-out "$held"
   if [ ! -d "$dir/warmup/trained/model" ]; then
     stage "fold$k-warmup" "$fold_warmup" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel warmup "$dir/data" \
-      "$dir/warmup" "$seed" "$fold_warmup" "$batch" "$lr"
+      "$dir/warmup" "$seed" "$fold_warmup" "$batch" "$warmup_lr"
   fi
   masks "$dir/warmup/trained/model" "$dir/masks" "fold$k-masks" "$held"
   if [ ! -d "$dir/run/package" ]; then
@@ -147,6 +149,39 @@ final_job() { # LAMBDA
 
 # 1 and 2 in two lanes, one JVM each: folds 1 and 2 side by side; then fold 3 beside the final data, warm-up and
 # lambda_S = 0.01 run; then, once the warm-up is there, the lambda_S = 0 run
+cross_validation() { # the table of the three folds, seen and unseen phrasings
+  local cv=("${java_cmd[@]}" org.segearth.demo.CrossValidation "$work/docs-cv.md" "$work/docs-cv.json"
+    "Tile-level cross-validation (3 folds, two whole tiles held out each; $fold_warmup warm-up + $fold_steps steps x batch $batch)"
+    "seen phrasings (held-out tiles, training-style instructions)")
+  for k in 1 2 3; do cv+=("$work/fold$k/metrics-seen.json"); done
+  cv+=(-- "unseen phrasings (held-out tiles, validation-only instructions)")
+  for k in 1 2 3; do cv+=("$work/fold$k/metrics-unseen.json"); done
+  "${cv[@]}"
+  put "$work/docs-cv.md" "${PREFIX:+$prefix}cross-validation.md"
+  put "$work/docs-cv.json" "${PREFIX:+$prefix}cross-validation.json"
+}
+
+put() { # SOURCE NAME
+  if [ -e "$docs/$2" ] && [ "${OVERWRITE:-0}" != 1 ]; then
+    echo "$docs/$2 exists; set OVERWRITE=1 to replace it" >&2
+    return 1
+  fi
+  cp "$1" "$docs/$2.tmp" && mv "$docs/$2.tmp" "$docs/$2"
+}
+
+if [ "${FOLDS_ONLY:-0}" = 1 ]; then
+  fold_job 1 "${folds[0]}" &
+  lane1=$!
+  fold_job 2 "${folds[1]}" &
+  lane2=$!
+  fold_job 3 "${folds[2]}"
+  wait "$lane1"
+  wait "$lane2"
+  cross_validation
+  echo "done: $docs/${PREFIX:+$prefix}cross-validation.md"
+  exit 0
+fi
+
 mkdir -p "$work/final"
 fold_job 1 "${folds[0]}" &
 lane1=$!
@@ -155,7 +190,7 @@ fold_job 2 "${folds[1]}"
   stage final-data 0 convert "$work/final/data" 5
   if [ ! -d "$work/final/warmup/trained/model" ]; then
     stage final-warmup "$final_warmup" "${java_cmd[@]}" org.segearth.demo.TrainDemoModel warmup "$work/final/data" \
-      "$work/final/warmup" "$seed" "$final_warmup" "$batch" "$lr"
+      "$work/final/warmup" "$seed" "$final_warmup" "$batch" "$warmup_lr"
   fi
   masks "$work/final/warmup/trained/model" "$work/final/masks" final-masks -
   final_job 0.01
@@ -176,22 +211,7 @@ fi
 wait "$lane2"
 
 # 3: docs
-put() { # SOURCE NAME
-  if [ -e "$docs/$2" ] && [ "${OVERWRITE:-0}" != 1 ]; then
-    echo "$docs/$2 exists; set OVERWRITE=1 to replace it" >&2
-    return 1
-  fi
-  cp "$1" "$docs/$2.tmp" && mv "$docs/$2.tmp" "$docs/$2"
-}
-cv=("${java_cmd[@]}" org.segearth.demo.CrossValidation "$work/docs-cv.md" "$work/docs-cv.json"
-  "Tile-level cross-validation (3 folds, two whole tiles held out each; $fold_warmup warm-up + $fold_steps steps x batch $batch)"
-  "seen phrasings (held-out tiles, training-style instructions)")
-for k in 1 2 3; do cv+=("$work/fold$k/metrics-seen.json"); done
-cv+=(-- "unseen phrasings (held-out tiles, validation-only instructions)")
-for k in 1 2 3; do cv+=("$work/fold$k/metrics-unseen.json"); done
-"${cv[@]}"
-put "$work/docs-cv.md" "${PREFIX:+$prefix}cross-validation.md"
-put "$work/docs-cv.json" "${PREFIX:+$prefix}cross-validation.json"
+cross_validation
 for f in "$work"/final/docs/metrics-*.md "$work"/final/docs/metrics-*.json; do
   put "$f" "$prefix$(basename "$f")"
 done
