@@ -147,8 +147,6 @@ final_job() { # LAMBDA
     val-unseen generative
 }
 
-# 1 and 2 in two lanes, one JVM each: folds 1 and 2 side by side; then fold 3 beside the final data, warm-up and
-# lambda_S = 0.01 run; then, once the warm-up is there, the lambda_S = 0 run
 cross_validation() { # the table of the three folds, seen and unseen phrasings
   local cv=("${java_cmd[@]}" org.segearth.demo.CrossValidation "$work/docs-cv.md" "$work/docs-cv.json"
     "Tile-level cross-validation (3 folds, two whole tiles held out each; $fold_warmup warm-up + $fold_steps steps x batch $batch)"
@@ -169,6 +167,7 @@ put() { # SOURCE NAME
   cp "$1" "$docs/$2.tmp" && mv "$docs/$2.tmp" "$docs/$2"
 }
 
+# FOLDS_ONLY: the three folds side by side, then their table
 if [ "${FOLDS_ONLY:-0}" = 1 ]; then
   fold_job 1 "${folds[0]}" &
   lane1=$!
@@ -182,6 +181,8 @@ if [ "${FOLDS_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
+# 1 and 2 in two lanes, one JVM each: folds 1 and 2 side by side; then fold 3 beside the final data, warm-up and
+# lambda_S = 0.01 run; then, once the warm-up is there, the lambda_S = 0 run
 mkdir -p "$work/final"
 fold_job 1 "${folds[0]}" &
 lane1=$!
