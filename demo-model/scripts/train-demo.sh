@@ -5,8 +5,8 @@
 #   demo-model/scripts/train-demo.sh [DATA [RUNS [STEPS [BATCH [LR [SEED [WARMUP_STEPS]]]]]]]
 # DATA: the DubaiConverter output (made here when missing); RUNS: output folder (outside the repository).
 set -euo pipefail
-data="${1:-/work/demo-data}"
-runs="${2:-/work/demo-runs}"
+data="${1:-../demo-data}"
+runs="${2:-../demo-runs}"
 steps="${3:-3000}"
 batch="${4:-2}"
 lr="${5:-3e-4}"

@@ -31,7 +31,7 @@ import validate_siglip  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 EXTRA = os.path.join(ROOT, "testdata", "extra")
 GOLDENS = os.path.join(ROOT, "testdata", "goldens")
-DATA = os.environ.get("SEGEARTH_DATA", "/work/shared/data")
+DATA = os.environ.get("SEGEARTH_DATA", os.path.join(ROOT, "..", "shared", "data"))
 
 
 # ---------------------------------------------------------------- random weights
