@@ -47,6 +47,8 @@ def load(dubai):
     for f in sorted(glob.glob(os.path.join(dubai, "images", "*.jpg"))):
         name = os.path.basename(f)[:-4]
         mask = os.path.join(dubai, "masks_color", name + ".png")
+        if not os.path.exists(mask):
+            continue
         image = Image.open(f).convert("RGB")
         colours = Image.open(mask).convert("RGB")
         w, h = image.size
@@ -114,7 +116,12 @@ def main():
     if len(sys.argv) != 5:
         print("usage: unet_baseline.py DUBAI FOLD ITERATIONS THREADS", file=sys.stderr)
         sys.exit(2)
-    dubai, fold, iterations, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    try:
+        dubai, fold, iterations, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    except ValueError:
+        print("usage: unet_baseline.py DUBAI FOLD ITERATIONS THREADS (FOLD, ITERATIONS, THREADS: integers)",
+              file=sys.stderr)
+        sys.exit(2)
     if fold not in (1, 2, 3) or iterations < 100 or threads < 1:
         print("FOLD is 1, 2 or 3, ITERATIONS at least 100, THREADS at least 1", file=sys.stderr)
         sys.exit(2)
@@ -123,6 +130,9 @@ def main():
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     parts = load(dubai)
+    if not any(p[0] in held for p in parts) or not any(p[0] not in held for p in parts):
+        print(f"{dubai}: no images/*.jpg with masks_color/*.png of Tiles 1-6 to train and test on", file=sys.stderr)
+        sys.exit(2)
     train = [p for p in parts if p[0] not in held and 1 <= p[0] <= 6]
     test = [p for p in parts if p[0] in held]
     net = UNet()
