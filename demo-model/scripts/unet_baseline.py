@@ -39,6 +39,7 @@ CLASSES = ["building", "unpaved_land", "road", "vegetation", "water"]
 COLOURS = {(60, 16, 152): 0, (132, 41, 246): 1, (110, 193, 228): 2, (254, 221, 58): 3, (226, 169, 41): 4}
 SIDE = 224
 MIN_FRACTION = 0.005
+HELD_OUT = {1: (1, 2), 2: (3, 4), 3: (5, 6)}  # fold -> its held-out tiles
 
 
 def load(dubai):
@@ -122,19 +123,19 @@ def main():
         print("usage: unet_baseline.py DUBAI FOLD ITERATIONS THREADS (FOLD, ITERATIONS, THREADS: integers)",
               file=sys.stderr)
         sys.exit(2)
-    if fold not in (1, 2, 3) or iterations < 100 or threads < 1:
+    if fold not in HELD_OUT or iterations < 100 or threads < 1:
         print("FOLD is 1, 2 or 3, ITERATIONS at least 100, THREADS at least 1", file=sys.stderr)
         sys.exit(2)
-    held = {1: (1, 2), 2: (3, 4), 3: (5, 6)}[fold]
+    held = HELD_OUT[fold]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     parts = load(dubai)
-    if not any(p[0] in held for p in parts) or not any(p[0] not in held for p in parts):
-        print(f"{dubai}: no images/*.jpg with masks_color/*.png of Tiles 1-6 to train and test on", file=sys.stderr)
-        sys.exit(2)
     train = [p for p in parts if p[0] not in held and 1 <= p[0] <= 6]
     test = [p for p in parts if p[0] in held]
+    if not train or not test:
+        print(f"{dubai}: no images/*.jpg with masks_color/*.png of Tiles 1-6 to train and test on", file=sys.stderr)
+        sys.exit(2)
     net = UNet()
     optimiser = torch.optim.AdamW(net.parameters(), 2e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, 2e-3, total_steps=iterations, pct_start=0.05)
@@ -158,9 +159,9 @@ def main():
             for k in range(len(CLASSES)):
                 p, t = (predicted == k) & labelled, labels == k
                 i, u = (p & t).sum(), (p | t).sum()
-                every += np.array([[i], [u]]) * np.eye(len(CLASSES))[k]
+                every[:, k] += (i, u)
                 if t.sum() >= MIN_FRACTION * labels.size:
-                    shown += np.array([[i], [u]]) * np.eye(len(CLASSES))[k]
+                    shown[:, k] += (i, u)
     iou_shown = shown[0] / np.maximum(shown[1], 1)
     iou_every = every[0] / np.maximum(every[1], 1)
     print(json.dumps({"fold": fold, "held_out_tiles": list(held), "iterations": iterations,
